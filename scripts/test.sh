@@ -1,0 +1,53 @@
+#!/bin/bash
+# Second README command: the whole test suite, as CI runs it.
+#   1. release build with warnings fatal, every test (Check summaries shown)
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test
+#   3. valgrind (memcheck, leaks fatal) over the unit suites of the release build
+#   4. the Doxygen reference, where any undocumented public symbol is an error
+# Ends with one line "tests: N passed, N failed" over all runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+passed=0 failed=0
+tally() { # build dir: add its last meson test run to the totals
+  local p f
+  read -r p f < <(/usr/bin/python3 - "$1"/meson-logs/ci-run*.json <<'PY'
+import json, sys
+ok = bad = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)["result"]
+    if r in ("OK", "EXPECTEDFAIL", "SKIP"): ok += 1
+    else: bad += 1
+print(ok, bad)
+PY
+)
+  passed=$((passed + p)) failed=$((failed + f))
+}
+setup() { # dir, options...
+  local dir=$1; shift
+  if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null; else meson setup "$dir" "$@" >/dev/null; fi
+}
+run() { # label, meson test args...
+  local label=$1 dir=$2; shift 2
+  echo "== $label"
+  rm -f "$dir"/meson-logs/ci-run*
+  if meson test -C "$dir" --logbase ci-run --print-errorlogs "$@"; then tally "$dir"; else tally "$dir"; status=1; fi
+}
+status=0
+
+setup build/release --buildtype=release -Dwerror=true
+meson compile -C build/release
+run "release build: all tests" build/release --verbose
+
+setup build/sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
+meson compile -C build/sanitize
+run "ASan+UBSan build: all tests" build/sanitize --setup sanitize
+
+run "valgrind: unit suites" build/release --setup valgrind --suite unit
+
+echo "== Doxygen reference (warnings are errors)"
+if ninja -C build/release docs >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+echo "tests: $passed passed, $failed failed"
+exit $status

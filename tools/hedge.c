@@ -1,0 +1,38 @@
+/* The `hedge` command-line program. */
+#include <hedge/hedge.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static int cmd_version(void) {
+    printf("libhedge %s\n", hedge_version_string());
+    printf("capabilities:");
+    uint64_t caps = hedge_capabilities();
+    for (int bit = 0; bit < 64; bit++)
+        if (caps & (UINT64_C(1) << bit))
+            printf(" %s", hedge_capability_name(UINT64_C(1) << bit));
+    printf("\n");
+    return 0;
+}
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: hedge COMMAND [ARGS]\n\n"
+               "commands:\n"
+               "  version    print the library version and the capabilities of this machine\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "version") == 0)
+        return cmd_version();
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "hedge: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
