@@ -3,7 +3,9 @@
 #   1. release build with warnings fatal, every test (Check summaries shown)
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test
 #   3. valgrind (memcheck, leaks fatal) over the unit suites of the release build
-#   4. the Doxygen reference, where any undocumented public symbol is an error
+#   4. ThreadSanitizer build, unit suites
+#   5. line coverage of lib/ with gcovr (at least 90%)
+#   6. the Doxygen reference, where any undocumented public symbol is an error
 # Ends with one line "tests: N passed, N failed" over all runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +47,21 @@ meson compile -C build/sanitize
 run "ASan+UBSan build: all tests" build/sanitize --setup sanitize
 
 run "valgrind: unit suites" build/release --setup valgrind --suite unit
+
+setup build/tsan --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false
+meson compile -C build/tsan
+run "ThreadSanitizer build: unit suites" build/tsan --suite unit --setup sanitize
+
+setup build/coverage --buildtype=debug -Db_coverage=true
+meson compile -C build/coverage
+run "coverage build: unit and cli suites" build/coverage --no-suite install
+echo "== line coverage of lib/ (at least 90%)"
+if (cd build/coverage && gcovr -r ../.. --filter '../../lib/' --object-directory . --txt \
+      --fail-under-line 90 --print-summary | tail -n 3); then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
 
 echo "== Doxygen reference (warnings are errors)"
 if ninja -C build/release docs >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
