@@ -20,7 +20,9 @@
 
 #include <hedge/common.h>
 #include <hedge/context.h>
+#include <hedge/instrument.h>
 #include <hedge/status.h>
+#include <hedge/types.h>
 #include <hedge/version.h>
 
 #endif /* HEDGE_HEDGE_H */
