@@ -75,6 +75,24 @@ void hedge__free(const hedge_context *ctx, void *ptr, size_t size, size_t align)
     ctx->free(ctx->alloc_user, ptr, size, align);
 }
 
+hedge_status hedge__vec_reserve(const hedge_context *ctx, void **data, size_t *cap, size_t need, size_t elem_size) {
+    if (need <= *cap)
+        return HEDGE_OK;
+    size_t new_cap = *cap < 8 ? 8 : *cap;
+    while (new_cap < need)
+        new_cap = new_cap > (size_t)-1 / 2 ? need : new_cap * 2;
+    size_t old_bytes, new_bytes;
+    if (!hedge__mul_size(new_cap, elem_size, &new_bytes) || !hedge__mul_size(*cap, elem_size, &old_bytes))
+        return hedge__fail(ctx, HEDGE_ERR_TOO_LARGE, "array of %zu elements of %zu bytes is too large", need,
+                           elem_size);
+    void *p = *data ? hedge__realloc(ctx, *data, old_bytes, new_bytes, 0) : hedge__alloc(ctx, new_bytes, 0);
+    if (!p)
+        return hedge__fail(ctx, HEDGE_ERR_NOMEM, "cannot grow an array to %zu bytes", new_bytes);
+    *data = p;
+    *cap = new_cap;
+    return HEDGE_OK;
+}
+
 hedge_status hedge__options_copy(void *dst, size_t dst_size, const void *src, const char *func) {
     size_t src_size;
     memcpy(&src_size, src, sizeof src_size);

@@ -48,6 +48,13 @@ void *hedge__alloc(const hedge_context *ctx, size_t size, size_t align);
 void *hedge__realloc(const hedge_context *ctx, void *ptr, size_t old_size, size_t new_size, size_t align);
 void hedge__free(const hedge_context *ctx, void *ptr, size_t size, size_t align);
 
+/*
+ * Grows an array to hold at least `need` elements (capacity doubles, so appends are amortised
+ * O(1)). On failure the array is untouched and HEDGE_ERR_NOMEM or HEDGE_ERR_TOO_LARGE is returned
+ * with the error detail set. Alignment is that of max_align_t.
+ */
+hedge_status hedge__vec_reserve(const hedge_context *ctx, void **data, size_t *cap, size_t need, size_t elem_size);
+
 /* n * size with overflow detection; false on overflow. */
 static inline bool hedge__mul_size(size_t n, size_t size, size_t *out) {
     if (size != 0 && n > (size_t)-1 / size)
