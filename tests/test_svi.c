@@ -143,6 +143,22 @@ START_TEST(fit_with_noise_is_no_worse_than_the_truth) {
 }
 END_TEST
 
+/* Data whose right wing grows like 3|k| (beyond Lee's bound of 2) must get a smile whose wings obey it. */
+START_TEST(fit_respects_lee_bound) {
+    const hedge__svi steep = {0.01, 1.5, 1.0 - 1e-9, 0.0, 0.1}; /* right slope b (1 + rho) = 3 */
+    double k[41], w[41];
+    for (int i = 0; i < 41; i++) {
+        k[i] = -1.0 + 0.05 * i;
+        w[i] = hedge__svi_w(&steep, k[i]);
+    }
+    hedge__svi fit;
+    ck_assert_status(hedge__svi_fit(&fit, NULL, k, w, NULL, 41), HEDGE_OK);
+    ck_assert_msg(fit.b * (1 + fabs(fit.rho)) <= 2 * (1 + 1e-12), "wing slope %g", fit.b * (1 + fabs(fit.rho)));
+    /* and the far-wing growth of the fitted smile respects it */
+    ck_assert((hedge__svi_w(&fit, 50) - hedge__svi_w(&fit, 40)) / 10 <= 2 * (1 + 1e-12));
+}
+END_TEST
+
 START_TEST(fit_rejects_bad_input) {
     double k[6] = {-0.2, -0.1, 0, 0.1, 0.2, 0.3}, w[6] = {0.05, 0.045, 0.04, 0.042, 0.046, 0.05};
     double wt[6] = {1, 1, 1, 0, 1, 1};
@@ -190,6 +206,7 @@ Suite *hedge_test_suite_svi(void) {
     tcase_add_test(tc, calendar_flags_crossing_smiles);
     tcase_add_test(tc, fit_recovers_known_parameters);
     tcase_add_test(tc, fit_with_noise_is_no_worse_than_the_truth);
+    tcase_add_test(tc, fit_respects_lee_bound);
     tcase_add_test(tc, fit_rejects_bad_input);
     tcase_add_test(tc, validity);
     suite_add_tcase(s, tc);

@@ -109,8 +109,8 @@ static int solve_dense(double *M, double *rhs, int n) {
 
 /*
  * Best (a, d, c) for fixed (m, sigma), where w = a + d y + c sqrt(y^2 + 1), y = (k - m) / sigma,
- * c = b sigma and d = rho b sigma. The domain 0 <= a <= max w, |d| <= c, |d| <= 4 sigma - c is
- * Zeliade's: it keeps w >= 0 and b (1 + |rho|) <= 4. The objective is a convex quadratic, so its
+ * c = b sigma and d = rho b sigma. The domain 0 <= a <= max w, |d| <= c, |d| <= 2 sigma - c keeps
+ * w >= 0 and the wing slopes b (1 +- rho) within Lee's bound of 2. The objective is a convex quadratic, so its
  * minimum over the polytope is the minimum over every feasible equality-constrained optimum, one
  * per set of at most three active constraints (42 small KKT systems).
  */
@@ -128,7 +128,7 @@ static double inner_fit(const fit_data *fd, double m, double sigma, double x_out
     }
     /* constraints A x <= bnd with x = (a, d, c) */
     const double A[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, 1, -1}, {0, -1, -1}, {0, 1, 1}, {0, -1, 1}};
-    const double bnd[6] = {0, fd->w_max, 0, 0, 4 * sigma, 4 * sigma};
+    const double bnd[6] = {0, fd->w_max, 0, 0, 2 * sigma, 2 * sigma};
 
     double best = INFINITY;
     for (unsigned mask = 0; mask < 64; mask++) {

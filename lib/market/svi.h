@@ -45,7 +45,8 @@ hedge__arb_scan hedge__svi_calendar_scan(const hedge__svi *earlier, const hedge_
 /*
  * Least-squares fit of a smile to n >= 5 points (k_i, w_i) with weights weight_i > 0 (NULL: all 1).
  * For fixed (m, sigma) the problem is linear in (a, b sigma, rho b sigma) on a polytope that keeps
- * w >= 0 and b (1 + |rho|) <= 4 (Lee's moment bound): solved exactly by enumerating active sets.
+ * w >= 0 and b (1 + |rho|) <= 2 (Lee's moment formula: the wings of w may not grow faster than 2|k|;
+ * Zeliade's paper uses Rogers & Tehranchi's weaker 4): solved exactly by enumerating active sets.
  * (m, sigma) are then found by Nelder-Mead from several starts. Returns the weighted RMS error in
  * total variance through rmse (may be NULL).
  * HEDGE_ERR_INVALID_ARG: NULL arrays or n < 5; HEDGE_ERR_DOMAIN: a non-finite k or w, w < 0, a
