@@ -25,5 +25,6 @@
 #include <hedge/status.h>
 #include <hedge/types.h>
 #include <hedge/version.h>
+#include <hedge/volsurface.h>
 
 #endif /* HEDGE_HEDGE_H */
