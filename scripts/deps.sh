@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages libhedge needs to build, test and benchmark. Idempotent: it only
 # calls apt-get when a package is missing, so it is fast (and offline) on a machine that has them.
 set -eu
-packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind
+packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind libjansson-dev
 libquantlib0-dev gcovr"
 missing=
 for p in $packages; do

@@ -9,7 +9,7 @@ trap 'rm -rf "$root"' EXIT
 meson install -C "$builddir" --no-rebuild --quiet --destdir "$root" >/dev/null
 pc=$(find "$root" -name libhedge.pc | head -n 1)
 [ -n "$pc" ] || { echo "no libhedge.pc installed"; exit 1; }
-export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR=
+export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$root"
 san=
 [ "$sanitize" = none ] || san="-fsanitize=$sanitize"
 libdir=$(pkg-config --variable=libdir libhedge)

@@ -21,6 +21,7 @@
 #include <hedge/common.h>
 #include <hedge/context.h>
 #include <hedge/instrument.h>
+#include <hedge/market.h>
 #include <hedge/snapshot.h>
 #include <hedge/status.h>
 #include <hedge/types.h>

@@ -17,6 +17,8 @@ HEDGE_API uint64_t hedge_capabilities(void) {
         caps |= HEDGE_CAP_SIMD_AVX2;
     if (level >= HEDGE__SIMD_AVX512)
         caps |= HEDGE_CAP_SIMD_AVX512;
+    if (HEDGE_HAVE_JSON)
+        caps |= HEDGE_CAP_JSON;
     return caps;
 }
 
@@ -30,6 +32,8 @@ HEDGE_API const char *hedge_capability_name(uint64_t capability) {
         return "simd-avx2";
     case HEDGE_CAP_SIMD_AVX512:
         return "simd-avx512";
+    case HEDGE_CAP_JSON:
+        return "json";
     default:
         return NULL;
     }

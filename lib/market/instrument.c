@@ -1,5 +1,6 @@
 /* Instruments: validated once, immutable, reference-counted. */
 #include "core/internal.h"
+#include "market/market_internal.h"
 
 #include <hedge/instrument.h>
 
@@ -11,14 +12,6 @@
 #define SYMBOL_MAX 127
 #define NAME_MAX_LEN 31
 #define DEFAULT_FUNDING_INTERVAL_S (8.0 * 3600.0)
-
-struct hedge_instrument {
-    atomic_size_t refs;
-    const hedge_context *ctx;
-    size_t alloc_size;
-    hedge_instrument_spec spec; /* strings point into names[] below */
-    char names[];
-};
 
 HEDGE_API void hedge_instrument_spec_init(hedge_instrument_spec *spec) {
     if (!spec)

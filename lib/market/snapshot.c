@@ -1,5 +1,6 @@
 /* Market snapshots: a builder collects and validates, finish() sorts, combines sources and freezes. */
 #include "core/internal.h"
+#include "market/market_internal.h"
 
 #include <hedge/snapshot.h>
 #include <hedge/types.h>
@@ -9,71 +10,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NAME_CAP 32    /* underlying, venue and source names: up to 31 bytes */
-#define SYMBOL_CAP 128 /* instrument symbols: up to 127 bytes */
-
-typedef struct source_entry {
-    char name[NAME_CAP];
-    double price;
-    int64_t timestamp_ms, max_age_ms;
-    hedge_source_verdict verdict;
-} source_entry;
-
-typedef struct forward_point {
-    int64_t expiry_ms;
-    double forward;
-} forward_point;
-
-typedef struct underlying_entry {
-    char name[NAME_CAP];
-    bool has_spot;   /* set directly, or combined from sources at finish */
-    bool spot_stale; /* combined: too few fresh, agreeing sources */
-    double spot;
-    int64_t spot_ts, spot_max_age;
-    double rate;
-    forward_point *fwd;
-    size_t n_fwd, cap_fwd;
-    source_entry *src;
-    size_t n_src, cap_src;
-} underlying_entry;
-
-typedef struct quote_entry {
-    char symbol[SYMBOL_CAP];
-    char venue[NAME_CAP];
-    hedge_quote q;            /* strings and ladders point into this entry and levels */
-    hedge_depth_level *levels; /* bids then asks, one allocation */
-} quote_entry;
-
-typedef struct funding_entry {
-    char symbol[SYMBOL_CAP];
-    double rate, predicted;
-    int64_t timestamp_ms, max_age_ms;
-} funding_entry;
-
-/* What a builder collects and a snapshot owns: finish() moves it from one to the other. */
-typedef struct market_data {
-    underlying_entry *und;
-    size_t n_und, cap_und;
-    quote_entry *quotes;
-    size_t n_quotes, cap_quotes;
-    funding_entry *funding;
-    size_t n_funding, cap_funding;
-} market_data;
-
-struct hedge_snapshot_builder {
-    hedge_context *ctx;
-    int64_t valuation_ms;
-    hedge_snapshot_options opt;
-    market_data d;
-};
-
-struct hedge_snapshot {
-    atomic_size_t refs;
-    hedge_context *ctx;
-    int64_t valuation_ms;
-    market_data d;
-};
 
 HEDGE_API void hedge_snapshot_options_init(hedge_snapshot_options *options) {
     if (!options)
@@ -489,6 +425,7 @@ HEDGE_API hedge_status hedge_snapshot_builder_finish(hedge_snapshot **out, hedge
     atomic_init(&s->refs, 1);
     s->ctx = b->ctx;
     s->valuation_ms = b->valuation_ms;
+    s->opt = b->opt;
     s->d = b->d;
     memset(&b->d, 0, sizeof b->d);
     *out = s;

@@ -1,5 +1,6 @@
 /* Volatility surfaces: SVI slices sorted by expiry, total variance linear in time between them. */
 #include "core/internal.h"
+#include "market/market_internal.h"
 #include "market/svi.h"
 
 #include <hedge/types.h>
@@ -10,14 +11,6 @@
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <string.h>
-
-struct hedge_vol_surface {
-    atomic_size_t refs;
-    hedge_context *ctx;
-    int64_t valuation_ms;
-    size_t n;
-    hedge_svi_slice slices[];
-};
 
 static hedge__svi svi_of(const hedge_svi_slice *s) { return (hedge__svi){s->a, s->b, s->rho, s->m, s->sigma}; }
 

@@ -1,0 +1,744 @@
+/*
+ * Reading a market from JSON. jansson parses; this file walks the tree, checks it against the
+ * format (docs/json-format.md) and builds the objects. Errors name the file, line and column of
+ * the offending value: jansson reports those for syntax errors, and for everything else the value
+ * is found again in the text by following its JSON pointer (see locate()).
+ *
+ * jansson allocates its parse tree with the C library's allocator: its only allocator hook is
+ * process-wide, which an embedded library must not take over. Every libhedge object built from
+ * the tree is allocated through the context.
+ */
+#include "core/internal.h"
+#include "core/timefmt.h"
+#include "market/market_internal.h"
+
+#include <hedge/market.h>
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 16
+
+typedef struct reader {
+    hedge_context *ctx;
+    const char *text;
+    size_t length;
+    const char *name;
+    int depth;
+    struct {
+        const char *key; /* NULL for an array index */
+        size_t index;
+    } path[MAX_DEPTH];
+} reader;
+
+/* ---- locating a value in the text ----------------------------------------------------------- */
+
+static const char *skip_ws(const char *p, const char *end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+static const char *skip_string(const char *p, const char *end) {
+    for (p++; p < end && *p != '"'; p++)
+        if (*p == '\\')
+            p++;
+    return p < end ? p + 1 : end;
+}
+
+/* Skips one value of text that jansson has already accepted as JSON. */
+static const char *skip_value(const char *p, const char *end) {
+    p = skip_ws(p, end);
+    if (p < end && *p == '"')
+        return skip_string(p, end);
+    if (p < end && (*p == '{' || *p == '[')) {
+        int depth = 0;
+        while (p < end) {
+            if (*p == '"') {
+                p = skip_string(p, end);
+                continue;
+            }
+            if (*p == '{' || *p == '[')
+                depth++;
+            else if (*p == '}' || *p == ']') {
+                if (--depth == 0)
+                    return p + 1;
+            }
+            p++;
+        }
+        return end;
+    }
+    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
+        p++;
+    return p;
+}
+
+/* Where the value at the reader's current path starts (best effort: the start of the text when
+ * the walk cannot follow, which does not happen for text jansson accepted). Keys are compared as
+ * written; the format's keys need no escapes. */
+static const char *locate(const reader *r) {
+    const char *p = r->text, *end = r->text + r->length;
+    for (int level = 0; level < r->depth; level++) {
+        p = skip_ws(p, end);
+        if (p >= end)
+            return r->text;
+        if (r->path[level].key) {
+            if (*p != '{')
+                return p;
+            p++;
+            size_t klen = strlen(r->path[level].key);
+            for (;;) {
+                p = skip_ws(p, end);
+                if (p >= end || *p != '"')
+                    return p;
+                const char *k = p + 1;
+                p = skip_string(p, end);
+                bool match = (size_t)(p - 1 - k) == klen && memcmp(k, r->path[level].key, klen) == 0;
+                p = skip_ws(p, end);
+                if (p < end && *p == ':')
+                    p++;
+                if (match)
+                    break;
+                p = skip_value(p, end);
+                p = skip_ws(p, end);
+                if (p < end && *p == ',')
+                    p++;
+                else
+                    return p;
+            }
+        } else {
+            if (*p != '[')
+                return p;
+            p++;
+            for (size_t i = 0; i < r->path[level].index; i++) {
+                p = skip_value(p, end);
+                p = skip_ws(p, end);
+                if (p < end && *p == ',')
+                    p++;
+            }
+        }
+    }
+    return skip_ws(p, end);
+}
+
+static void line_col(const char *text, const char *at, int *line, int *col) {
+    *line = 1;
+    *col = 1;
+    for (const char *p = text; p < at; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) { /* columns count characters, not UTF-8 bytes */
+            (*col)++;
+        }
+    }
+}
+
+static hedge_status fail_at(reader *r, hedge_status st, const char *fmt, ...) HEDGE_PRINTF(3, 4);
+static hedge_status fail_at(reader *r, hedge_status st, const char *fmt, ...) {
+    char what[300], pointer[200] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    size_t n = 0;
+    for (int i = 0; i < r->depth && n < sizeof pointer; i++) {
+        int w = r->path[i].key ? snprintf(pointer + n, sizeof pointer - n, "/%s", r->path[i].key)
+                               : snprintf(pointer + n, sizeof pointer - n, "/%zu", r->path[i].index);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    int line, col;
+    line_col(r->text, locate(r), &line, &col);
+    return hedge__fail(r->ctx, st, "%s:%d:%d: %s: %s", r->name, line, col, n ? pointer : "/", what);
+}
+
+/* Re-reports a failure of a library call at the current path (its message is copied first: it
+ * lives in the buffer the new message is written to). */
+static hedge_status fail_call(reader *r, hedge_status st) {
+    char why[400];
+    snprintf(why, sizeof why, "%s", hedge_error_message());
+    return fail_at(r, st, "%s", why);
+}
+
+static void push_key(reader *r, const char *key) {
+    r->path[r->depth].key = key;
+    r->path[r->depth].index = 0;
+    r->depth++;
+}
+
+static void push_index(reader *r, size_t index) {
+    r->path[r->depth].key = NULL;
+    r->path[r->depth].index = index;
+    r->depth++;
+}
+
+static void pop(reader *r) { r->depth--; }
+
+/* ---- typed access ----------------------------------------------------------------------------- */
+
+/* Every member of obj must be one of the allowed keys. */
+static hedge_status only_keys(reader *r, json_t *obj, const char *const *allowed) {
+    const char *key;
+    json_t *value;
+    json_object_foreach(obj, key, value) {
+        bool known = false;
+        for (const char *const *a = allowed; *a && !known; a++)
+            known = strcmp(*a, key) == 0;
+        if (!known) {
+            push_key(r, key);
+            hedge_status st = fail_at(r, HEDGE_ERR_PARSE, "unknown member \"%s\"", key);
+            pop(r);
+            return st;
+        }
+    }
+    return HEDGE_OK;
+}
+
+static hedge_status expect(reader *r, json_t *v, json_type type, const char *what) {
+    if (json_typeof(v) != type && !(type == JSON_REAL && json_is_integer(v)))
+        return fail_at(r, HEDGE_ERR_PARSE, "expected %s", what);
+    return HEDGE_OK;
+}
+
+/* The member `key` of obj: *out is NULL when it is absent and optional. */
+static hedge_status member(reader *r, json_t *obj, const char *key, bool required, json_t **out) {
+    *out = json_object_get(obj, key);
+    if (!*out && required)
+        return fail_at(r, HEDGE_ERR_PARSE, "missing member \"%s\"", key);
+    return HEDGE_OK;
+}
+
+static hedge_status get_string(reader *r, json_t *obj, const char *key, bool required, const char **out) {
+    json_t *v;
+    hedge_status st = member(r, obj, key, required, &v);
+    if (st != HEDGE_OK || !v)
+        return st;
+    push_key(r, key);
+    st = expect(r, v, JSON_STRING, "a string");
+    if (st == HEDGE_OK)
+        *out = json_string_value(v);
+    pop(r);
+    return st;
+}
+
+static hedge_status get_number(reader *r, json_t *obj, const char *key, bool required, double *out) {
+    json_t *v;
+    hedge_status st = member(r, obj, key, required, &v);
+    if (st != HEDGE_OK || !v)
+        return st;
+    push_key(r, key);
+    st = expect(r, v, JSON_REAL, "a number");
+    if (st == HEDGE_OK)
+        *out = json_number_value(v);
+    pop(r);
+    return st;
+}
+
+static hedge_status get_int(reader *r, json_t *obj, const char *key, bool required, int64_t *out) {
+    json_t *v;
+    hedge_status st = member(r, obj, key, required, &v);
+    if (st != HEDGE_OK || !v)
+        return st;
+    push_key(r, key);
+    st = expect(r, v, JSON_INTEGER, "an integer");
+    if (st == HEDGE_OK)
+        *out = (int64_t)json_integer_value(v);
+    pop(r);
+    return st;
+}
+
+/* A time: an ISO 8601 UTC string, or an integer of ms since the Unix epoch. */
+static hedge_status get_time(reader *r, json_t *obj, const char *key, bool required, int64_t *out) {
+    json_t *v;
+    hedge_status st = member(r, obj, key, required, &v);
+    if (st != HEDGE_OK || !v)
+        return st;
+    push_key(r, key);
+    if (json_is_integer(v))
+        *out = (int64_t)json_integer_value(v);
+    else if (!json_is_string(v) || !hedge__time_parse(json_string_value(v), out))
+        st = fail_at(r, HEDGE_ERR_PARSE, "expected a time: \"YYYY-MM-DDTHH:MM:SS[.fff]Z\" or ms since the epoch");
+    pop(r);
+    return st;
+}
+
+static hedge_status get_array(reader *r, json_t *obj, const char *key, bool required, json_t **out) {
+    hedge_status st = member(r, obj, key, required, out);
+    if (st != HEDGE_OK || !*out)
+        return st;
+    push_key(r, key);
+    st = expect(r, *out, JSON_ARRAY, "an array");
+    pop(r);
+    return st;
+}
+
+/* Maps a string member onto one of names[] (NULL-terminated); *out receives its index. */
+static hedge_status get_enum(reader *r, json_t *obj, const char *key, bool required, const char *const *names,
+                             int *out) {
+    const char *s = NULL;
+    hedge_status st = get_string(r, obj, key, required, &s);
+    if (st != HEDGE_OK || !s)
+        return st;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0) {
+            *out = i;
+            return HEDGE_OK;
+        }
+    char choices[160] = "";
+    for (int i = 0; names[i]; i++)
+        snprintf(choices + strlen(choices), sizeof choices - strlen(choices), "%s\"%s\"", i ? ", " : "", names[i]);
+    push_key(r, key);
+    st = fail_at(r, HEDGE_ERR_PARSE, "\"%s\" is not one of %s", s, choices);
+    pop(r);
+    return st;
+}
+
+/* ---- sections ------------------------------------------------------------------------------- */
+
+static const char *const kind_names[] = {"spot", "future", "perpetual", "option", NULL};
+static const char *const settlement_names[] = {"linear", "inverse", NULL};
+static const char *const type_names[] = {"put", "call", NULL};
+
+static hedge_status read_instrument(reader *r, json_t *o, hedge_instrument **out) {
+    static const char *const keys[] = {"symbol", "kind", "underlying", "venue", "settlement", "multiplier", "type",
+                                       "strike", "expiry", "funding_interval_s", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "an instrument object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    hedge_instrument_spec s = HEDGE_INSTRUMENT_SPEC_INIT;
+    int kind = 0, settlement = 0, type = -1;
+    if ((st = get_string(r, o, "symbol", true, &s.symbol)) != HEDGE_OK ||
+        (st = get_enum(r, o, "kind", true, kind_names, &kind)) != HEDGE_OK ||
+        (st = get_string(r, o, "underlying", true, &s.underlying)) != HEDGE_OK ||
+        (st = get_string(r, o, "venue", false, &s.venue)) != HEDGE_OK ||
+        (st = get_enum(r, o, "settlement", false, settlement_names, &settlement)) != HEDGE_OK ||
+        (st = get_number(r, o, "multiplier", false, &s.multiplier)) != HEDGE_OK ||
+        (st = get_enum(r, o, "type", false, type_names, &type)) != HEDGE_OK ||
+        (st = get_number(r, o, "strike", false, &s.strike)) != HEDGE_OK ||
+        (st = get_time(r, o, "expiry", false, &s.expiry_ms)) != HEDGE_OK ||
+        (st = get_number(r, o, "funding_interval_s", false, &s.funding_interval_s)) != HEDGE_OK)
+        return st;
+    s.kind = (hedge_instrument_kind)(kind + 1);
+    s.settlement = (hedge_settlement)settlement;
+    s.option_type = type < 0 ? (hedge_option_type)0 : type == 0 ? HEDGE_PUT : HEDGE_CALL;
+    if ((st = hedge_instrument_create(out, r->ctx, &s)) != HEDGE_OK)
+        return fail_call(r, st);
+    return HEDGE_OK;
+}
+
+static hedge_status read_ladder(reader *r, json_t *arr, hedge_depth_level *levels, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        push_index(r, i);
+        json_t *lv = json_array_get(arr, i);
+        hedge_status st = HEDGE_OK;
+        if (!json_is_array(lv) || json_array_size(lv) != 2 || !json_is_number(json_array_get(lv, 0)) ||
+            !json_is_number(json_array_get(lv, 1)))
+            st = fail_at(r, HEDGE_ERR_PARSE, "expected a level [price, size]");
+        else
+            levels[i] = (hedge_depth_level){json_number_value(json_array_get(lv, 0)),
+                                            json_number_value(json_array_get(lv, 1))};
+        pop(r);
+        if (st != HEDGE_OK)
+            return st;
+    }
+    return HEDGE_OK;
+}
+
+static hedge_status read_quote(reader *r, json_t *o, hedge_snapshot_builder *b) {
+    static const char *const keys[] = {"symbol", "venue", "bid", "ask", "bid_size", "ask_size", "bids", "asks",
+                                       "time", "max_age_ms", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "a quote object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    hedge_quote q = HEDGE_QUOTE_INIT;
+    json_t *bids = NULL, *asks = NULL;
+    if ((st = get_string(r, o, "symbol", true, &q.symbol)) != HEDGE_OK ||
+        (st = get_string(r, o, "venue", true, &q.venue)) != HEDGE_OK ||
+        (st = get_array(r, o, "bids", false, &bids)) != HEDGE_OK ||
+        (st = get_array(r, o, "asks", false, &asks)) != HEDGE_OK ||
+        (st = get_time(r, o, "time", true, &q.timestamp_ms)) != HEDGE_OK ||
+        (st = get_int(r, o, "max_age_ms", false, &q.max_age_ms)) != HEDGE_OK)
+        return st;
+    q.n_bids = bids ? json_array_size(bids) : 0;
+    q.n_asks = asks ? json_array_size(asks) : 0;
+    size_t bytes = (q.n_bids + q.n_asks) * sizeof(hedge_depth_level);
+    hedge_depth_level *levels = bytes ? hedge__alloc(r->ctx, bytes, 0) : NULL;
+    if (bytes && !levels)
+        return hedge__fail(r->ctx, HEDGE_ERR_NOMEM, "%s: cannot allocate a ladder", r->name);
+    push_key(r, "bids");
+    st = read_ladder(r, bids, levels, q.n_bids);
+    pop(r);
+    if (st == HEDGE_OK) {
+        push_key(r, "asks");
+        st = read_ladder(r, asks, levels + q.n_bids, q.n_asks);
+        pop(r);
+    }
+    /* the top of book defaults to the first level of a ladder */
+    if (st == HEDGE_OK) {
+        q.bids = q.n_bids ? levels : NULL;
+        q.asks = q.n_asks ? levels + q.n_bids : NULL;
+        if (q.n_bids) {
+            q.bid = levels[0].price;
+            q.bid_size = levels[0].size;
+        }
+        if (q.n_asks) {
+            q.ask = levels[q.n_bids].price;
+            q.ask_size = levels[q.n_bids].size;
+        }
+        if ((st = get_number(r, o, "bid", false, &q.bid)) == HEDGE_OK &&
+            (st = get_number(r, o, "ask", false, &q.ask)) == HEDGE_OK &&
+            (st = get_number(r, o, "bid_size", false, &q.bid_size)) == HEDGE_OK &&
+            (st = get_number(r, o, "ask_size", false, &q.ask_size)) == HEDGE_OK &&
+            (st = hedge_snapshot_builder_add_quote(b, &q)) != HEDGE_OK)
+            st = fail_call(r, st);
+    }
+    hedge__free(r->ctx, levels, bytes, 0);
+    return st;
+}
+
+static hedge_status read_underlying(reader *r, json_t *o, hedge_snapshot_builder *b) {
+    static const char *const keys[] = {"name", "rate", "spot", "sources", "forwards", NULL};
+    static const char *const spot_keys[] = {"price", "time", "max_age_ms", NULL};
+    static const char *const source_keys[] = {"source", "price", "time", "max_age_ms", NULL};
+    static const char *const forward_keys[] = {"expiry", "forward", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "an underlying object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    const char *name = NULL;
+    double rate = 0;
+    json_t *spot, *sources, *forwards, *rate_v;
+    if ((st = get_string(r, o, "name", true, &name)) != HEDGE_OK ||
+        (st = get_number(r, o, "rate", false, &rate)) != HEDGE_OK ||
+        (st = member(r, o, "spot", false, &spot)) != HEDGE_OK ||
+        (st = get_array(r, o, "sources", false, &sources)) != HEDGE_OK ||
+        (st = get_array(r, o, "forwards", false, &forwards)) != HEDGE_OK)
+        return st;
+    if ((rate_v = json_object_get(o, "rate")) != NULL) {
+        push_key(r, "rate");
+        st = hedge_snapshot_builder_set_rate(b, name, rate);
+        st = st == HEDGE_OK ? st : fail_call(r, st);
+        pop(r);
+        if (st != HEDGE_OK)
+            return st;
+    }
+    if (spot) {
+        push_key(r, "spot");
+        double price = 0;
+        int64_t t = 0, age = 0;
+        if ((st = expect(r, spot, JSON_OBJECT, "a spot object {\"price\", \"time\"}")) == HEDGE_OK &&
+            (st = only_keys(r, spot, spot_keys)) == HEDGE_OK &&
+            (st = get_number(r, spot, "price", true, &price)) == HEDGE_OK &&
+            (st = get_time(r, spot, "time", true, &t)) == HEDGE_OK &&
+            (st = get_int(r, spot, "max_age_ms", false, &age)) == HEDGE_OK &&
+            (st = hedge_snapshot_builder_set_spot(b, name, price, t, age)) != HEDGE_OK)
+            st = fail_call(r, st);
+        pop(r);
+        if (st != HEDGE_OK)
+            return st;
+    }
+    for (size_t i = 0; sources && i < json_array_size(sources); i++) {
+        json_t *s = json_array_get(sources, i);
+        push_key(r, "sources");
+        push_index(r, i);
+        const char *src = NULL;
+        double price = 0;
+        int64_t t = 0, age = 0;
+        if ((st = expect(r, s, JSON_OBJECT, "a source object")) == HEDGE_OK &&
+            (st = only_keys(r, s, source_keys)) == HEDGE_OK &&
+            (st = get_string(r, s, "source", true, &src)) == HEDGE_OK &&
+            (st = get_number(r, s, "price", true, &price)) == HEDGE_OK &&
+            (st = get_time(r, s, "time", true, &t)) == HEDGE_OK &&
+            (st = get_int(r, s, "max_age_ms", false, &age)) == HEDGE_OK &&
+            (st = hedge_snapshot_builder_add_source(b, name, src, price, t, age)) != HEDGE_OK)
+            st = fail_call(r, st);
+        pop(r);
+        pop(r);
+        if (st != HEDGE_OK)
+            return st;
+    }
+    for (size_t i = 0; forwards && i < json_array_size(forwards); i++) {
+        json_t *f = json_array_get(forwards, i);
+        push_key(r, "forwards");
+        push_index(r, i);
+        double fwd = 0;
+        int64_t expiry = 0;
+        if ((st = expect(r, f, JSON_OBJECT, "a forward object")) == HEDGE_OK &&
+            (st = only_keys(r, f, forward_keys)) == HEDGE_OK &&
+            (st = get_time(r, f, "expiry", true, &expiry)) == HEDGE_OK &&
+            (st = get_number(r, f, "forward", true, &fwd)) == HEDGE_OK &&
+            (st = hedge_snapshot_builder_add_forward(b, name, expiry, fwd)) != HEDGE_OK)
+            st = fail_call(r, st);
+        pop(r);
+        pop(r);
+        if (st != HEDGE_OK)
+            return st;
+    }
+    /* an underlying with only a name still exists, with rate 0 */
+    if (!rate_v && !spot && !sources && !forwards && (st = hedge_snapshot_builder_set_rate(b, name, 0)) != HEDGE_OK)
+        return fail_call(r, st);
+    return HEDGE_OK;
+}
+
+static hedge_status read_funding(reader *r, json_t *o, hedge_snapshot_builder *b) {
+    static const char *const keys[] = {"symbol", "rate", "predicted", "time", "max_age_ms", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "a funding object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    const char *symbol = NULL;
+    double rate = 0, predicted = NAN;
+    int64_t t = 0, age = 0;
+    if ((st = get_string(r, o, "symbol", true, &symbol)) != HEDGE_OK ||
+        (st = get_number(r, o, "rate", true, &rate)) != HEDGE_OK ||
+        (st = get_number(r, o, "predicted", false, &predicted)) != HEDGE_OK ||
+        (st = get_time(r, o, "time", true, &t)) != HEDGE_OK ||
+        (st = get_int(r, o, "max_age_ms", false, &age)) != HEDGE_OK)
+        return st;
+    if (isnan(predicted))
+        predicted = rate; /* without a prediction, the current rate continues */
+    if ((st = hedge_snapshot_builder_set_funding(b, symbol, rate, predicted, t, age)) != HEDGE_OK)
+        return fail_call(r, st);
+    return HEDGE_OK;
+}
+
+/* Reads each element of the array member `key` of obj with fn. */
+static hedge_status each(reader *r, json_t *obj, const char *key, hedge_snapshot_builder *b,
+                         hedge_status (*fn)(reader *, json_t *, hedge_snapshot_builder *)) {
+    json_t *arr;
+    hedge_status st = get_array(r, obj, key, false, &arr);
+    for (size_t i = 0; st == HEDGE_OK && arr && i < json_array_size(arr); i++) {
+        push_key(r, key);
+        push_index(r, i);
+        st = fn(r, json_array_get(arr, i), b);
+        pop(r);
+        pop(r);
+    }
+    return st;
+}
+
+static hedge_status read_snapshot(reader *r, json_t *m, int64_t valuation_ms, hedge_snapshot **out) {
+    static const char *const keys[] = {"settings", "underlyings", "funding", "quotes", NULL};
+    static const char *const settings_keys[] = {"default_max_age_ms", "source_max_deviation", "source_min_count", NULL};
+    hedge_status st = expect(r, m, JSON_OBJECT, "a market object");
+    if (st != HEDGE_OK || (st = only_keys(r, m, keys)) != HEDGE_OK)
+        return st;
+    hedge_snapshot_options opt = HEDGE_SNAPSHOT_OPTIONS_INIT;
+    json_t *settings;
+    if ((st = member(r, m, "settings", false, &settings)) != HEDGE_OK)
+        return st;
+    if (settings) {
+        push_key(r, "settings");
+        int64_t min_count = opt.source_min_count;
+        if ((st = expect(r, settings, JSON_OBJECT, "a settings object")) == HEDGE_OK &&
+            (st = only_keys(r, settings, settings_keys)) == HEDGE_OK &&
+            (st = get_int(r, settings, "default_max_age_ms", false, &opt.default_max_age_ms)) == HEDGE_OK &&
+            (st = get_number(r, settings, "source_max_deviation", false, &opt.source_max_deviation)) == HEDGE_OK &&
+            (st = get_int(r, settings, "source_min_count", false, &min_count)) == HEDGE_OK) {
+            if (min_count < 0 || min_count > UINT32_MAX)
+                st = fail_at(r, HEDGE_ERR_DOMAIN, "source_min_count out of range");
+            opt.source_min_count = (uint32_t)min_count;
+        }
+        pop(r);
+        if (st != HEDGE_OK)
+            return st;
+    }
+    hedge_snapshot_builder *b = NULL;
+    if ((st = hedge_snapshot_builder_create(&b, r->ctx, valuation_ms, &opt)) != HEDGE_OK) {
+        if (st == HEDGE_ERR_NOMEM)
+            return st;
+        push_key(r, "settings"); /* only the settings can make the builder refuse */
+        st = fail_call(r, st);
+        pop(r);
+        return st;
+    }
+    if ((st = each(r, m, "underlyings", b, read_underlying)) == HEDGE_OK &&
+        (st = each(r, m, "funding", b, read_funding)) == HEDGE_OK &&
+        (st = each(r, m, "quotes", b, read_quote)) == HEDGE_OK && (st = hedge_snapshot_builder_finish(out, b)) != HEDGE_OK &&
+        st != HEDGE_ERR_NOMEM)
+        st = fail_call(r, st);
+    hedge_snapshot_builder_destroy(b);
+    return st;
+}
+
+static hedge_status read_surface(reader *r, json_t *o, int64_t valuation_ms, const char **underlying,
+                                 hedge_vol_surface **out) {
+    static const char *const keys[] = {"underlying", "slices", NULL};
+    static const char *const slice_keys[] = {"expiry", "forward", "a", "b", "rho", "m", "sigma", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "a surface object");
+    json_t *slices = NULL;
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK ||
+        (st = get_string(r, o, "underlying", true, underlying)) != HEDGE_OK ||
+        (st = get_array(r, o, "slices", true, &slices)) != HEDGE_OK)
+        return st;
+    size_t n = json_array_size(slices);
+    if (n == 0) {
+        push_key(r, "slices");
+        st = fail_at(r, HEDGE_ERR_PARSE, "a surface needs at least one slice");
+        pop(r);
+        return st;
+    }
+    hedge_svi_slice *sl = hedge__alloc(r->ctx, n * sizeof *sl, 0);
+    if (!sl)
+        return hedge__fail(r->ctx, HEDGE_ERR_NOMEM, "%s: cannot allocate %zu slices", r->name, n);
+    memset(sl, 0, n * sizeof *sl);
+    for (size_t i = 0; st == HEDGE_OK && i < n; i++) {
+        json_t *s = json_array_get(slices, i);
+        push_key(r, "slices");
+        push_index(r, i);
+        if ((st = expect(r, s, JSON_OBJECT, "a slice object")) == HEDGE_OK &&
+            (st = only_keys(r, s, slice_keys)) == HEDGE_OK &&
+            (st = get_time(r, s, "expiry", true, &sl[i].expiry_ms)) == HEDGE_OK &&
+            (st = get_number(r, s, "forward", true, &sl[i].forward)) == HEDGE_OK &&
+            (st = get_number(r, s, "a", true, &sl[i].a)) == HEDGE_OK &&
+            (st = get_number(r, s, "b", true, &sl[i].b)) == HEDGE_OK &&
+            (st = get_number(r, s, "rho", true, &sl[i].rho)) == HEDGE_OK &&
+            (st = get_number(r, s, "m", true, &sl[i].m)) == HEDGE_OK)
+            st = get_number(r, s, "sigma", true, &sl[i].sigma);
+        pop(r);
+        pop(r);
+    }
+    if (st == HEDGE_OK && (st = hedge_vol_surface_create(out, r->ctx, valuation_ms, sl, n)) != HEDGE_OK &&
+        st != HEDGE_ERR_NOMEM)
+        st = fail_call(r, st);
+    hedge__free(r->ctx, sl, n * sizeof *sl, 0);
+    return st;
+}
+
+/* Everything read so far, released together on any failure. */
+typedef struct parts {
+    hedge_snapshot *snapshot;
+    hedge_instrument **instruments;
+    size_t n_instruments;
+    hedge_vol_surface **surfaces;
+    const char **surface_names;
+    size_t n_surfaces;
+} parts;
+
+static void release_parts(hedge_context *ctx, parts *p, size_t inst_cap, size_t surf_cap) {
+    for (size_t i = 0; i < p->n_instruments; i++)
+        hedge_instrument_destroy(p->instruments[i]);
+    for (size_t i = 0; i < p->n_surfaces; i++)
+        hedge_vol_surface_destroy(p->surfaces[i]);
+    hedge_snapshot_destroy(p->snapshot);
+    hedge__free(ctx, p->instruments, inst_cap * sizeof *p->instruments, 0);
+    hedge__free(ctx, p->surfaces, surf_cap * sizeof *p->surfaces, 0);
+    hedge__free(ctx, (void *)p->surface_names, surf_cap * sizeof *p->surface_names, 0);
+}
+
+static hedge_status read_document(reader *r, json_t *root, hedge_market **out) {
+    static const char format[] = "libhedge-market/1";
+    hedge_status st = expect(r, root, JSON_OBJECT, "a JSON object at the top level");
+    if (st != HEDGE_OK)
+        return st;
+    const char *fmt = NULL;
+    int64_t valuation_ms = 0;
+    json_t *instruments = NULL, *market = NULL, *surfaces = NULL;
+    if ((st = get_string(r, root, "format", false, &fmt)) != HEDGE_OK)
+        return st;
+    if (fmt && strcmp(fmt, format) != 0) {
+        push_key(r, "format");
+        st = fail_at(r, HEDGE_ERR_UNSUPPORTED, "format \"%s\" is not \"%s\"", fmt, format);
+        pop(r);
+        return st;
+    }
+    if ((st = get_time(r, root, "valuation_time", true, &valuation_ms)) != HEDGE_OK ||
+        (st = get_array(r, root, "instruments", false, &instruments)) != HEDGE_OK ||
+        (st = member(r, root, "market", true, &market)) != HEDGE_OK ||
+        (st = get_array(r, root, "surfaces", false, &surfaces)) != HEDGE_OK)
+        return st;
+
+    parts p = {0};
+    size_t inst_cap = instruments ? json_array_size(instruments) : 0;
+    size_t surf_cap = surfaces ? json_array_size(surfaces) : 0;
+    if (inst_cap && !(p.instruments = hedge__alloc(r->ctx, inst_cap * sizeof *p.instruments, 0)))
+        st = HEDGE_ERR_NOMEM;
+    if (surf_cap && st == HEDGE_OK &&
+        (!(p.surfaces = hedge__alloc(r->ctx, surf_cap * sizeof *p.surfaces, 0)) ||
+         !(p.surface_names = hedge__alloc(r->ctx, surf_cap * sizeof *p.surface_names, 0))))
+        st = HEDGE_ERR_NOMEM;
+    if (st == HEDGE_ERR_NOMEM)
+        hedge__fail(r->ctx, st, "%s: cannot allocate the market's tables", r->name);
+    for (size_t i = 0; st == HEDGE_OK && i < inst_cap; i++) {
+        push_key(r, "instruments");
+        push_index(r, i);
+        st = read_instrument(r, json_array_get(instruments, i), &p.instruments[i]);
+        if (st == HEDGE_OK)
+            p.n_instruments++;
+        pop(r);
+        pop(r);
+    }
+    if (st == HEDGE_OK) {
+        push_key(r, "market");
+        st = read_snapshot(r, market, valuation_ms, &p.snapshot);
+        pop(r);
+    }
+    for (size_t i = 0; st == HEDGE_OK && i < surf_cap; i++) {
+        push_key(r, "surfaces");
+        push_index(r, i);
+        st = read_surface(r, json_array_get(surfaces, i), valuation_ms, &p.surface_names[i], &p.surfaces[i]);
+        if (st == HEDGE_OK)
+            p.n_surfaces++;
+        pop(r);
+        pop(r);
+    }
+    if (st == HEDGE_OK &&
+        (st = hedge_market_create(out, r->ctx, p.snapshot, (const hedge_instrument *const *)p.instruments,
+                                  p.n_instruments, (const hedge_vol_surface *const *)p.surfaces, p.surface_names,
+                                  p.n_surfaces)) != HEDGE_OK &&
+        st != HEDGE_ERR_NOMEM)
+        st = fail_call(r, st);
+    release_parts(r->ctx, &p, inst_cap, surf_cap); /* the market holds its own references */
+    return st;
+}
+
+HEDGE_API hedge_status hedge_market_read_json(hedge_market **out, hedge_context *ctx, const char *text, size_t length,
+                                              const char *name) {
+    static const char fn[] = "hedge_market_read_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !text)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
+    json_error_t err;
+    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
+        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
+    hedge_status st = read_document(&r, root, out);
+    json_decref(root);
+    return st;
+}
+
+HEDGE_API hedge_status hedge_market_load_json(hedge_market **out, hedge_context *ctx, const char *path) {
+    static const char fn[] = "hedge_market_load_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !path)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return hedge__fail(ctx, HEDGE_ERR_IO, "%s: cannot open %s", fn, path);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    hedge_status st = HEDGE_OK;
+    for (;;) {
+        if ((st = hedge__vec_reserve(ctx, (void **)&buf, &cap, len + 65536, 1)) != HEDGE_OK)
+            break;
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = hedge__fail(ctx, HEDGE_ERR_IO, "%s: error reading %s", fn, path);
+            break;
+        }
+    }
+    fclose(f);
+    if (st == HEDGE_OK)
+        st = hedge_market_read_json(out, ctx, buf, len, path);
+    hedge__free(ctx, buf, cap, 0);
+    return st;
+}

@@ -1,0 +1,21 @@
+/* Built without jansson: the JSON readers exist (the ABI is the same) and say so. */
+#include "core/internal.h"
+
+#include <hedge/market.h>
+
+HEDGE_API hedge_status hedge_market_read_json(hedge_market **out, hedge_context *ctx, const char *text, size_t length,
+                                              const char *name) {
+    (void)text;
+    (void)length;
+    (void)name;
+    if (out)
+        *out = NULL;
+    return hedge__fail(ctx, HEDGE_ERR_UNSUPPORTED, "hedge_market_read_json: libhedge was built without JSON support");
+}
+
+HEDGE_API hedge_status hedge_market_load_json(hedge_market **out, hedge_context *ctx, const char *path) {
+    (void)path;
+    if (out)
+        *out = NULL;
+    return hedge__fail(ctx, HEDGE_ERR_UNSUPPORTED, "hedge_market_load_json: libhedge was built without JSON support");
+}
