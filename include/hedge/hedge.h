@@ -22,6 +22,7 @@
 #include <hedge/context.h>
 #include <hedge/instrument.h>
 #include <hedge/market.h>
+#include <hedge/pricing.h>
 #include <hedge/snapshot.h>
 #include <hedge/status.h>
 #include <hedge/types.h>

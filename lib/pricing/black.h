@@ -1,0 +1,38 @@
+/*
+ * Internal kernels shared by the scalar, batch and implied-volatility code.
+ *
+ * Everything is expressed through the normalised Black function of Jaeckel ("Let's Be Rational"):
+ * with x = ln(F/K) and s = sigma sqrt(T) the total volatility,
+ *     b(x, s) = e^{x/2} N(x/s + s/2) - e^{-x/2} N(x/s - s/2)   (a call; the undiscounted price / sqrt(F K)).
+ */
+#ifndef HEDGE_PRICING_BLACK_H
+#define HEDGE_PRICING_BLACK_H
+
+#include <hedge/pricing.h>
+
+#include <stdbool.h>
+
+/* Normalised out-of-the-money value: b(-|x|, s) for a call, which equals the put at +|x|. It is
+ * computed to a few ulp of relative error for every s >= 0 (0 when s == 0). */
+double hedge__black_otm(double x, double s);
+
+/* Normalised call (theta = +1) or put (theta = -1) value b(x, s, theta) including intrinsic value. */
+double hedge__black_normalised(double x, double s, int theta);
+
+/* Undiscounted Black value theta (F N(theta d1) - K N(theta d2)), from the normalised function. */
+double hedge__black_undiscounted(double F, double K, double s, int theta);
+
+/*
+ * Every Greek of a European option under BSM with carry b, written to g (all fields).
+ * S is the spot (or the forward when b == 0 and black76 is true), q = r - b. The rho field is dV/dr
+ * with q fixed (BSM) or with F fixed (black76). Inputs must already be validated.
+ */
+void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
+                       bool black76);
+
+/* Validates one option's numbers; returns the status and sets the thread's error detail, naming
+ * the function `fn` and the batch `index` (SIZE_MAX for a scalar call). */
+hedge_status hedge__check_option(const char *fn, size_t index, int theta, double S_or_F, double K, double T,
+                                 double r, double q, double sigma);
+
+#endif

@@ -1,0 +1,100 @@
+/* Public scalar entry points of the BSM and Black-76 kernels. */
+#include "pricing/black.h"
+
+#include "core/internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Greeks are written through a full local struct and copied up to the caller's struct_size, so a
+ * caller compiled against an older, shorter hedge_greeks never has memory beyond it touched. */
+static hedge_status greeks_size_ok(const char *fn, const hedge_greeks *g) {
+    if (!g)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: greeks is NULL", fn);
+    if (g->struct_size < offsetof(hedge_greeks, price) + sizeof(double))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: greeks->struct_size %zu is too small (set it with "
+                           "HEDGE_GREEKS_INIT)", fn, g->struct_size);
+    return HEDGE_OK;
+}
+
+/* Copies the fields after struct_size that both structs have. */
+static void copy_fields(void *dst, size_t dst_size, const void *src, size_t src_size) {
+    size_t n = dst_size < src_size ? dst_size : src_size;
+    memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t), n - sizeof(size_t));
+}
+
+static void copy_out(hedge_greeks *dst, const hedge_greeks *src) {
+    copy_fields(dst, dst->struct_size, src, sizeof *src);
+}
+
+HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, double S, double K, double T, double r,
+                                       double q, double sigma) {
+    if (!price)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "hedge_bsm_price: price is NULL");
+    hedge_status st = hedge__check_option("hedge_bsm_price", SIZE_MAX, (int)type, S, K, T, r, q, sigma);
+    if (st)
+        return st;
+    double b = r - q;
+    double undiscounted = hedge__black_undiscounted(S * exp(b * T), K, sigma * sqrt(T), (int)type);
+    *price = exp(-r * T) * undiscounted;
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type type, double S, double K, double T,
+                                        double r, double q, double sigma) {
+    hedge_status st = greeks_size_ok("hedge_bsm_greeks", greeks);
+    if (st || (st = hedge__check_option("hedge_bsm_greeks", SIZE_MAX, (int)type, S, K, T, r, q, sigma)))
+        return st;
+    hedge_greeks g;
+    hedge__bsm_kernel(&g, (int)type, S, K, T, r, r - q, sigma, false);
+    copy_out(greeks, &g);
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type, double F, double K, double T,
+                                           double r, double sigma) {
+    if (!price)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "hedge_black76_price: price is NULL");
+    hedge_status st = hedge__check_option("hedge_black76_price", SIZE_MAX, (int)type, F, K, T, r, r, sigma);
+    if (st)
+        return st;
+    *price = exp(-r * T) * hedge__black_undiscounted(F, K, sigma * sqrt(T), (int)type);
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_black76_greeks(hedge_greeks *greeks, hedge_option_type type, double F, double K,
+                                            double T, double r, double sigma) {
+    hedge_status st = greeks_size_ok("hedge_black76_greeks", greeks);
+    if (st || (st = hedge__check_option("hedge_black76_greeks", SIZE_MAX, (int)type, F, K, T, r, r, sigma)))
+        return st;
+    hedge_greeks g;
+    hedge__bsm_kernel(&g, (int)type, F, K, T, r, 0.0, sigma, true);
+    copy_out(greeks, &g);
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_greeks_to_market_units(hedge_greeks *greeks, double days_per_year) {
+    hedge_status st = greeks_size_ok("hedge_greeks_to_market_units", greeks);
+    if (st)
+        return st;
+    if (!(days_per_year > 0.0) || !isfinite(days_per_year))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN,
+                           "hedge_greeks_to_market_units: days_per_year must be finite and > 0, got %g",
+                           days_per_year);
+    hedge_greeks g = HEDGE_GREEKS_INIT;
+    copy_fields(&g, sizeof g, greeks, greeks->struct_size); /* fields the caller lacks stay 0 */
+    const double point = 0.01, bp = 1e-4, day = 1.0 / days_per_year;
+    g.vega *= point;
+    g.vanna *= point;
+    g.zomma *= point;
+    g.volga *= point * point;
+    g.theta *= day;
+    g.charm *= day;
+    g.color *= day;
+    g.veta *= point * day;
+    g.rho *= bp;
+    g.carry_rho *= bp;
+    copy_out(greeks, &g);
+    return HEDGE_OK;
+}
