@@ -242,8 +242,11 @@ HEDGE_API hedge_status hedge_perpetual_funding(double *carry, hedge_settlement s
  * @name Batch kernels
  * Structure-of-arrays forms for whole chains. They never allocate, pick the AVX-512, AVX2 or
  * portable code path at run time (the environment variable HEDGE_SIMD=portable|avx2|avx512 can
- * only lower the choice), and give the same results as the scalar functions to within a few
- * units in the last place.
+ * only lower the choice). They meet the same accuracy contract as the scalar functions (prices to
+ * 1e-13 relative, deep out-of-the-money prices to 1e-12), and agree with them to 3e-14 relative
+ * in the price and a few units in the last place in the Greeks: an option the SIMD code cannot
+ * price to that standard (in the far wings of a very short expiry, or at a limit) is priced by
+ * the scalar kernel instead.
  * @{
  */
 

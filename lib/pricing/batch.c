@@ -1,10 +1,32 @@
 /* Batch (structure-of-arrays) pricing: validation, dispatch and the scalar fix-up pass. */
+#include "pricing/batch.h"
 #include "pricing/black.h"
 
+#include "core/cpu.h"
 #include "core/internal.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
+
+static hedge__batch_kernel_fn pick_kernel(void) {
+#ifdef HEDGE__BATCH_X86
+    switch (hedge__simd_level()) {
+    case HEDGE__SIMD_AVX512:
+        return hedge__batch_kernel_avx512;
+    case HEDGE__SIMD_AVX2:
+        return hedge__batch_kernel_avx2;
+    default:
+        break;
+    }
+#endif
+    return hedge__batch_kernel_portable;
+}
+
+static void store(double *dst, const double *src, size_t n) {
+    if (dst)
+        memcpy(dst, src, n * sizeof *src);
+}
 
 static hedge_status batch(const char *fn, size_t n, const int32_t *type, const double *S, const double *K,
                           const double *T, const double *r, const double *q, const double *sigma,
@@ -18,35 +40,51 @@ static hedge_status batch(const char *fn, size_t n, const int32_t *type, const d
         return HEDGE_OK;
     if (!type || !S || !K || !T || !r || (!black76 && !q) || !sigma)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
+    hedge__batch_kernel_fn kernel = pick_kernel();
+    hedge__batch_args args = {type, S, K, T, r, q, sigma, black76};
+    hedge__batch_chunk buf;
     hedge_status first = HEDGE_OK;
-    size_t first_index = 0, bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        double qi = black76 ? r[i] : q[i];
-        hedge_status st = hedge__check_option(fn, i, type[i], S[i], K[i], T[i], r[i], qi, sigma[i]);
-        hedge_greeks g;
-        if (st == HEDGE_OK) {
-            hedge__bsm_kernel(&g, type[i], S[i], K[i], T[i], r[i], r[i] - qi, sigma[i], black76);
-        } else {
-            g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = NAN;
-            if (bad++ == 0) {
-                first = st;
-                first_index = i;
+    size_t first_index = 0;
+    for (size_t begin = 0; begin < n; begin += HEDGE__BATCH_CHUNK) {
+        size_t count = n - begin < HEDGE__BATCH_CHUNK ? n - begin : HEDGE__BATCH_CHUNK;
+        kernel(&args, begin, count, &buf);
+        for (size_t i = 0; i < count; i++) {
+            hedge_status st = HEDGE_OK;
+            if (isnan(buf.price[i])) { /* the SIMD kernel declined: validate and redo in scalar */
+                size_t j = begin + i;
+                double qj = black76 ? r[j] : q[j];
+                st = hedge__check_option(fn, j, type[j], S[j], K[j], T[j], r[j], qj, sigma[j]);
+                hedge_greeks g;
+                if (st == HEDGE_OK) {
+                    hedge__bsm_kernel(&g, type[j], S[j], K[j], T[j], r[j], r[j] - qj, sigma[j], black76);
+                } else {
+                    g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = NAN;
+                    if (first == HEDGE_OK) {
+                        first = st;
+                        first_index = j;
+                    }
+                }
+                buf.price[i] = g.price;
+                buf.delta[i] = g.delta;
+                buf.gamma[i] = g.gamma;
+                buf.vega[i] = g.vega;
+                buf.theta[i] = g.theta;
+                buf.rho[i] = g.rho;
             }
+            if (out->status)
+                out->status[begin + i] = st;
         }
-        if (out->price) out->price[i] = g.price;
-        if (out->delta) out->delta[i] = g.delta;
-        if (out->gamma) out->gamma[i] = g.gamma;
-        if (out->vega) out->vega[i] = g.vega;
-        if (out->theta) out->theta[i] = g.theta;
-        if (out->rho) out->rho[i] = g.rho;
-        if (out->status) out->status[i] = st;
+        store(out->price ? out->price + begin : NULL, buf.price, count);
+        store(out->delta ? out->delta + begin : NULL, buf.delta, count);
+        store(out->gamma ? out->gamma + begin : NULL, buf.gamma, count);
+        store(out->vega ? out->vega + begin : NULL, buf.vega, count);
+        store(out->theta ? out->theta + begin : NULL, buf.theta, count);
+        store(out->rho ? out->rho + begin : NULL, buf.rho, count);
     }
-    if (bad) {
-        /* the detail names the first bad element; re-validate it so the message is about it */
-        double qi = black76 ? r[first_index] : q[first_index];
-        hedge__check_option(fn, first_index, type[first_index], S[first_index], K[first_index], T[first_index],
-                            r[first_index], qi, sigma[first_index]);
-        (void)first;
+    if (first != HEDGE_OK) {
+        /* later elements overwrote the thread's error detail: restate the first failure */
+        size_t j = first_index;
+        hedge__check_option(fn, j, type[j], S[j], K[j], T[j], r[j], black76 ? r[j] : q[j], sigma[j]);
     }
     return first;
 }

@@ -1,0 +1,183 @@
+/*
+ * The vectorisable batch kernel, compiled once per instruction set: batch_portable.c,
+ * batch_avx2.c and batch_avx512.c include this file after selecting their target, define
+ * BATCH_KERNEL to a distinct name, and the dispatcher in batch.c picks one at run time.
+ *
+ * The loop body is branch-free straight-line arithmetic so that the compiler turns it into SIMD
+ * code: exp, log and the normal cdf are our own polynomial / Chebyshev forms (libm calls do not
+ * vectorise). It handles the ordinary options of a chain; a lane it cannot do to full accuracy
+ * (invalid input, sigma sqrt(T) == 0, a tail beyond |d| = 37, extreme rates, or a price that is
+ * the difference of two terms 64 times larger than itself, which would cost more than 6 bits) gets NaN in the price buffer, and
+ * batch.c recomputes it with the scalar kernel, which has exact limits and the cancellation-free
+ * series. Everything here agrees with the scalar kernel to a few ulp.
+ */
+#include "pricing/batch.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef BATCH_KERNEL
+#error "define BATCH_KERNEL before including batch_kernel.h"
+#endif
+
+/* Without hardware FMA, fma() is a slow library call: the polynomials then use a plain multiply-add
+ * (their accuracy does not need fusion) and the one exact product, the low part of d1^2, uses
+ * Dekker's splitting. */
+#ifdef __FMA__
+#define BK_FMA(a, b, c) fma(a, b, c)
+#define BK_SQUARE_LO(a, hi) fma(a, a, -(hi))
+#else
+#define BK_FMA(a, b, c) ((a) * (b) + (c))
+static inline double bk_square_lo(double a, double hi) {
+    double c = 134217729.0 * a; /* 2^27 + 1 */
+    double ah = c - (c - a), al = a - ah;
+    return ((ah * ah - hi) + 2.0 * ah * al) + al * al;
+}
+#define BK_SQUARE_LO(a, hi) bk_square_lo(a, hi)
+#endif
+
+#define BK_LN2_HI 6.93147180369123816490e-01
+#define BK_LN2_LO 1.90821492927058770002e-10
+#define BK_LOG2E 1.44269504088896338700e+00
+#define BK_SHIFTER 0x1.8p52 /* adding it rounds to an integer held in the low mantissa bits */
+
+static inline uint64_t bk_bits(double x) {
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static inline double bk_double(uint64_t u) {
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* e^x for x in [-708, 708]: x = k ln2 + r with |r| <= ln2/2, a degree-13 Taylor polynomial
+ * (truncation 5e-18 relative), and 2^k put into the exponent field. */
+static inline double bk_exp(double x) {
+    double kd = BK_FMA(x, BK_LOG2E, BK_SHIFTER);
+    uint64_t ki = bk_bits(kd);
+    kd -= BK_SHIFTER;
+    double r = BK_FMA(-kd, BK_LN2_HI, x);
+    r = BK_FMA(-kd, BK_LN2_LO, r);
+    double p = 1.0 / 6227020800.0;
+    p = BK_FMA(p, r, 1.0 / 479001600.0);
+    p = BK_FMA(p, r, 1.0 / 39916800.0);
+    p = BK_FMA(p, r, 1.0 / 3628800.0);
+    p = BK_FMA(p, r, 1.0 / 362880.0);
+    p = BK_FMA(p, r, 1.0 / 40320.0);
+    p = BK_FMA(p, r, 1.0 / 5040.0);
+    p = BK_FMA(p, r, 1.0 / 720.0);
+    p = BK_FMA(p, r, 1.0 / 120.0);
+    p = BK_FMA(p, r, 1.0 / 24.0);
+    p = BK_FMA(p, r, 1.0 / 6.0);
+    p = BK_FMA(p, r, 0.5);
+    p = BK_FMA(p, r * r, r); /* e^r - 1, kept separate so the final rounding is relative to e^r */
+    double scale = bk_double((ki + 1023u) << 52);
+    return BK_FMA(scale, p, scale);
+}
+
+/* ln x for a positive normal x: x = 2^e m with m in [sqrt(1/2), sqrt 2), ln m = 2 atanh(f) with
+ * f = (m - 1)/(m + 1), |f| <= 0.1716, summed to f^23 (truncation 1e-18 relative). */
+static inline double bk_log(double x) {
+    uint64_t u = bk_bits(x);
+    double e = bk_double((u >> 52) | 0x4330000000000000u) - (0x1p52 + 1023.0);
+    double m = bk_double((u & 0x000fffffffffffffu) | 0x3ff0000000000000u);
+    /* halve m by decrementing its exponent field: GCC folds a select into a conditional multiply,
+     * which "could trap" and stops the loop from being if-converted for AVX2 (no masked arithmetic) */
+    int big = m > 1.4142135623730951;
+    m = bk_double(bk_bits(m) - (big ? 0x0010000000000000u : 0u));
+    e += big ? 1.0 : 0.0;
+    double f = (m - 1.0) / (m + 1.0);
+    double f2 = f * f;
+    double p = 1.0 / 23;
+    p = BK_FMA(p, f2, 1.0 / 21);
+    p = BK_FMA(p, f2, 1.0 / 19);
+    p = BK_FMA(p, f2, 1.0 / 17);
+    p = BK_FMA(p, f2, 1.0 / 15);
+    p = BK_FMA(p, f2, 1.0 / 13);
+    p = BK_FMA(p, f2, 1.0 / 11);
+    p = BK_FMA(p, f2, 1.0 / 9);
+    p = BK_FMA(p, f2, 1.0 / 7);
+    p = BK_FMA(p, f2, 1.0 / 5);
+    p = BK_FMA(p, f2, 1.0 / 3);
+    double two_f = 2.0 * f;
+    double lnm = BK_FMA(two_f * f2, p, two_f);
+    return BK_FMA(e, BK_LN2_HI, BK_FMA(e, BK_LN2_LO, lnm));
+}
+
+/* Mills ratio N(-a)/n(a) for a >= 0: (1 + sqrt2 a) R(a) is a Chebyshev series in
+ * t = (a - 5)/(a + 5); the coefficients come from scripts/gen-mills-chebyshev.c (5e-16 relative
+ * over [0, 40] against a 113-bit reference). */
+static inline double bk_mills(double a) {
+    static const double c[25] = {
+        1.4759378946624524, -0.002594567003628325, -0.10890289413782299, 0.072945553136033417,
+        -0.030936640932973179, 0.0097131564008720098, -0.0022999737871652352, 0.00038763629165196924,
+        -3.5666117122361187e-05, -1.9654604374715699e-06, 1.1487670345988095e-06, -1.0554667509114094e-07,
+        -1.8776507001534845e-08, 4.8706661348539116e-09, 1.6310702131767556e-10, -1.6501981953678965e-10,
+        3.5728625782078711e-12, 5.5261028723515697e-12, -2.9067702816325764e-13, -1.9908713933363086e-13,
+        1.2605602625503285e-14, 7.8825055926254525e-15, -4.1474098191105526e-16, -3.3787835018691485e-16,
+        7.5192709919676134e-18,
+    };
+    double t = (a - 5.0) / (a + 5.0), t2 = 2.0 * t;
+    double b1 = 0.0, b2 = 0.0;
+#pragma GCC unroll 32
+    for (int n = 24; n >= 1; n--) {
+        double b0 = BK_FMA(t2, b1, c[n] - b2);
+        b2 = b1;
+        b1 = b0;
+    }
+    double f = BK_FMA(t, b1, c[0] - b2);
+    return f / BK_FMA(1.4142135623730951, a, 1.0);
+}
+
+void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge__batch_chunk *out) {
+    const int32_t *restrict type = in->type + begin;
+    const double *restrict Sp = in->S + begin, *restrict Kp = in->K + begin, *restrict Tp = in->T + begin;
+    const double *restrict rp = in->r + begin, *restrict qp = (in->black76 ? in->r : in->q) + begin;
+    const double *restrict sp = in->sigma + begin;
+    double *restrict o_price = out->price, *restrict o_delta = out->delta, *restrict o_gamma = out->gamma;
+    double *restrict o_vega = out->vega, *restrict o_theta = out->theta, *restrict o_rho = out->rho;
+    const double black76 = in->black76 ? 1.0 : 0.0;
+    for (size_t i = 0; i < count; i++) {
+        double th = (double)type[i];
+        double s = Sp[i], k = Kp[i], t = Tp[i], r = rp[i], q = qp[i], sig = sp[i];
+        double b = r - q;
+        double sk = s / k;
+        int ok = ((th == 1.0) | (th == -1.0)) & (s > 0.0) & (s <= DBL_MAX) & (k > 0.0) & (k <= DBL_MAX) &
+                 (t > 0.0) & (t <= DBL_MAX) & (fabs(r) <= DBL_MAX) & (fabs(q) <= DBL_MAX) & (sig > 0.0) &
+                 (sig <= DBL_MAX) & (sk >= DBL_MIN) & (sk <= DBL_MAX) & (fabs(r * t) <= 700.0) &
+                 (fabs(b * t) <= 700.0);
+        double sqt = sqrt(t);
+        double v = sig * sqt;
+        double x = bk_log(sk) + b * t;
+        double dfr = bk_exp(-r * t), ebt = bk_exp(b * t);
+        double dfq = dfr * ebt;
+        double iv = 1.0 / v;
+        double d1 = BK_FMA(x, iv, 0.5 * v), d2 = BK_FMA(x, iv, -0.5 * v);
+        double a1 = fabs(d1), a2 = fabs(d2);
+        ok &= (a1 <= 37.0) & (a2 <= 37.0);
+        double hi = d1 * d1, lo = BK_SQUARE_LO(d1, hi);
+        double nd1 = 0.398942280401432677939946 * bk_exp(-0.5 * hi) * (1.0 - 0.5 * lo);
+        double nd2 = nd1 * (sk * ebt); /* n(d2) = n(d1) F/K, since d1^2 - d2^2 = 2 ln(F/K) */
+        double tail1 = nd1 * bk_mills(a1), tail2 = nd2 * bk_mills(a2);
+        double up1 = 1.0 - tail1, up2 = 1.0 - tail2;
+        double N1 = th * d1 < 0.0 ? tail1 : up1; /* N(theta d1), never 1 - N in the tail */
+        double N2 = th * d2 < 0.0 ? tail2 : up2;
+        double sfq = s * dfq, kfr = k * dfr;
+        double A = sfq * N1, B = kfr * N2;
+        double price = th * (A - B);
+        ok &= A <= 64.0 * price;
+        double g = sfq * nd1;
+        o_price[i] = ok ? price : NAN;
+        o_delta[i] = th * dfq * N1;
+        o_gamma[i] = dfq * nd1 * iv / s;
+        o_vega[i] = g * sqt;
+        o_theta[i] = r * price - th * b * A - g * sig / (2.0 * sqt);
+        double rho_f = -t * price, rho_q = th * t * B;
+        o_rho[i] = black76 != 0.0 ? rho_f : rho_q;
+    }
+}
