@@ -26,6 +26,7 @@
 #include <hedge/snapshot.h>
 #include <hedge/status.h>
 #include <hedge/types.h>
+#include <hedge/valuation.h>
 #include <hedge/version.h>
 #include <hedge/volsurface.h>
 

@@ -54,8 +54,11 @@ typedef struct hedge_instrument_spec {
     const char *underlying;      /**< Required, such as "BTC"; 1 to 31 bytes, copied. */
     const char *venue;           /**< Venue such as "deribit", or NULL for venue-neutral; at most 31 bytes, copied. */
     hedge_settlement settlement; /**< Linear or inverse; spot is always linear. */
-    double multiplier;           /**< Linear: units of underlying per contract. Inverse: face value per
-                                      contract in the quote currency. Finite and > 0; 0 means 1. */
+    double multiplier;           /**< Options (linear or inverse), linear futures, perpetuals and spot:
+                                      units of the underlying per contract (1 BTC for a Deribit option).
+                                      Inverse futures and perpetuals: face value per contract in the
+                                      quote currency (10 USD for a Deribit BTC future). Finite and > 0;
+                                      0 means 1. */
     hedge_option_type option_type; /**< Options only: call or put. */
     double strike;               /**< Options only: quote currency per unit of underlying, finite and > 0. */
     int64_t expiry_ms;           /**< Futures and options: expiry, ms since the Unix epoch (UTC), > 0. */

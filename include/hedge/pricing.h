@@ -105,8 +105,17 @@ HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, do
 
 /**
  * @brief Price and every Greek under generalised Black-Scholes-Merton (see ::hedge_greeks for the
- *        definitions and hedge_bsm_price() for the arguments).
+ *        definitions).
  * @param[in,out] greeks  Output; its @c struct_size must be set (::HEDGE_GREEKS_INIT).
+ * @param type        ::HEDGE_CALL or ::HEDGE_PUT.
+ * @param S           Spot price, > 0.
+ * @param K           Strike, > 0.
+ * @param T           Time to expiry in years, >= 0.
+ * @param r           Continuously compounded rate of the strike currency, per year.
+ * @param q           Continuous yield of the underlying, per year.
+ * @param sigma       Volatility per sqrt(year), >= 0.
+ * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for a NULL
+ *         output, a too small @c struct_size or an unknown type.
  */
 HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type type, double S, double K,
                                         double T, double r, double q, double sigma);
@@ -114,9 +123,14 @@ HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type 
 /**
  * @brief Price of a European option on a forward or futures price under Black-76.
  * @param[out] price  e^{-rT} (F N(d1) - K N(d2)) for a call; in the strike currency.
+ * @param type        ::HEDGE_CALL or ::HEDGE_PUT.
  * @param F           Forward (futures) price for the option's expiry, > 0.
+ * @param K           Strike, > 0.
+ * @param T           Time to expiry in years, >= 0.
  * @param r           Rate used to discount the payoff from expiry, per year.
- * @see hedge_bsm_price() for the other arguments and the statuses.
+ * @param sigma       Volatility per sqrt(year), >= 0.
+ * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for a NULL
+ *         output, a too small @c struct_size or an unknown type.
  */
 HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type, double F, double K, double T,
                                            double r, double sigma);
@@ -124,6 +138,15 @@ HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type
 /**
  * @brief Price and every Greek under Black-76; delta, gamma, speed and the other spot Greeks are
  *        with respect to the forward F, and rho holds F fixed (rho = -T V).
+ * @param[in,out] greeks  Output; its @c struct_size must be set (::HEDGE_GREEKS_INIT).
+ * @param type        ::HEDGE_CALL or ::HEDGE_PUT.
+ * @param F           Forward (futures) price for the option's expiry, > 0.
+ * @param K           Strike, > 0.
+ * @param T           Time to expiry in years, >= 0.
+ * @param r           Rate used to discount the payoff from expiry, per year.
+ * @param sigma       Volatility per sqrt(year), >= 0.
+ * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for a NULL
+ *         output, a too small @c struct_size or an unknown type.
  */
 HEDGE_API hedge_status hedge_black76_greeks(hedge_greeks *greeks, hedge_option_type type, double F, double K,
                                             double T, double r, double sigma);
@@ -157,9 +180,12 @@ HEDGE_API hedge_status hedge_greeks_to_market_units(hedge_greeks *greeks, double
  *        ::hedge_greeks is the partial derivative of V_c (coins) in the units of pricing.h,
  *        with respect to the forward F in USD per coin (so delta is coins per USD of F).
  * @param[in,out] greeks  Output; @c struct_size must be set.
+ * @param type            ::HEDGE_CALL or ::HEDGE_PUT.
  * @param F               Forward for the expiry, USD per coin, > 0.
  * @param K               Strike, USD per coin, > 0.
+ * @param T               Time to expiry in years, >= 0.
  * @param r_coin          Continuously compounded rate on the coin, per year (0 for venue marks).
+ * @param sigma           Volatility per sqrt(year), >= 0.
  * @return as hedge_bsm_greeks(). The rho field is dV_c/dr_coin = -T V_c; carry_rho is the
  *         sensitivity to a continuous basis in F, as for Black-76.
  */
@@ -173,6 +199,13 @@ HEDGE_API hedge_status hedge_inverse_greeks(hedge_greeks *greeks, hedge_option_t
  * coins per coin of notional. A long call bought for 0.05 BTC with Black delta 0.55 adds 0.50 BTC
  * of exposure to a BTC-margined account, because the premium itself is BTC.
  * @param[out] delta  Coins per coin of notional.
+ * @param type        ::HEDGE_CALL or ::HEDGE_PUT.
+ * @param F           Forward for the expiry, USD per coin, > 0.
+ * @param K           Strike, USD per coin, > 0.
+ * @param T           Time to expiry in years, >= 0.
+ * @param r_coin      Continuously compounded rate on the coin, per year.
+ * @param sigma       Volatility per sqrt(year), >= 0.
+ * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN or ::HEDGE_ERR_INVALID_ARG as hedge_inverse_greeks().
  */
 HEDGE_API hedge_status hedge_inverse_delta_premium_adjusted(double *delta, hedge_option_type type, double F,
                                                             double K, double T, double r_coin, double sigma);
@@ -229,9 +262,15 @@ HEDGE_API hedge_status hedge_future_risk_eval(hedge_future_risk *risk, hedge_set
  * @p funding_rate and the mark at @p mark for the whole horizon, and partial intervals accrue
  * pro rata (as the venues' predicted funding does).
  * @param[out] carry       Funding received over the horizon, settlement currency; negative is paid.
+ * @param settlement       ::HEDGE_SETTLE_LINEAR or ::HEDGE_SETTLE_INVERSE.
+ * @param multiplier       Coins per contract (linear) or USD face value per contract (inverse), > 0.
+ * @param quantity         Contracts held, positive long, negative short, finite.
+ * @param mark             Mark price, USD per coin, > 0.
  * @param funding_rate     Rate per funding interval as a fraction (0.0001 is 0.01% per 8 hours).
  * @param interval_hours   Length of one funding interval in hours, > 0 (8 on most venues).
  * @param horizon_hours    Horizon in hours, >= 0.
+ * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for NULL or a
+ *         bad settlement.
  */
 HEDGE_API hedge_status hedge_perpetual_funding(double *carry, hedge_settlement settlement, double multiplier,
                                                double quantity, double mark, double funding_rate,
@@ -273,7 +312,12 @@ typedef struct hedge_greeks_arrays {
  * @brief Prices @p n options under generalised BSM with price, delta, gamma, vega, theta and rho.
  * @param n      Number of options; 0 is allowed and does nothing.
  * @param type   +1 call, -1 put (as ::hedge_option_type), per option.
- * @param S,K,T,r,q,sigma  Per-option inputs as for hedge_bsm_price().
+ * @param S      Spot prices, > 0.
+ * @param K      Strikes, > 0.
+ * @param T      Times to expiry in years, >= 0.
+ * @param r      Rates, per year.
+ * @param q      Yields, per year.
+ * @param sigma  Volatilities per sqrt(year), >= 0.
  * @param out    Output arrays; outputs must not overlap the inputs.
  * @return ::HEDGE_OK when every element is valid; otherwise the status of the first invalid element
  *         (its index is in the error message), with every valid element still computed.
@@ -285,6 +329,15 @@ HEDGE_API hedge_status hedge_bsm_greeks_batch(size_t n, const int32_t *type, con
 
 /**
  * @brief Black-76 batch form: as hedge_bsm_greeks_batch() with forwards @p F and no yield.
+ * @param n      Number of options.
+ * @param type   +1 call, -1 put, per option.
+ * @param F      Forwards, > 0.
+ * @param K      Strikes, > 0.
+ * @param T      Times to expiry in years, >= 0.
+ * @param r      Discount rates, per year.
+ * @param sigma  Volatilities per sqrt(year), >= 0.
+ * @param out    Output arrays; delta and gamma are with respect to F, rho = -T V.
+ * @return as hedge_bsm_greeks_batch().
  */
 HEDGE_API hedge_status hedge_black76_greeks_batch(size_t n, const int32_t *type, const double *F,
                                                   const double *K, const double *T, const double *r,

@@ -28,8 +28,9 @@ typedef enum hedge_settlement {
     /** Linear: value and P&L in the quote currency (USD, USDT, USDC); the multiplier counts units
      *  of the underlying per contract. */
     HEDGE_SETTLE_LINEAR = 0,
-    /** Inverse (coin-margined): value and P&L in the underlying coin; the multiplier is the
-     *  contract's face value in the quote currency (for example 10 USD per BTC contract). */
+    /** Inverse (coin-margined): value and P&L in the underlying coin. For futures and perpetuals
+     *  the multiplier is the contract's face value in the quote currency (10 USD per Deribit BTC
+     *  contract); for options it counts units of the underlying, as for linear ones. */
     HEDGE_SETTLE_INVERSE = 1
 } hedge_settlement;
 
