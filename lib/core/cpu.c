@@ -36,6 +36,8 @@ hedge__simd hedge__simd_level(void) {
             cap = HEDGE__SIMD_PORTABLE;
         else if (strcmp(env, "avx2") == 0)
             cap = HEDGE__SIMD_AVX2;
+        else if (strcmp(env, "avx512") == 0)
+            cap = HEDGE__SIMD_AVX512; /* the top level: accepted so scripts can name every level */
         if (cap < level)
             level = cap;
     }

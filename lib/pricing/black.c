@@ -14,21 +14,25 @@
  * Moments M_k(z) = int_0^inf w^k exp(-2 z w - w^2) dw, k = 0..kmax, for z >= 0.
  *
  * They satisfy M_{k+1} = (k/2) M_{k-1} - z M_k with M_0 = (sqrt(pi)/2) erfcx(z). The moments are
- * the minimal solution of that recurrence, so for z >= 1/2 they come from a backward (Miller)
- * recurrence normalised by M_0; the start index makes the dominant solution's contamination
- * exp(-2 z (sqrt(2K) - sqrt(2k))) smaller than 2^-60. Below z = 1/2 the two solutions grow alike
- * and the forward recurrence is stable.
+ * the minimal solution of that recurrence. For z >= FORWARD_Z they come from a backward (Miller)
+ * recurrence normalised by M_0, started where the dominant solution's contamination
+ * exp(-2 z (sqrt(2K) - sqrt(2k))) is below 2^-55. Below FORWARD_Z the forward recurrence loses at
+ * most a few bits on the first moments, and the series weights the later ones by (u/z)^2 per step
+ * or less, so their larger errors do not reach the sum.
  */
+#define FORWARD_Z 2.0
 static void moments(double *m, int kmax, double z) {
     double m0 = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z);
-    if (z < 0.5) {
+    if (z < FORWARD_Z) {
         m[0] = m0;
         m[1] = 0.5 - z * m0;
         for (int k = 1; k < kmax; k++)
             m[k + 1] = 0.5 * k * m[k - 1] - z * m[k];
         return;
     }
-    double root = sqrt(2.0 * kmax) + 21.0 / z;
+    for (int k = 0; k <= kmax; k++) /* all set below (start > kmax); this only informs the compiler */
+        m[k] = 0.0;
+    double root = sqrt(2.0 * kmax) + 19.0 / z;
     int start = (int)(0.5 * root * root) + 2;
     double above = 0.0, here = 1.0; /* M_{k+1}, M_k up to a common factor */
     for (int k = start; k > 0; k--) {
@@ -41,7 +45,7 @@ static void moments(double *m, int kmax, double z) {
             above *= 1e200;
             here *= 1e200;
             for (int j = k - 1; j <= kmax; j++)
-                if (j >= 0 && k - 1 <= kmax)
+                if (j >= 0)
                     m[j] *= 1e200;
         }
     }
@@ -68,13 +72,30 @@ static double gauss2(double h, double hl, double t) {
 }
 
 #define SERIES_TERMS 12
+
+/* Terms the series needs for 2^-60: consecutive terms shrink by (2u)^2 M_{k+2} / (M_k (k+2)(k+3)),
+ * and M_{k+2}/M_k lies below both (k+1)/2 (its value at z = 0) and (k+1)(k+2)/(4 z^2). */
+static int series_terms(double z, double u) {
+    double s4 = 4.0 * u * u, prod = 1.0;
+    int n = 1;
+    for (; n < SERIES_TERMS; n++) {
+        double k = 2.0 * n - 1.0;
+        double growth = fmin(0.5 * (k + 1.0), (k + 1.0) * (k + 2.0) / (4.0 * z * z));
+        prod *= s4 * growth / ((k + 2.0) * (k + 3.0));
+        if (prod < 0x1p-60)
+            break;
+    }
+    return n + 1; /* one more than the estimate: the loop below stops on the actual terms */
+}
+
 static double otm_series(double h, double hl, double t) {
     double z = -h * SQRT1_2, u = t * SQRT1_2;
+    int terms = series_terms(z, u);
     double m[2 * SERIES_TERMS + 1];
-    moments(m, 2 * SERIES_TERMS, z);
+    moments(m, 2 * terms, z);
     double two_u = 2.0 * u, sq = two_u * two_u;
     double c = two_u, sum = 0.0;
-    for (int i = 0; i < SERIES_TERMS; i++) {
+    for (int i = 0; i < terms; i++) {
         int k = 2 * i + 1;
         double term = c * m[k];
         sum += term;
