@@ -212,11 +212,10 @@ int main(int argc, char **argv) {
         check(hedge_vol_surface_slice(&sl, m.surface, e), "hedge_vol_surface_slice");
         worst_rmse = fmax(worst_rmse, sl.rmse_vol);
     }
-    uint64_t caps = hedge_capabilities();
     printf("libhedge %s: market layer, BTC-like surface of %d expiries (7 days..6 months) x %d strikes "
            "(+-3 sd), min of %d samples >= %.0f ms; batch path %s\n",
            hedge_version_string(), N_EXPIRIES, N_STRIKES, samples, MIN_SAMPLE_MS,
-           caps & HEDGE_CAP_SIMD_AVX512 ? "avx512" : caps & HEDGE_CAP_SIMD_AVX2 ? "avx2" : "portable");
+           bench_simd_name(hedge_capabilities()));
     printf("note: libhedge has no call yet that prices an instrument off a snapshot; the chain is priced with\n"
            "      hedge_snapshot_forward + hedge_snapshot_rate + hedge_vol_surface_vol + hedge_black76_greeks\n\n");
     printf("%-58s %20s %12s\n", "operation", "time per unit", "per call");

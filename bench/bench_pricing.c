@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define CHILD_FLAG "--batch-child"
 #define MIN_SAMPLE_MS 20.0
@@ -115,8 +113,7 @@ static void run_batch(void *arg) {
 
 /* The path the batch kernels take in this process, from what the library reports. */
 static const char *simd_in_use(void) {
-    uint64_t caps = hedge_capabilities();
-    return caps & HEDGE_CAP_SIMD_AVX512 ? "avx512" : caps & HEDGE_CAP_SIMD_AVX2 ? "avx2" : "portable";
+    return bench_simd_name(hedge_capabilities());
 }
 
 /* Child mode: time the batch kernel at whatever path HEDGE_SIMD left, print "<path> <ns/option>". */
@@ -130,47 +127,6 @@ static int batch_child(size_t n, int samples) {
     outputs_free(&j.o);
     bench_chain_free(&c);
     return 0;
-}
-
-/* Runs this program again with HEDGE_SIMD=level and CHILD_FLAG; returns its ns/option (NaN on
- * failure) and the path it reports having used in ran (at least 16 bytes). */
-static double run_child(const char *self, const char *level, size_t n, int samples, char *ran) {
-    int fd[2];
-    if (pipe(fd) != 0)
-        return NAN;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        return NAN;
-    if (pid == 0) {
-        char nbuf[32], sbuf[16];
-        snprintf(nbuf, sizeof nbuf, "%zu", n);
-        snprintf(sbuf, sizeof sbuf, "%d", samples);
-        dup2(fd[1], STDOUT_FILENO);
-        close(fd[0]);
-        close(fd[1]);
-        setenv("HEDGE_SIMD", level, 1);
-        char *args[] = {(char *)"bench_pricing", (char *)CHILD_FLAG, (char *)"--n", nbuf, (char *)"--samples", sbuf,
-                        NULL};
-        execv("/proc/self/exe", args); /* survives a relative argv[0] and a changed directory */
-        execv(self, args);
-        _exit(127);
-    }
-    close(fd[1]);
-    char line[128] = "";
-    FILE *in = fdopen(fd[0], "r");
-    if (!in || !fgets(line, sizeof line, in))
-        line[0] = '\0';
-    if (in)
-        fclose(in);
-    else
-        close(fd[0]);
-    int wstatus = 0;
-    waitpid(pid, &wstatus, 0);
-    double ns = NAN;
-    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || sscanf(line, "%15s %lf", ran, &ns) != 2)
-        return NAN;
-    return ns;
 }
 
 static double max_rel(const double *a, const double *b, size_t n, const double *scale, double floor_frac) {
@@ -237,7 +193,7 @@ int main(int argc, char **argv) {
     double batch_ns[3];
     char ran[3][16] = {"", "", ""};
     for (size_t l = 0; l < n_levels; l++)
-        batch_ns[l] = run_child(argv[0], levels[l], n, samples, ran[l]);
+        batch_ns[l] = bench_child(argv[0], CHILD_FLAG, levels[l], n, samples, ran[l]);
     run_batch(&j);
 
     printf("libhedge %s: BSM pricing kernels, %zu options (seed %llu) repeated, min of %d samples >= %.0f ms\n",

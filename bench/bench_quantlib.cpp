@@ -204,7 +204,7 @@ int main(int argc, char **argv) {
     double batch_ns = bench_time(run_batch, &j_batch, samples, min_sample_ms) / static_cast<double>(n);
 
     uint64_t caps = hedge_capabilities();
-    const char *simd = caps & HEDGE_CAP_SIMD_AVX512 ? "avx512" : caps & HEDGE_CAP_SIMD_AVX2 ? "avx2" : "portable";
+    const char *simd = bench_simd_name(caps);
     char batch_name[80];
     std::snprintf(batch_name, sizeof batch_name, "hedge_bsm_greeks_batch, price + 5 Greeks [%s]", simd);
     const char *target = caps & HEDGE_CAP_SIMD_AVX512 ? "<= 10 ns" : caps & HEDGE_CAP_SIMD_AVX2 ? "<= 15 ns" : "";

@@ -1,10 +1,14 @@
 #include "chain.h"
 
+#include <hedge/version.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* splitmix64: tiny, and the same sequence on every platform, unlike rand(). */
 static uint64_t next(uint64_t *state) {
@@ -121,4 +125,49 @@ void bench_args(int argc, char **argv, size_t *n, int *samples, const char *cons
             usage(argv[0]);
         }
     }
+}
+
+const char *bench_simd_name(uint64_t capabilities) {
+    return capabilities & HEDGE_CAP_SIMD_AVX512 ? "avx512" : capabilities & HEDGE_CAP_SIMD_AVX2 ? "avx2" : "portable";
+}
+
+double bench_child(const char *self, const char *flag, const char *simd, size_t n, int samples, char *ran) {
+    int fd[2];
+    if (pipe(fd) != 0)
+        return NAN;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return NAN;
+    }
+    if (pid == 0) {
+        char nbuf[32], sbuf[16];
+        snprintf(nbuf, sizeof nbuf, "%zu", n);
+        snprintf(sbuf, sizeof sbuf, "%d", samples);
+        dup2(fd[1], STDOUT_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        setenv("HEDGE_SIMD", simd, 1);
+        char *args[] = {strdup(self), strdup(flag), (char *)"--n", nbuf, (char *)"--samples", sbuf, NULL};
+        execv("/proc/self/exe", args); /* survives a relative argv[0] and a changed directory */
+        execv(self, args);
+        _exit(127);
+    }
+    close(fd[1]);
+    char line[128] = "";
+    FILE *in = fdopen(fd[0], "r");
+    if (!in || !fgets(line, sizeof line, in))
+        line[0] = '\0';
+    if (in)
+        fclose(in);
+    else
+        close(fd[0]);
+    int wstatus = 0;
+    waitpid(pid, &wstatus, 0);
+    double ns = NAN;
+    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || sscanf(line, "%15s %lf", ran, &ns) != 2)
+        return NAN;
+    return ns;
 }

@@ -45,6 +45,16 @@ double bench_time(bench_fn fn, void *arg, int samples, double min_sample_ms);
  * that starts with "--" unless it is listed in extra (NULL-terminated). */
 void bench_args(int argc, char **argv, size_t *n, int *samples, const char *const *extra);
 
+/* The batch kernels' SIMD path, from hedge_capabilities() bits: "avx512", "avx2" or "portable". */
+const char *bench_simd_name(uint64_t capabilities);
+
+/* The batch kernels fix their SIMD path once per process and HEDGE_SIMD can only lower it, so
+ * each path is timed in a child: runs self (argv[0]; /proc/self/exe first) with HEDGE_SIMD=simd
+ * and the arguments flag --n n --samples samples, and reads the line "<path> <ns>" the child
+ * prints. Returns the ns (NaN if the child failed) and copies the path the child reports having
+ * run into ran (16 bytes), which differs from simd when the library lacks that path. */
+double bench_child(const char *self, const char *flag, const char *simd, size_t n, int samples, char *ran);
+
 #ifdef __cplusplus
 }
 #endif
