@@ -6,8 +6,9 @@
  * The loop body is branch-free straight-line arithmetic so that the compiler turns it into SIMD
  * code: exp, log and the normal cdf are our own polynomial / Chebyshev forms (libm calls do not
  * vectorise). It handles the ordinary options of a chain; a lane it cannot do to full accuracy
- * (invalid input, sigma sqrt(T) == 0, a tail beyond |d| = 37, extreme rates, or a price that is
- * the difference of two terms 64 times larger than itself, which would cost more than 6 bits) gets NaN in the price buffer, and
+ * (invalid input, sigma sqrt(T) == 0, a tail beyond |d| = 37, extreme rates, or, when d1 and d2
+ * straddle 0, a price that is the difference of two terms 8 times larger than itself, which
+ * would cost more than 3 bits) gets NaN in the price buffer, and
  * batch.c recomputes it with the scalar kernel, which has exact limits and the cancellation-free
  * series. Everything here agrees with the scalar kernel to a few ulp.
  */
@@ -23,19 +24,19 @@
 #endif
 
 /* Without hardware FMA, fma() is a slow library call: the polynomials then use a plain multiply-add
- * (their accuracy does not need fusion) and the one exact product, the low part of d1^2, uses
- * Dekker's splitting. */
+ * (their accuracy does not need fusion) and the two exact products, the low parts of d1^2 and of
+ * (s/k) k, use Dekker's splitting. */
 #ifdef __FMA__
 #define BK_FMA(a, b, c) fma(a, b, c)
-#define BK_SQUARE_LO(a, hi) fma(a, a, -(hi))
+#define BK_PROD_LO(a, b, hi) fma(a, b, -(hi))
 #else
 #define BK_FMA(a, b, c) ((a) * (b) + (c))
-static inline double bk_square_lo(double a, double hi) {
-    double c = 134217729.0 * a; /* 2^27 + 1 */
-    double ah = c - (c - a), al = a - ah;
-    return ((ah * ah - hi) + 2.0 * ah * al) + al * al;
+static inline double bk_prod_lo(double a, double b, double hi) { /* a b - hi exactly (Dekker) */
+    double ca = 134217729.0 * a, cb = 134217729.0 * b; /* 2^27 + 1 */
+    double ah = ca - (ca - a), al = a - ah, bh = cb - (cb - b), bl = b - bh;
+    return ((ah * bh - hi) + ah * bl + al * bh) + al * bl;
 }
-#define BK_SQUARE_LO(a, hi) bk_square_lo(a, hi)
+#define BK_PROD_LO(a, b, hi) bk_prod_lo(a, b, hi)
 #endif
 
 #define BK_LN2_HI 6.93147180369123816490e-01
@@ -80,6 +81,31 @@ static inline double bk_exp(double x) {
     return BK_FMA(scale, p, scale);
 }
 
+/* e^x - 1 with full relative accuracy near 0: the same reduction, and 2^k p + (2^k - 1), where
+ * 2^k - 1 is exact and vanishes for |x| < ln2/2. */
+static inline double bk_expm1(double x) {
+    double kd = BK_FMA(x, BK_LOG2E, BK_SHIFTER);
+    uint64_t ki = bk_bits(kd);
+    kd -= BK_SHIFTER;
+    double r = BK_FMA(-kd, BK_LN2_HI, x);
+    r = BK_FMA(-kd, BK_LN2_LO, r);
+    double p = 1.0 / 6227020800.0;
+    p = BK_FMA(p, r, 1.0 / 479001600.0);
+    p = BK_FMA(p, r, 1.0 / 39916800.0);
+    p = BK_FMA(p, r, 1.0 / 3628800.0);
+    p = BK_FMA(p, r, 1.0 / 362880.0);
+    p = BK_FMA(p, r, 1.0 / 40320.0);
+    p = BK_FMA(p, r, 1.0 / 5040.0);
+    p = BK_FMA(p, r, 1.0 / 720.0);
+    p = BK_FMA(p, r, 1.0 / 120.0);
+    p = BK_FMA(p, r, 1.0 / 24.0);
+    p = BK_FMA(p, r, 1.0 / 6.0);
+    p = BK_FMA(p, r, 0.5);
+    p = BK_FMA(p, r * r, r);
+    double scale = bk_double((ki + 1023u) << 52);
+    return BK_FMA(scale, p, scale - 1.0);
+}
+
 /* ln x for a positive normal x: x = 2^e m with m in [sqrt(1/2), sqrt 2), ln m = 2 atanh(f) with
  * f = (m - 1)/(m + 1), |f| <= 0.1716, summed to f^23 (truncation 1e-18 relative). */
 static inline double bk_log(double x) {
@@ -88,9 +114,11 @@ static inline double bk_log(double x) {
     double m = bk_double((u & 0x000fffffffffffffu) | 0x3ff0000000000000u);
     /* halve m by decrementing its exponent field: GCC folds a select into a conditional multiply,
      * which "could trap" and stops the loop from being if-converted for AVX2 (no masked arithmetic) */
+    /* selects of double constants only: an integer select of the comparison needs a bool-to-int
+     * conversion SSE2 lacks, and stops the baseline build from vectorising */
     int big = m > 1.4142135623730951;
-    m = bk_double(bk_bits(m) - (big ? 0x0010000000000000u : 0u));
     e += big ? 1.0 : 0.0;
+    m *= big ? 0.5 : 1.0;
     double f = (m - 1.0) / (m + 1.0);
     double f2 = f * f;
     double p = 1.0 / 23;
@@ -109,10 +137,17 @@ static inline double bk_log(double x) {
     return BK_FMA(e, BK_LN2_HI, BK_FMA(e, BK_LN2_LO, lnm));
 }
 
-/* Mills ratio N(-a)/n(a) for a >= 0: (1 + sqrt2 a) R(a) is a Chebyshev series in
- * t = (a - 5)/(a + 5); the coefficients come from scripts/gen-mills-chebyshev.c (5e-16 relative
- * over [0, 40] against a 113-bit reference). */
-static inline double bk_mills(double a) {
+/*
+ * Mills ratio R(a) = N(-a)/n(a) at a and at a + gap (a, gap >= 0), and their difference without
+ * cancellation. (1 + sqrt2 a) R(a) = f(t) is a Chebyshev series in t = (a - 5)/(a + 5), with
+ * coefficients from scripts/gen-mills-chebyshev.c (5e-16 relative over [0, 40] against a 113-bit
+ * reference). The Chebyshev polynomials are run forward at t together with their divided
+ * differences (T_n(t') - T_n(t))/(t' - t), which obey
+ *     dT_{n+1} = 2 t' dT_n + 2 T_n(t) - dT_{n-1},
+ * so f(t') - f(t) comes out as (t' - t) times a sum, never as a difference of two sums. That is what
+ * an out-of-the-money price needs: it is n(d1) S e^{-qT} (R(a) - R(a + sigma sqrt T)).
+ */
+static inline void bk_mills2(double a, double gap, double *r_lo, double *r_hi, double *diff) {
     static const double c[25] = {
         1.4759378946624524, -0.002594567003628325, -0.10890289413782299, 0.072945553136033417,
         -0.030936640932973179, 0.0097131564008720098, -0.0022999737871652352, 0.00038763629165196924,
@@ -122,16 +157,29 @@ static inline double bk_mills(double a) {
         1.2605602625503285e-14, 7.8825055926254525e-15, -4.1474098191105526e-16, -3.3787835018691485e-16,
         7.5192709919676134e-18,
     };
-    double t = (a - 5.0) / (a + 5.0), t2 = 2.0 * t;
-    double b1 = 0.0, b2 = 0.0;
+    double b = a + gap;
+    double t = (a - 5.0) / (a + 5.0), t_hi = (b - 5.0) / (b + 5.0);
+    double dt = 10.0 * gap / ((a + 5.0) * (b + 5.0)); /* t_hi - t, formed without subtracting */
+    double t2 = 2.0 * t, th2 = 2.0 * t_hi;
+    double T0 = 1.0, T1 = t, D0 = 0.0, D1 = 1.0;
+    double f = BK_FMA(c[1], T1, c[0]), df = c[1];
 #pragma GCC unroll 32
-    for (int n = 24; n >= 1; n--) {
-        double b0 = BK_FMA(t2, b1, c[n] - b2);
-        b2 = b1;
-        b1 = b0;
+    for (int n = 1; n < 24; n++) {
+        double T2 = BK_FMA(t2, T1, -T0);
+        double D2 = BK_FMA(th2, D1, BK_FMA(2.0, T1, -D0));
+        f = BK_FMA(c[n + 1], T2, f);
+        df = BK_FMA(c[n + 1], D2, df);
+        T0 = T1;
+        T1 = T2;
+        D0 = D1;
+        D1 = D2;
     }
-    double f = BK_FMA(t, b1, c[0] - b2);
-    return f / BK_FMA(1.4142135623730951, a, 1.0);
+    double p_lo = BK_FMA(1.4142135623730951, a, 1.0), p_hi = BK_FMA(1.4142135623730951, b, 1.0);
+    double f_hi = BK_FMA(dt, df, f);
+    *r_lo = f / p_lo;
+    *r_hi = f_hi / p_hi;
+    /* R(a) - R(b) = (sqrt2 gap f(t) - (t_hi - t) df p_lo) / (p_lo p_hi) */
+    *diff = BK_FMA(1.4142135623730951 * gap, f, -dt * df * p_lo) / (p_lo * p_hi);
 }
 
 void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge__batch_chunk *out) {
@@ -147,31 +195,46 @@ void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge
         double s = Sp[i], k = Kp[i], t = Tp[i], r = rp[i], q = qp[i], sig = sp[i];
         double b = r - q;
         double sk = s / k;
-        int ok = ((th == 1.0) | (th == -1.0)) & (s > 0.0) & (s <= DBL_MAX) & (k > 0.0) & (k <= DBL_MAX) &
+        int ok = (th * th == 1.0) & (s > 0.0) & (s <= DBL_MAX) & (k > 0.0) & (k <= DBL_MAX) &
                  (t > 0.0) & (t <= DBL_MAX) & (fabs(r) <= DBL_MAX) & (fabs(q) <= DBL_MAX) & (sig > 0.0) &
                  (sig <= DBL_MAX) & (sk >= DBL_MIN) & (sk <= DBL_MAX) & (fabs(r * t) <= 700.0) &
                  (fabs(b * t) <= 700.0);
         double sqt = sqrt(t);
         double v = sig * sqt;
-        double x = bk_log(sk) + b * t;
+        double sk_lo = (s - sk * k - BK_PROD_LO(sk, k, sk * k)) / k; /* s/k = sk + sk_lo: see hedge__log_ratio() */
+        double x = bk_log(sk) + sk_lo / sk + b * t;
         double dfr = bk_exp(-r * t), ebt = bk_exp(b * t);
         double dfq = dfr * ebt;
         double iv = 1.0 / v;
         double d1 = BK_FMA(x, iv, 0.5 * v), d2 = BK_FMA(x, iv, -0.5 * v);
         double a1 = fabs(d1), a2 = fabs(d2);
         ok &= (a1 <= 37.0) & (a2 <= 37.0);
-        double hi = d1 * d1, lo = BK_SQUARE_LO(d1, hi);
+        double hi = d1 * d1, lo = BK_PROD_LO(d1, d1, hi);
         double nd1 = 0.398942280401432677939946 * bk_exp(-0.5 * hi) * (1.0 - 0.5 * lo);
         double nd2 = nd1 * (sk * ebt); /* n(d2) = n(d1) F/K, since d1^2 - d2^2 = 2 ln(F/K) */
-        double tail1 = nd1 * bk_mills(a1), tail2 = nd2 * bk_mills(a2);
+        /* d1 and d2 on the same side of 0: |d2| - |d1| = +-sigma sqrt T, and the out-of-the-money
+         * value is n(d1) S e^{-qT} (R(lo) - R(lo + v)). Otherwise they straddle 0 with
+         * |d1| + |d2| = v and the plain difference is used (checked for cancellation below). */
+        int same_side = d1 * d2 > 0.0;
+        int lo_is_d1 = a1 <= a2;
+        double a_lo = lo_is_d1 ? a1 : a2, a_hi = lo_is_d1 ? a2 : a1;
+        double gap = same_side ? v : a_hi - a_lo;
+        double r_lo, r_hi, r_diff;
+        bk_mills2(a_lo, gap, &r_lo, &r_hi, &r_diff);
+        double tail1 = nd1 * (lo_is_d1 ? r_lo : r_hi), tail2 = nd2 * (lo_is_d1 ? r_hi : r_lo);
         double up1 = 1.0 - tail1, up2 = 1.0 - tail2;
         double N1 = th * d1 < 0.0 ? tail1 : up1; /* N(theta d1), never 1 - N in the tail */
         double N2 = th * d2 < 0.0 ? tail2 : up2;
         double sfq = s * dfq, kfr = k * dfr;
         double A = sfq * N1, B = kfr * N2;
-        double price = th * (A - B);
-        ok &= A <= 64.0 * price;
         double g = sfq * nd1;
+        /* in the money: the intrinsic value F - K discounted, as K e^{-rT} expm1(x) so that it keeps
+         * its accuracy near the money, plus the out-of-the-money value by put-call parity */
+        double intrinsic = th * x > 0.0 ? th * kfr * bk_expm1(x) : 0.0;
+        double price_split = BK_FMA(g, r_diff, intrinsic);
+        double price_plain = th * (A - B);
+        double price = same_side ? price_split : price_plain;
+        ok &= same_side | (A <= 8.0 * price);
         o_price[i] = ok ? price : NAN;
         o_delta[i] = th * dfq * N1;
         o_gamma[i] = dfq * nd1 * iv / s;

@@ -138,10 +138,19 @@ double hedge__black_normalised(double x, double s, int theta) {
     return otm;
 }
 
-double hedge__black_undiscounted(double F, double K, double s, int theta) {
-    double x = log(F / K);
-    double intrinsic = theta * (F - K) > 0.0 ? theta * (F - K) : 0.0;
-    return intrinsic + sqrt(F) * sqrt(K) * hedge__black_otm(x, s);
+double hedge__log_ratio(double a, double b) {
+    /* ln(a/b) where the rounding of a/b is put back to first order: out-of-the-money prices move
+     * by |d|/(sigma sqrt T) times any error in ln(F/K), several hundred for a one-day option in
+     * the wing, which would turn the half-ulp of the division into 1e-13 of the price. */
+    double q = a / b;
+    double lo = fma(-q, b, a) / b;
+    return log(q) + lo / q;
+}
+
+double hedge__black_from_x(double x, double K, double s, int theta) {
+    /* sqrt(F K) = K e^{x/2}; the intrinsic value F - K = K expm1(x) keeps its accuracy near the money */
+    double intrinsic = theta * x > 0.0 ? theta * K * expm1(x) : 0.0;
+    return intrinsic + K * exp(0.5 * x) * hedge__black_otm(x, s);
 }
 
 hedge_status hedge__check_option(const char *fn, size_t index, int theta, double S, double K, double T, double r,
@@ -193,7 +202,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
                        bool black76) {
     double sqrt_t = sqrt(T);
     double v = sigma * sqrt_t;
-    double x = log(S / K) + b * T; /* ln(F/K) without forming F */
+    double x = hedge__log_ratio(S, K) + b * T; /* ln(F/K) without forming F */
     double dfr = exp(-r * T), dfq = exp((b - r) * T);
     if (!(v > 0.0)) {
         degenerate(g, theta, S, K, T, r, b, dfq, dfr, x, black76);
@@ -208,7 +217,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
     double otm = hedge__black_otm(x, v);
     double price = dfr * K * exp(0.5 * x) * otm;
     if (theta * x > 0.0)
-        price += theta * (sfq - K * dfr);
+        price += theta * K * dfr * expm1(x);
     g->price = price;
 
     g->delta = theta * dfq * cd1;

@@ -19,8 +19,13 @@ double hedge__black_otm(double x, double s);
 /* Normalised call (theta = +1) or put (theta = -1) value b(x, s, theta) including intrinsic value. */
 double hedge__black_normalised(double x, double s, int theta);
 
-/* Undiscounted Black value theta (F N(theta d1) - K N(theta d2)), from the normalised function. */
-double hedge__black_undiscounted(double F, double K, double s, int theta);
+/* ln(a/b) with the rounding of the quotient corrected (see black.c). */
+double hedge__log_ratio(double a, double b);
+
+/* Undiscounted Black value theta (F N(theta d1) - K N(theta d2)) from x = ln(F/K), the strike and
+ * s = sigma sqrt(T). Taking x rather than F matters: an out-of-the-money price moves |d|/s times
+ * any relative error of F, so F must not be rounded on the way. */
+double hedge__black_from_x(double x, double K, double s, int theta);
 
 /*
  * Every Greek of a European option under BSM with carry b, written to g (all fields).
