@@ -807,6 +807,333 @@ START_TEST(no_nan_extreme_valid_inputs) {
 END_TEST
 #endif
 
+/* ---- Invalid input ---- */
+
+typedef struct bad_case {
+    int type;
+    double S, K, T, r, q, sigma;
+    hedge_status status;
+    const char *mentions; /* the error message must name the argument */
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {1, 100, 100, 1, 0.05, 0, -0.2, HEDGE_ERR_DOMAIN, "volatility"},
+    {1, 100, 100, 1, 0.05, 0, NAN, HEDGE_ERR_DOMAIN, "volatility"},
+    {-1, 100, 100, 1, 0.05, 0, INFINITY, HEDGE_ERR_DOMAIN, "volatility"},
+    {1, 100, 100, -1e-9, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "time to expiry"},
+    {1, 100, 100, INFINITY, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "time to expiry"},
+    {1, 100, 100, NAN, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "time to expiry"},
+    {1, 0, 100, 1, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "underlying"},
+    {-1, -5, 100, 1, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "underlying"},
+    {1, NAN, 100, 1, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "underlying"},
+    {1, INFINITY, 100, 1, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "underlying"},
+    {1, 100, 0, 1, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "strike"},
+    {1, 100, -1, 1, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "strike"},
+    {1, 100, NAN, 1, 0.05, 0, 0.2, HEDGE_ERR_DOMAIN, "strike"},
+    {1, 100, 100, 1, NAN, 0, 0.2, HEDGE_ERR_DOMAIN, "rate"},
+    {1, 100, 100, 1, -INFINITY, 0, 0.2, HEDGE_ERR_DOMAIN, "rate"},
+    {1, 100, 100, 1, 0.05, NAN, 0.2, HEDGE_ERR_DOMAIN, "yield"}, /* BSM only: Black-76 has no q */
+    {0, 100, 100, 1, 0.05, 0, 0.2, HEDGE_ERR_INVALID_ARG, "option type"},
+    {2, 100, 100, 1, 0.05, 0, 0.2, HEDGE_ERR_INVALID_ARG, "option type"},
+};
+
+static void assert_mentions(const char *what) {
+    const char *msg = hedge_error_message();
+    ck_assert_msg(msg && strstr(msg, what), "error message '%s' does not mention '%s'", msg ? msg : "(null)", what);
+}
+
+#define SENTINEL (-12345.678)
+
+START_TEST(invalid_input_rejected_untouched) {
+    for (size_t i = 0; i < N_ELEMS(bad_cases); i++) {
+        const bad_case *c = &bad_cases[i];
+        hedge_option_type ty = (hedge_option_type)c->type;
+        bool has_q = strcmp(c->mentions, "yield") == 0;
+        for (int fn = 0; fn < 6; fn++) {
+            if (has_q && fn >= 2)
+                continue;
+            double p = SENTINEL;
+            hedge_greeks g, before;
+            memset(&g, 0xA5, sizeof g);
+            g.struct_size = sizeof g;
+            before = g;
+            hedge_status st;
+            switch (fn) {
+            case 0: st = hedge_bsm_price(&p, ty, c->S, c->K, c->T, c->r, c->q, c->sigma); break;
+            case 1: st = hedge_bsm_greeks(&g, ty, c->S, c->K, c->T, c->r, c->q, c->sigma); break;
+            case 2: st = hedge_black76_price(&p, ty, c->S, c->K, c->T, c->r, c->sigma); break;
+            case 3: st = hedge_black76_greeks(&g, ty, c->S, c->K, c->T, c->r, c->sigma); break;
+            case 4: st = hedge_inverse_greeks(&g, ty, c->S, c->K, c->T, c->r, c->sigma); break;
+            default: st = hedge_inverse_delta_premium_adjusted(&p, ty, c->S, c->K, c->T, c->r, c->sigma); break;
+            }
+            ck_assert_msg(st == c->status, "case %zu fn %d: %s, expected %s", i, fn, hedge_status_name(st),
+                          hedge_status_name(c->status));
+            assert_mentions(c->mentions);
+            ck_assert_msg(p == SENTINEL, "case %zu fn %d wrote its output", i, fn);
+            ck_assert_msg(memcmp(&g, &before, sizeof g) == 0, "case %zu fn %d wrote the greeks", i, fn);
+        }
+    }
+}
+END_TEST
+
+START_TEST(null_and_bad_struct_size) {
+    ck_assert_status(hedge_bsm_price(NULL, HEDGE_CALL, 100, 100, 1, 0, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+    assert_mentions("price");
+    ck_assert_status(hedge_black76_price(NULL, HEDGE_CALL, 100, 100, 1, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+    assert_mentions("price");
+    ck_assert_status(hedge_bsm_greeks(NULL, HEDGE_CALL, 100, 100, 1, 0, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+    assert_mentions("greeks");
+    ck_assert_status(hedge_black76_greeks(NULL, HEDGE_CALL, 100, 100, 1, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+    assert_mentions("greeks");
+    ck_assert_status(hedge_inverse_greeks(NULL, HEDGE_CALL, 100, 100, 1, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+    assert_mentions("greeks");
+    ck_assert_status(hedge_inverse_delta_premium_adjusted(NULL, HEDGE_CALL, 100, 100, 1, 0, 0.2),
+                     HEDGE_ERR_INVALID_ARG);
+    assert_mentions("delta");
+    ck_assert_status(hedge_greeks_to_market_units(NULL, 365), HEDGE_ERR_INVALID_ARG);
+    /* a struct_size that cannot even hold the price: rejected, nothing written */
+    for (size_t size = 0; size < offsetof(hedge_greeks, price) + sizeof(double); size += 4) {
+        hedge_greeks g, before;
+        memset(&g, 0xA5, sizeof g);
+        g.struct_size = size;
+        before = g;
+        ck_assert_status(hedge_bsm_greeks(&g, HEDGE_CALL, 100, 100, 1, 0, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+        assert_mentions("struct_size");
+        ck_assert_status(hedge_black76_greeks(&g, HEDGE_CALL, 100, 100, 1, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+        ck_assert_status(hedge_inverse_greeks(&g, HEDGE_CALL, 100, 100, 1, 0, 0.2), HEDGE_ERR_INVALID_ARG);
+        ck_assert_status(hedge_greeks_to_market_units(&g, 365), HEDGE_ERR_INVALID_ARG);
+        ck_assert(memcmp(&g, &before, sizeof g) == 0);
+    }
+}
+END_TEST
+
+/* ---- struct_size: older and newer callers ---- */
+
+/* A caller compiled against a shorter hedge_greeks gets exactly the fields it knows; the guard
+ * bytes after them stay as they were. A caller with a longer one (a future version) gets every
+ * field this version has, and its extra tail is left alone. */
+START_TEST(struct_size_prefix_only) {
+    enum { GUARD = 64 };
+    static const size_t sizes[] = {offsetof(hedge_greeks, price) + sizeof(double), offsetof(hedge_greeks, vanna),
+                                   offsetof(hedge_greeks, dual_gamma), sizeof(hedge_greeks),
+                                   sizeof(hedge_greeks) + 24};
+    hedge_greeks full = bsm(HEDGE_PUT, 95, 100, 0.5, 0.03, 0.01, 0.4);
+    hedge_greeks fullb = b76(HEDGE_PUT, 95, 100, 0.5, 0.03, 0.4);
+    hedge_greeks fulli = HEDGE_GREEKS_INIT;
+    ck_assert_status(hedge_inverse_greeks(&fulli, HEDGE_PUT, 95, 100, 0.5, 0.03, 0.4), HEDGE_OK);
+    hedge_greeks fullm = full;
+    ck_assert_status(hedge_greeks_to_market_units(&fullm, 365), HEDGE_OK);
+    for (size_t i = 0; i < N_ELEMS(sizes); i++)
+        for (int fn = 0; fn < 4; fn++) {
+            size_t size = sizes[i];
+            union {
+                hedge_greeks g;
+                unsigned char bytes[sizeof(hedge_greeks) + GUARD];
+            } buf, before;
+            memset(&buf, 0xA5, sizeof buf);
+            const hedge_greeks *want;
+            if (fn == 3) /* market units on a short struct: start from a short copy of the full set */
+                memcpy(&buf, &full, size < sizeof full ? size : sizeof full);
+            buf.g.struct_size = size;
+            before = buf;
+            switch (fn) {
+            case 0: ck_assert_status(hedge_bsm_greeks(&buf.g, HEDGE_PUT, 95, 100, 0.5, 0.03, 0.01, 0.4), HEDGE_OK);
+                want = &full; break;
+            case 1: ck_assert_status(hedge_black76_greeks(&buf.g, HEDGE_PUT, 95, 100, 0.5, 0.03, 0.4), HEDGE_OK);
+                want = &fullb; break;
+            case 2: ck_assert_status(hedge_inverse_greeks(&buf.g, HEDGE_PUT, 95, 100, 0.5, 0.03, 0.4), HEDGE_OK);
+                want = &fulli; break;
+            default: ck_assert_status(hedge_greeks_to_market_units(&buf.g, 365), HEDGE_OK);
+                want = &fullm; break;
+            }
+            size_t known = size < sizeof(hedge_greeks) ? size : sizeof(hedge_greeks);
+            ck_assert_uint_eq(buf.g.struct_size, size);
+            ck_assert_msg(memcmp((char *)&buf + sizeof(size_t), (const char *)want + sizeof(size_t),
+                                 known - sizeof(size_t)) == 0, "fn %d size %zu: known fields differ", fn, size);
+            ck_assert_msg(memcmp(buf.bytes + known, before.bytes + known, sizeof buf - known) == 0,
+                          "fn %d size %zu: wrote beyond struct_size", fn, size);
+        }
+}
+END_TEST
+
+/* Market units against their definitions: a one-point move in vol, one day of time, one basis point
+ * of rate, measured on the price by central differences (errors O(h^2); a units slip is 100x). */
+START_TEST(market_units) {
+    const double S = 97, K = 100, T = 0.5, r = 0.03, q = 0.01, sig = 0.4;
+    hedge_greeks g = bsm(HEDGE_CALL, S, K, T, r, q, sig), m = g;
+    ck_assert_status(hedge_greeks_to_market_units(&m, 365), HEDGE_OK);
+    ck_assert_double_eq(m.price, g.price);
+    ck_assert_double_eq(m.delta, g.delta);
+    ck_assert_double_eq(m.gamma, g.gamma);
+    ck_assert_double_eq(m.speed, g.speed);
+    ck_assert_double_eq(m.dual_delta, g.dual_delta);
+    ck_assert_double_eq(m.dual_gamma, g.dual_gamma);
+    ck_assert_close(m.vega, g.vega / 100, 1e-15, 0);
+    ck_assert_close(m.vanna, g.vanna / 100, 1e-15, 0);
+    ck_assert_close(m.zomma, g.zomma / 100, 1e-15, 0);
+    ck_assert_close(m.volga, g.volga / 1e4, 1e-15, 0);
+    ck_assert_close(m.theta, g.theta / 365, 1e-15, 0);
+    ck_assert_close(m.charm, g.charm / 365, 1e-15, 0);
+    ck_assert_close(m.color, g.color / 365, 1e-15, 0);
+    ck_assert_close(m.veta, g.veta / 36500, 1e-15, 0);
+    ck_assert_close(m.rho, g.rho / 1e4, 1e-15, 0);
+    ck_assert_close(m.carry_rho, g.carry_rho / 1e4, 1e-15, 0);
+    /* the meaning, not the arithmetic: */
+#define PX(dS, dT, dr, dq, ds) bsm(HEDGE_CALL, S + (dS), K, T + (dT), r + (dr), q + (dq), sig + (ds)).price
+    ck_assert_close(m.vega, (PX(0, 0, 0, 0, 0.005) - PX(0, 0, 0, 0, -0.005)), 1e-5, 0);
+    ck_assert_close(m.volga, PX(0, 0, 0, 0, 0.01) - 2 * g.price + PX(0, 0, 0, 0, -0.01), 1e-3, 0); /* h^2 term 2e-4 */
+    ck_assert_close(m.theta, (PX(0, -0.5 / 365, 0, 0, 0) - PX(0, 0.5 / 365, 0, 0, 0)), 1e-5, 0);
+    ck_assert_close(m.rho, (PX(0, 0, 0.5e-4, 0, 0) - PX(0, 0, -0.5e-4, 0, 0)), 1e-6, 0);
+    ck_assert_close(m.carry_rho, (PX(0, 0, 0, -0.5e-4, 0) - PX(0, 0, 0, 0.5e-4, 0)), 1e-6, 0);
+#undef PX
+    hedge_greeks t = g;
+    ck_assert_status(hedge_greeks_to_market_units(&t, 252), HEDGE_OK);
+    ck_assert_close(t.theta, g.theta / 252, 1e-15, 0);
+    static const double bad[] = {0, -365, NAN, INFINITY};
+    for (size_t i = 0; i < N_ELEMS(bad); i++) {
+        hedge_greeks u = g;
+        ck_assert_status(hedge_greeks_to_market_units(&u, bad[i]), HEDGE_ERR_DOMAIN);
+        assert_mentions("days_per_year");
+        ck_assert(memcmp(&u, &g, sizeof g) == 0);
+    }
+}
+END_TEST
+
+/* ---- Batch kernels ---- */
+
+/* A deterministic spread of options: calls and puts across the sweep's ranges. */
+static uint64_t lcg_state;
+static double uniform(void) {
+    lcg_state = lcg_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(lcg_state >> 11) * 0x1p-53;
+}
+
+enum { NB = 257 };
+typedef struct batch_in {
+    int32_t type[NB];
+    double S[NB], K[NB], T[NB], r[NB], q[NB], sigma[NB];
+} batch_in;
+
+static void batch_fill(batch_in *in) {
+    lcg_state = 42;
+    for (int i = 0; i < NB; i++) {
+        in->type[i] = uniform() < 0.5 ? HEDGE_CALL : HEDGE_PUT;
+        in->K[i] = 100;
+        in->S[i] = 100 * exp(2.3 * (uniform() - 0.5));
+        in->T[i] = exp(log(1.0 / 8760) + uniform() * (log(30) - log(1.0 / 8760)));
+        in->sigma[i] = 0.01 + 2.99 * uniform();
+        in->r[i] = -0.05 + 0.15 * uniform();
+        in->q[i] = -0.05 + 0.15 * uniform();
+    }
+    in->T[7] = 0;      /* the degenerate path inside a batch */
+    in->sigma[8] = 0;
+}
+
+/* Within 4 ulp of the scalar kernel (SIMD paths may reorder operations; the portable one is exact). */
+static void assert_ulps(double batch, double scalar, const char *what, int i) {
+    double tol = 4 * DBL_EPSILON * fabs(scalar);
+    ck_assert_msg(batch == scalar || fabs(batch - scalar) <= tol, "%s[%d] = %.17g, scalar %.17g", what, i, batch,
+                  scalar);
+}
+
+static void batch_compare(bool black76) {
+    static batch_in in;
+    batch_fill(&in);
+    static double price[NB], delta[NB], gamma[NB], vega[NB], theta[NB], rho[NB];
+    static hedge_status status[NB];
+    hedge_greeks_arrays out = {sizeof out, price, delta, gamma, vega, theta, rho, status};
+    hedge_status st = black76 ? hedge_black76_greeks_batch(NB, in.type, in.S, in.K, in.T, in.r, in.sigma, &out)
+                              : hedge_bsm_greeks_batch(NB, in.type, in.S, in.K, in.T, in.r, in.q, in.sigma, &out);
+    ck_assert_status(st, HEDGE_OK);
+    for (int i = 0; i < NB; i++) {
+        hedge_greeks g = black76 ? b76(in.type[i], in.S[i], in.K[i], in.T[i], in.r[i], in.sigma[i])
+                                 : bsm(in.type[i], in.S[i], in.K[i], in.T[i], in.r[i], in.q[i], in.sigma[i]);
+        ck_assert_int_eq(status[i], HEDGE_OK);
+        assert_ulps(price[i], g.price, "price", i);
+        assert_ulps(delta[i], g.delta, "delta", i);
+        assert_ulps(gamma[i], g.gamma, "gamma", i);
+        assert_ulps(vega[i], g.vega, "vega", i);
+        assert_ulps(theta[i], g.theta, "theta", i);
+        assert_ulps(rho[i], g.rho, "rho", i);
+    }
+}
+
+START_TEST(bsm_batch_matches_scalar) { batch_compare(false); }
+END_TEST
+
+START_TEST(black76_batch_matches_scalar) { batch_compare(true); }
+END_TEST
+
+/* NULL output arrays are skipped, the others still filled; a bad element gets NaN and its status,
+ * the call returns the first bad element's status and names its index, and the rest are right. */
+START_TEST(batch_outputs_and_bad_elements) {
+    static batch_in in;
+    batch_fill(&in);
+    in.sigma[5] = -0.1;
+    in.type[9] = 0;
+    in.K[200] = NAN;
+    static double price[NB], theta[NB];
+    static hedge_status status[NB];
+    for (int black76 = 0; black76 < 2; black76++) {
+        hedge_greeks_arrays out = HEDGE_GREEKS_ARRAYS_INIT;
+        out.price = price;
+        out.theta = theta;
+        out.status = status;
+        hedge_status st = black76 ? hedge_black76_greeks_batch(NB, in.type, in.S, in.K, in.T, in.r, in.sigma, &out)
+                                  : hedge_bsm_greeks_batch(NB, in.type, in.S, in.K, in.T, in.r, in.q, in.sigma, &out);
+        ck_assert_status(st, HEDGE_ERR_DOMAIN);
+        assert_mentions("element 5");
+        assert_mentions("volatility");
+        for (int i = 0; i < NB; i++) {
+            if (i == 5 || i == 9 || i == 200) {
+                ck_assert_int_eq(status[i], i == 9 ? HEDGE_ERR_INVALID_ARG : HEDGE_ERR_DOMAIN);
+                ck_assert(isnan(price[i]) && isnan(theta[i]));
+                continue;
+            }
+            hedge_greeks g = black76 ? b76(in.type[i], in.S[i], in.K[i], in.T[i], in.r[i], in.sigma[i])
+                                     : bsm(in.type[i], in.S[i], in.K[i], in.T[i], in.r[i], in.q[i], in.sigma[i]);
+            ck_assert_int_eq(status[i], HEDGE_OK);
+            assert_ulps(price[i], g.price, "price", i);
+            assert_ulps(theta[i], g.theta, "theta", i);
+        }
+    }
+    /* without a status array the return value still reports the first bad element */
+    hedge_greeks_arrays only_price = HEDGE_GREEKS_ARRAYS_INIT;
+    only_price.price = price;
+    in.sigma[5] = 0.2;
+    ck_assert_status(hedge_bsm_greeks_batch(NB, in.type, in.S, in.K, in.T, in.r, in.q, in.sigma, &only_price),
+                     HEDGE_ERR_INVALID_ARG);
+    assert_mentions("element 9");
+}
+END_TEST
+
+START_TEST(batch_empty_and_null) {
+    static batch_in in;
+    batch_fill(&in);
+    double price[4] = {SENTINEL, SENTINEL, SENTINEL, SENTINEL};
+    hedge_greeks_arrays out = HEDGE_GREEKS_ARRAYS_INIT;
+    out.price = price;
+    ck_assert_status(hedge_bsm_greeks_batch(0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &out), HEDGE_OK);
+    ck_assert_status(hedge_black76_greeks_batch(0, NULL, NULL, NULL, NULL, NULL, NULL, &out), HEDGE_OK);
+    ck_assert_status(hedge_bsm_greeks_batch(4, in.type, in.S, in.K, in.T, in.r, in.q, in.sigma, NULL),
+                     HEDGE_ERR_INVALID_ARG);
+    ck_assert_status(hedge_bsm_greeks_batch(4, in.type, NULL, in.K, in.T, in.r, in.q, in.sigma, &out),
+                     HEDGE_ERR_INVALID_ARG);
+    ck_assert_status(hedge_bsm_greeks_batch(4, in.type, in.S, in.K, in.T, in.r, NULL, in.sigma, &out),
+                     HEDGE_ERR_INVALID_ARG);
+    ck_assert_status(hedge_black76_greeks_batch(4, in.type, in.S, in.K, in.T, in.r, NULL, &out),
+                     HEDGE_ERR_INVALID_ARG);
+    out.struct_size = 8;
+    ck_assert_status(hedge_bsm_greeks_batch(4, in.type, in.S, in.K, in.T, in.r, in.q, in.sigma, &out),
+                     HEDGE_ERR_INVALID_ARG);
+    for (int i = 0; i < 4; i++)
+        ck_assert_double_eq(price[i], SENTINEL);
+    /* every output NULL: valid, computes nothing visible */
+    hedge_greeks_arrays none = HEDGE_GREEKS_ARRAYS_INIT;
+    ck_assert_status(hedge_bsm_greeks_batch(NB, in.type, in.S, in.K, in.T, in.r, in.q, in.sigma, &none), HEDGE_OK);
+}
+END_TEST
+
 Suite *hedge_test_suite_pricing(void) {
     Suite *s = suite_create("pricing");
     TCase *tc = tcase_create("quad");
@@ -842,6 +1169,20 @@ Suite *hedge_test_suite_pricing(void) {
 #if HEDGE_TEST_KNOWN_BUGS
     tcase_add_test(tc, no_nan_extreme_valid_inputs);
 #endif
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("api");
+    tcase_add_test(tc, invalid_input_rejected_untouched);
+    tcase_add_test(tc, null_and_bad_struct_size);
+    tcase_add_test(tc, struct_size_prefix_only);
+    tcase_add_test(tc, market_units);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("batch");
+    tcase_add_test(tc, bsm_batch_matches_scalar);
+    tcase_add_test(tc, black76_batch_matches_scalar);
+    tcase_add_test(tc, batch_outputs_and_bad_elements);
+    tcase_add_test(tc, batch_empty_and_null);
     suite_add_tcase(s, tc);
     return s;
 }
