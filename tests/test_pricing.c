@@ -344,12 +344,14 @@ START_TEST(black76_vs_quad) {
 END_TEST
 
 #if HEDGE_TEST_KNOWN_BUGS
-/* BUG: the documented 1e-13. Fails today at 25 points of the two grids, all near the money with
- * v = sigma sqrt(T) <= 0.06 (ln of the rounded S/K, the intrinsic part cancelling), and in the
- * price functions (ln of the rounded forward). Computing x = log1p((S - K) / K) + b T when S/K is in
- * (1/2, 2) (S - K is then exact) and the intrinsic part as K e^{-rT} expm1(x) brings every Greek to
- * 1.5e-14 and the tails to 2.1e-14 on this grid; the price functions need the same x. */
-static const quad_tol tol_contract = {1e-13, 1e-13, 1e-13};
+/* BUG: the documented accuracy (1e-13 where not tiny, 1e-12 in the tails). Fails today at 312 BSM and
+ * 422 Black-76 points of the 8820-point grids, all with S/K in [0.97, 1.1] and v = sigma sqrt(T) <= 0.07:
+ * x = ln(S/K) + bT is taken from the rounded quotient S/K (1.1e-16 absolute in x, divided by v in
+ * d1 and d2), and S e^{-qT} - K e^{-rT} cancels when F is near K. Computing x = log1p((S - K) / K) + b T
+ * when S/K is in (1/2, 2) (S - K is then exact) and the in-the-money part as K e^{-rT} expm1(x)
+ * brings every Greek to 1.5e-14 and the tails to 2.1e-14 on this grid (tried, not committed). The
+ * price functions (25 points, up to 1.2e-11) also round F = S e^{bT} before ln(F/K) and need the same x. */
+static const quad_tol tol_contract = {1e-13, 1e-12, 1e-12}; /* not tiny 1e-13, tails 1e-12 */
 
 START_TEST(bsm_vs_quad_contract) {
     static sweep_stats st;
