@@ -35,10 +35,12 @@
  * Anything else returns ::HEDGE_ERR_DOMAIN (a NULL output pointer ::HEDGE_ERR_INVALID_ARG), with a
  * message naming the argument, and writes nothing. When sigma sqrt(T) is exactly 0 (at expiry, or
  * zero volatility) the results are the limits as sigma sqrt(T) -> 0: the discounted intrinsic value,
- * delta a step, and every Greek of second or higher order 0. Exactly at the money (F = K) in that
- * case the value is the average of the limits from both sides (delta is half the step), and the
- * Dirac mass of gamma at the strike is not represented. Very large volatilities give the limits
- * S e^{-qT} (call) and K e^{-rT} (put). No function here returns NaN for valid input.
+ * delta a step, charm q delta, and the other Greeks of second or higher order 0. Exactly at the
+ * money (F = K) the option sits on its kink: price, delta (half the step), vega, theta and rho are
+ * the limits as sigma -> 0, as are vanna, veta and (when b = 0) charm; gamma, speed, zomma, color,
+ * dual gamma and (when b != 0) charm diverge there and are reported as 0, so the Dirac mass of
+ * gamma at the strike is not represented. Very large volatilities give the limits S e^{-qT} (call)
+ * and K e^{-rT} (put). No function here returns NaN for valid input.
  * @{
  */
 #ifndef HEDGE_PRICING_H
@@ -228,7 +230,7 @@ typedef struct hedge_future_risk {
     double value;         /**< Mark-to-market P&L since entry, in the settlement currency (USD linear, coin inverse). */
     double delta_contracts; /**< Exposure in contracts: the quantity. */
     /** Exposure in coins: the coins whose USD value moves as the position does. Linear q m; inverse
-     *  q m / mark (mark^2 d(coin P&L)/d(mark); the coin collateral's own exposure is not included). */
+     *  q m / mark (mark d(coin P&L)/d(mark); the coin collateral's own exposure is not included). */
     double delta_coin;
     double delta_usd;     /**< Exposure in USD: delta_coin * mark. */
     double coin_per_contract; /**< Coins of exposure one contract adds at this mark: m (linear), m / mark (inverse). */

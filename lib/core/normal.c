@@ -7,6 +7,8 @@ static const double inv_sqrt2_hi = 0.70710678118654757;
 static const double inv_sqrt2_lo = -4.8336466567264567e-17;
 
 double hedge__exp_neg_half_square(double x) {
+    if (!(fabs(x) < 40.0))
+        return 0.0; /* exp(-800) underflows, and x * x could overflow to inf (0 * inf = NaN below) */
     /* x*x rounds with a relative error of 2^-53, which exp(-x^2/2) would multiply by x^2/2 (700 at
      * x = 37); the low part of the square recovers it exactly. */
     double hi = x * x;

@@ -208,7 +208,7 @@ void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge
         double iv = 1.0 / v;
         double d1 = BK_FMA(x, iv, 0.5 * v), d2 = BK_FMA(x, iv, -0.5 * v);
         double a1 = fabs(d1), a2 = fabs(d2);
-        ok &= (a1 <= 37.0) & (a2 <= 37.0);
+        ok &= (a1 <= 37.0) & (a2 <= 37.0) & (fabs(x) <= 700.0); /* e^x and expm1(x) stay finite */
         double hi = d1 * d1, lo = BK_PROD_LO(d1, d1, hi);
         double nd1 = 0.398942280401432677939946 * bk_exp(-0.5 * hi) * (1.0 - 0.5 * lo);
         double nd2 = nd1 * (sk * ebt); /* n(d2) = n(d1) F/K, since d1^2 - d2^2 = 2 ln(F/K) */

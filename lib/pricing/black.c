@@ -41,12 +41,15 @@ static void moments(double *m, int kmax, double z) {
         here = below;
         if (k - 1 <= kmax)
             m[k - 1] = here;
-        if (fabs(here) < 1e-200) { /* M_k falls like 1/Gamma(k/2) going down: stay in range */
-            above *= 1e200;
-            here *= 1e200;
+        /* M_k falls like 1/Gamma(k/2) going down for small z and grows like z^-k for large z:
+         * rescale the unnormalised solution, and what is already stored, to stay in range */
+        double f = fabs(here) < 1e-200 ? 1e200 : fabs(here) > 1e200 ? 1e-200 : 1.0;
+        if (f != 1.0) {
+            above *= f;
+            here *= f;
             for (int j = k - 1; j <= kmax; j++)
                 if (j >= 0)
-                    m[j] *= 1e200;
+                    m[j] *= f;
         }
     }
     double scale = m0 / m[0];
@@ -66,6 +69,8 @@ static void moments(double *m, int kmax, double z) {
  * h^2 times that of h (1e-13 at h = -37) if the rounding of h and of the squares were ignored.
  */
 static double gauss2(double h, double hl, double t) {
+    if (!(fabs(h) < 40.0 && t < 40.0))
+        return 0.0; /* underflows; h * h could also overflow */
     double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
     double tt = t * t, tt_lo = fma(t, t, -tt);
     return exp(-0.5 * hh) * exp(-0.5 * tt) * (1.0 - 0.5 * (hh_lo + tt_lo));
@@ -89,6 +94,9 @@ static int series_terms(double z, double u) {
 }
 
 static double otm_series(double h, double hl, double t) {
+    double g = gauss2(h, hl, t);
+    if (g == 0.0)
+        return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
     double z = -h * SQRT1_2, u = t * SQRT1_2;
     int terms = series_terms(z, u);
     double m[2 * SERIES_TERMS + 1];
@@ -103,7 +111,7 @@ static double otm_series(double h, double hl, double t) {
             break;
         c *= sq / ((k + 1.0) * (k + 2.0));
     }
-    return (2.0 / HEDGE__SQRT_PI) * gauss2(h, hl, t) * sum;
+    return (2.0 / HEDGE__SQRT_PI) * g * sum;
 }
 
 double hedge__black_otm(double x, double s) {
@@ -147,10 +155,15 @@ double hedge__log_ratio(double a, double b) {
     return log(q) + lo / q;
 }
 
-double hedge__black_from_x(double x, double K, double s, int theta) {
-    /* sqrt(F K) = K e^{x/2}; the intrinsic value F - K = K expm1(x) keeps its accuracy near the money */
-    double intrinsic = theta * x > 0.0 ? theta * K * expm1(x) : 0.0;
-    return intrinsic + K * exp(0.5 * x) * hedge__black_otm(x, s);
+double hedge__black_value(double x, double K, double s, int theta, double rT) {
+    /* sqrt(F K) = K e^{x/2}. The intrinsic value F - K = K expm1(x) keeps its accuracy near the
+     * money; far from it, and in the time value, the discount factor joins the exponent, since
+     * e^{-rT} alone can underflow while e^{x} overflows. */
+    double intrinsic = 0.0;
+    if (theta * x > 0.0)
+        intrinsic = theta * (fabs(x) < 0.5 ? K * exp(-rT) * expm1(x) : K * (exp(x - rT) - exp(-rT)));
+    double otm = hedge__black_otm(x, s);
+    return otm == 0.0 ? intrinsic : intrinsic + K * exp(0.5 * x - rT) * otm;
 }
 
 hedge_status hedge__check_option(const char *fn, size_t index, int theta, double S, double K, double T, double r,
@@ -184,16 +197,23 @@ static void degenerate(hedge_greeks *g, int theta, double S, double K, double T,
                        double dfq, double dfr, double x, bool black76) {
     double w = theta * x > 0.0 ? 1.0 : x == 0.0 ? 0.5 : 0.0; /* weight of the in-the-money side */
     double q = r - b;
-    g->price = theta * x > 0.0 ? theta * (S * dfq - K * dfr) : 0.0;
+    bool kink = x == 0.0;
+    double vega_atm = S * dfq * sqrt(T) * HEDGE__INV_SQRT_2PI;
+    g->price = theta * x > 0.0 ? theta * (fabs(x) < 0.5 ? K * dfr * expm1(x) : S * dfq - K * dfr) : 0.0;
     g->delta = theta * dfq * w;
     g->gamma = 0.0;
-    g->vega = x == 0.0 ? S * dfq * sqrt(T) * HEDGE__INV_SQRT_2PI : 0.0;
+    g->vega = kink ? vega_atm : 0.0;
     g->theta = w * theta * (q * S * dfq - r * K * dfr);
     g->carry_rho = w * theta * T * S * dfq;
     g->rho = black76 ? -T * g->price : w * theta * T * K * dfr;
-    g->vanna = g->volga = 0.0;
-    g->charm = x == 0.0 ? 0.0 : q * g->delta;
-    g->veta = g->speed = g->zomma = g->color = 0.0;
+    /* At the kink with T > 0 (sigma = 0), vanna and veta have finite limits as sigma -> 0, and
+     * charm too when b = 0; every other second- and third-order Greek diverges there or tends
+     * to 0, and is reported as 0. Off the kink all of them tend to 0 except charm = q delta. */
+    g->vanna = kink ? 0.5 * dfq * sqrt(T) * HEDGE__INV_SQRT_2PI : 0.0;
+    g->volga = 0.0;
+    g->charm = kink && b != 0.0 ? 0.0 : q * g->delta;
+    g->veta = kink && T > 0.0 ? vega_atm * (r - 0.5 * b - 0.5 / T) : 0.0;
+    g->speed = g->zomma = g->color = 0.0;
     g->dual_delta = -theta * dfr * w;
     g->dual_gamma = 0.0;
 }
@@ -215,9 +235,10 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
 
     /* The value comes from the normalised Black function: F N(d1) - K N(d2) cancels in the wings. */
     double otm = hedge__black_otm(x, v);
-    double price = dfr * K * exp(0.5 * x) * otm;
-    if (theta * x > 0.0)
-        price += theta * K * dfr * expm1(x);
+    /* e^{-rT} K e^{x/2} in one exponential: each factor alone can overflow when the other underflows */
+    double price = otm == 0.0 ? 0.0 : K * exp(0.5 * x - r * T) * otm;
+    if (theta * x > 0.0) /* near the money K e^{-rT} expm1(x) keeps its digits; far away it may overflow */
+        price += theta * (x < 0.5 ? K * dfr * expm1(x) : sfq - K * dfr);
     g->price = price;
 
     g->delta = theta * dfq * cd1;

@@ -22,10 +22,10 @@ double hedge__black_normalised(double x, double s, int theta);
 /* ln(a/b) with the rounding of the quotient corrected (see black.c). */
 double hedge__log_ratio(double a, double b);
 
-/* Undiscounted Black value theta (F N(theta d1) - K N(theta d2)) from x = ln(F/K), the strike and
- * s = sigma sqrt(T). Taking x rather than F matters: an out-of-the-money price moves |d|/s times
- * any relative error of F, so F must not be rounded on the way. */
-double hedge__black_from_x(double x, double K, double s, int theta);
+/* Discounted Black value e^{-rT} theta (F N(theta d1) - K N(theta d2)) from x = ln(F/K), the strike,
+ * s = sigma sqrt(T) and rT. Taking x rather than F matters: an out-of-the-money price moves |d|/s
+ * times any relative error of F, so F must not be rounded on the way. */
+double hedge__black_value(double x, double K, double s, int theta, double rT);
 
 /*
  * Every Greek of a European option under BSM with carry b, written to g (all fields).
