@@ -1,4 +1,5 @@
 /* Pricing kernels: prices and Greeks against independent references. */
+#include "core/normal.h"
 #include "pricing/black.h"
 #include "suites.h"
 #include "support/testutil.h"
@@ -15,6 +16,16 @@ START_TEST(haug_bsm_call) {
     double p;
     ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 60, 65, 0.25, 0.08, 0.0, 0.30), HEDGE_OK);
     ck_assert_close(p, 2.1334, 0, 5e-5);
+}
+END_TEST
+
+/* N(0) once recursed forever (0 reflected to -0.0 and back); b(x, s) meets it at s = sqrt(2|x|), the
+ * inflexion point the implied-volatility solver starts from. */
+START_TEST(norm_cdf_at_zero) {
+    ck_assert(hedge__norm_cdf(0.0) == 0.5);
+    ck_assert(hedge__norm_cdf(-0.0) == 0.5);
+    ck_assert(isnan(hedge__norm_cdf(NAN)));
+    ck_assert(hedge__black_otm(-0.5, 1.0) > 0.0);
 }
 END_TEST
 
@@ -46,6 +57,7 @@ Suite *hedge_test_suite_pricing(void) {
     Suite *s = suite_create("pricing");
     TCase *tc = tcase_create("bsm");
     tcase_add_test(tc, haug_bsm_call);
+    tcase_add_test(tc, norm_cdf_at_zero);
 #if HEDGE_HAVE_QUADMATH
     tcase_add_test(tc, normalised_black_vs_quad);
 #endif
