@@ -30,6 +30,23 @@ START_TEST(norm_cdf_at_zero) {
 END_TEST
 
 #if HEDGE_HAVE_QUADMATH
+/* Near the money at a minute's expiry, x = ln(F/K) and s are both 1e-5: the rounding of F/K alone
+ * (1e-16 absolute in x) would move the price by 1e-11 relative. */
+START_TEST(short_expiry_near_money_vs_quad) {
+    const double F = 100.0, T = 1.0 / 525600.0, sigma = 0.01;
+    static const double ks[] = {-2e-5, -1e-5, -3e-6, 3e-6, 1e-5, 2e-5};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        for (int theta = -1; theta <= 1; theta += 2) {
+            double K = F * exp(ks[i]), p;
+            ck_assert_status(hedge_black76_price(&p, (hedge_option_type)theta, F, K, T, 0.0, sigma), HEDGE_OK);
+            __float128 v = (__float128)sigma * sqrtq((__float128)T), d1 = logq((__float128)F / K) / v + v / 2;
+            __float128 ref = theta * (F * q_norm_cdf(theta * d1) - K * q_norm_cdf(theta * (d1 - v)));
+            ck_assert_msg(fabs((double)((p - ref) / ref)) < 1e-14, "K=%.17g theta=%d: %.17g vs %.17g", K, theta, p,
+                          (double)ref);
+        }
+}
+END_TEST
+
 /* The normalised Black function against a 113-bit evaluation of its definition, across regions
  * (plain difference, scaled tails, the series where the difference cancels) down to 1e-300. */
 START_TEST(normalised_black_vs_quad) {
@@ -60,6 +77,7 @@ Suite *hedge_test_suite_pricing(void) {
     tcase_add_test(tc, norm_cdf_at_zero);
 #if HEDGE_HAVE_QUADMATH
     tcase_add_test(tc, normalised_black_vs_quad);
+    tcase_add_test(tc, short_expiry_near_money_vs_quad);
 #endif
     suite_add_tcase(s, tc);
     return s;

@@ -117,8 +117,16 @@ double hedge__black_normalised(double x, double s, int theta) {
     return otm;
 }
 
-double hedge__black_undiscounted(double F, double K, double s, int theta) {
+double hedge__log_moneyness(double F, double K) {
+    /* Within a factor 2 of each other F - K is exact (Sterbenz), so only the division rounds. */
+    if (F >= 0.5 * K && F <= 2.0 * K)
+        return log1p((F - K) / K);
     double x = log(F / K);
+    return isfinite(x) ? x : log(F) - log(K); /* F/K overflowed or underflowed */
+}
+
+double hedge__black_undiscounted(double F, double K, double s, int theta) {
+    double x = hedge__log_moneyness(F, K);
     double intrinsic = theta * (F - K) > 0.0 ? theta * (F - K) : 0.0;
     return intrinsic + sqrt(F) * sqrt(K) * hedge__black_otm(x, s);
 }
@@ -172,7 +180,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
                        bool black76) {
     double sqrt_t = sqrt(T);
     double v = sigma * sqrt_t;
-    double x = log(S / K) + b * T; /* ln(F/K) without forming F */
+    double x = hedge__log_moneyness(S, K) + b * T; /* ln(F/K) without forming F */
     double dfr = exp(-r * T), dfq = exp((b - r) * T);
     if (!(v > 0.0)) {
         degenerate(g, theta, S, K, T, r, b, dfq, dfr, x, black76);

@@ -16,6 +16,10 @@
  * computed to a few ulp of relative error for every s >= 0 (0 when s == 0). */
 double hedge__black_otm(double x, double s);
 
+/* ln(F/K) to a few ulp of itself, also near the money where log(F/K) is off by the rounding of the
+ * quotient (1e-16 absolute: 1e-11 of the price when x and the total volatility are both 1e-5). */
+double hedge__log_moneyness(double F, double K);
+
 /* Normalised call (theta = +1) or put (theta = -1) value b(x, s, theta) including intrinsic value. */
 double hedge__black_normalised(double x, double s, int theta);
 
