@@ -325,6 +325,9 @@ static void initial_guess(solver *sv) {
             sv->hi = INFINITY;
         }
     }
+    /* The nodes' b carries ~30 bits (node_black), so a root at a node may sit just outside. */
+    sv->lo *= 1.0 - 0x1p-16;
+    sv->hi *= 1.0 + 0x1p-16;
     keep_inside(sv, s);
 }
 
@@ -394,11 +397,11 @@ static hedge_status check_inputs(const char *fn, size_t index, int theta, double
 }
 
 /*
- * The common solver. p_disc is the discounted price in quote currency, D the discount factor, and
- * unit converts p_disc back to the caller's units for messages (1, or F for coin premiums).
+ * The common solver. p_disc is the discounted price in quote currency, D the discount factor, unit
+ * converts p_disc back to the caller's units for messages (1, or F for coin premiums), x = ln(F/K).
  */
 static hedge_status solve(const char *fn, size_t index, double *sigma, int theta, double p_disc, double D,
-                          double unit, double F, double K, double T) {
+                          double unit, double F, double K, double x, double T) {
     char buf[AT_SIZE];
     if (!(D > 0.0) || !isfinite(D) || !isfinite(F))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: discount or growth factor over T out of range "
@@ -420,9 +423,6 @@ static hedge_status solve(const char *fn, size_t index, double *sigma, int theta
         *sigma = 0.0;
         return HEDGE_OK;
     }
-    double x = log(F / K);
-    if (!isfinite(x))
-        x = log(F) - log(K);
     double norm = sqrt(F) * sqrt(K);
     /* Both differences are exact or nearly so, the second by Sterbenz's lemma next to the bound. */
     double beta = (p - intrinsic) / norm, gap = (upper - p) / norm;
@@ -444,7 +444,7 @@ static hedge_status black76_one(const char *fn, size_t index, double *sigma, int
     hedge_status st = check_inputs(fn, index, theta, price, "price", F, "forward", K, T, r, 0.0);
     if (st)
         return st;
-    return solve(fn, index, sigma, theta, price, exp(-r * T), 1.0, F, K, T);
+    return solve(fn, index, sigma, theta, price, exp(-r * T), 1.0, F, K, hedge__log_moneyness(F, K), T);
 }
 
 static hedge_status bsm_one(const char *fn, size_t index, double *sigma, int theta, double price, double S,
@@ -452,8 +452,10 @@ static hedge_status bsm_one(const char *fn, size_t index, double *sigma, int the
     hedge_status st = check_inputs(fn, index, theta, price, "price", S, "spot", K, T, r, q);
     if (st)
         return st;
-    /* The forward exactly as hedge_bsm_price() forms it, so that a price round-trips. */
-    return solve(fn, index, sigma, theta, price, exp(-r * T), 1.0, S * exp((r - q) * T), K, T);
+    /* The bounds use the forward as hedge_bsm_price() forms it; x is taken from S/K and the carry
+     * directly, since ln(F/K) would inherit the rounding of F. */
+    double x = hedge__log_moneyness(S, K) + (r - q) * T;
+    return solve(fn, index, sigma, theta, price, exp(-r * T), 1.0, S * exp((r - q) * T), K, x, T);
 }
 
 HEDGE_API hedge_status hedge_implied_vol_black76(double *sigma, hedge_option_type type, double price, double F,
@@ -480,7 +482,8 @@ HEDGE_API hedge_status hedge_implied_vol_inverse(double *sigma, hedge_option_typ
     if (st)
         return st;
     /* V_c = e^{-r_c T} B / F: the premium times F is the Black price discounted at the coin rate. */
-    return solve(fn, SIZE_MAX, sigma, (int)type, price_coin * F, exp(-r_coin * T), F, F, K, T);
+    return solve(fn, SIZE_MAX, sigma, (int)type, price_coin * F, exp(-r_coin * T), F, F, K,
+                 hedge__log_moneyness(F, K), T);
 }
 
 /* ---- batches: the scalar path per element, so batch and scalar agree bit for bit ---- */
