@@ -7,6 +7,7 @@
  *  - the limits and the invalid-input behaviour that pricing.h documents.
  * Set HEDGE_TEST_VERBOSE=1 to print the worst errors measured by each sweep.
  */
+#include "core/normal.h"
 #include "pricing/black.h"
 #include "suites.h"
 #include "support/testutil.h"
@@ -145,6 +146,16 @@ static void worst_print(const worst *w, const char *title) {
     for (int k = 0; k < G_COUNT; k++)
         fprintf(stderr, "  %-10s %.3g  at %s\n", greek_name[k], w->err[k], w->where[k]);
 }
+
+/* N(0) once recursed forever (0 reflected to -0.0 and back); b(x, s) meets it at s = sqrt(2|x|), the
+ * inflexion point the implied-volatility solver starts from. */
+START_TEST(norm_cdf_at_zero) {
+    ck_assert(hedge__norm_cdf(0.0) == 0.5);
+    ck_assert(hedge__norm_cdf(-0.0) == 0.5);
+    ck_assert(isnan(hedge__norm_cdf(NAN)));
+    ck_assert(hedge__black_otm(-0.5, 1.0) > 0.0);
+}
+END_TEST
 
 #if HEDGE_HAVE_QUADMATH
 /* ---- 113-bit reference ---- */
@@ -307,6 +318,22 @@ static void stats_print(const sweep_stats *st, const char *title) {
     worst_print(&st->tail, "tails of single-term Greeks and prices, relative / (1 + d^2/64)");
     worst_print(&st->price_fn, "price function, relative");
 }
+/* Near the money at a minute's expiry, x = ln(F/K) and s are both 1e-5: the rounding of F/K alone
+ * (1e-16 absolute in x) would move the price by 1e-11 relative. */
+START_TEST(short_expiry_near_money_vs_quad) {
+    const double F = 100.0, T = 1.0 / 525600.0, sigma = 0.01;
+    static const double ks[] = {-2e-5, -1e-5, -3e-6, 3e-6, 1e-5, 2e-5};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        for (int theta = -1; theta <= 1; theta += 2) {
+            double K = F * exp(ks[i]), p;
+            ck_assert_status(hedge_black76_price(&p, (hedge_option_type)theta, F, K, T, 0.0, sigma), HEDGE_OK);
+            __float128 v = (__float128)sigma * sqrtq((__float128)T), d1 = logq((__float128)F / K) / v + v / 2;
+            __float128 ref = theta * (F * q_N(theta * d1) - K * q_N(theta * (d1 - v)));
+            ck_assert_msg(fabs((double)((p - ref) / ref)) < 1e-14, "K=%.17g theta=%d: %.17g vs %.17g", K, theta, p,
+                          (double)ref);
+        }
+}
+END_TEST
 
 /* The normalised Black function against a 113-bit evaluation of its definition, across regions
  * (plain difference, scaled tails, the series where the difference cancels) down to 1e-300. */
@@ -1118,6 +1145,7 @@ Suite *hedge_test_suite_pricing(void) {
     tcase_add_test(tc, normalised_black_vs_quad);
     tcase_add_test(tc, bsm_vs_quad);
     tcase_add_test(tc, black76_vs_quad);
+    tcase_add_test(tc, short_expiry_near_money_vs_quad);
 #endif
     suite_add_tcase(s, tc);
 
@@ -1143,6 +1171,7 @@ Suite *hedge_test_suite_pricing(void) {
     suite_add_tcase(s, tc);
 
     tc = tcase_create("api");
+    tcase_add_test(tc, norm_cdf_at_zero);
     tcase_add_test(tc, invalid_input_rejected_untouched);
     tcase_add_test(tc, null_and_bad_struct_size);
     tcase_add_test(tc, struct_size_prefix_only);

@@ -17,8 +17,15 @@
  * A call is worth between its discounted intrinsic value max(F - K, 0) e^{-rT} and F e^{-rT}; a put
  * between max(K - F, 0) e^{-rT} and K e^{-rT}. A price below the lower bound or at or above the
  * upper bound has no implied volatility: the functions return ::HEDGE_ERR_PRICE_BOUNDS and write
- * nothing. A price exactly at the lower bound returns volatility 0. Units are those of pricing.h:
- * volatility per sqrt(year) as a fraction.
+ * nothing. A price exactly at the lower bound returns volatility 0. The comparison is made in the
+ * forward measure, price / e^{-rT}; a price that is below the lower bound only by the rounding of the
+ * discount factor (below in one measure, not in the other) counts as at the bound. A subnormal time
+ * value carries too few bits to determine the volatility closely: it still solves, approximately.
+ * Units are those of pricing.h: volatility per sqrt(year) as a fraction (0.2 = 20%).
+ *
+ * @par Thread safety
+ * Every function is a pure function of its arguments; any thread may call any of them at any time.
+ * A failing call records its error detail in the calling thread's slot (hedge_error_message()).
  * @{
  */
 #ifndef HEDGE_IMPLIED_VOL_H

@@ -21,7 +21,8 @@ double hedge__norm_pdf(double x) {
 }
 
 double hedge__norm_cdf(double x) {
-    if (x >= 0.0)
+    /* Strictly positive: at zero, -x is -0.0 >= 0 again and the reflection would never end. */
+    if (x > 0.0)
         return 1.0 - hedge__norm_cdf(-x); /* the result is >= 1/2: no relative accuracy is lost */
     /* N(x) = erfc(y)/2 with y = -x/sqrt(2) = yh + yl. erfc is evaluated at yh and corrected to first
      * order: erfc(yh + yl) = erfc(yh) - yl (2/sqrt(pi)) exp(-yh^2). Without it the relative error of

@@ -201,7 +201,7 @@ void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge
                  (fabs(b * t) <= 700.0);
         double sqt = sqrt(t);
         double v = sig * sqt;
-        double sk_lo = (s - sk * k - BK_PROD_LO(sk, k, sk * k)) / k; /* s/k = sk + sk_lo: see hedge__log_ratio() */
+        double sk_lo = (s - sk * k - BK_PROD_LO(sk, k, sk * k)) / k; /* s/k = sk + sk_lo: see hedge__log_moneyness() */
         double x = bk_log(sk) + sk_lo / sk + b * t;
         double dfr = bk_exp(-r * t), ebt = bk_exp(b * t);
         double dfq = dfr * ebt;

@@ -146,22 +146,28 @@ double hedge__black_normalised(double x, double s, int theta) {
     return otm;
 }
 
-double hedge__log_ratio(double a, double b) {
-    /* ln(a/b) where the rounding of a/b is put back to first order: out-of-the-money prices move
-     * by |d|/(sigma sqrt T) times any error in ln(F/K), several hundred for a one-day option in
-     * the wing, which would turn the half-ulp of the division into 1e-13 of the price. */
-    double q = a / b;
-    double lo = fma(-q, b, a) / b;
-    return log(q) + lo / q;
+double hedge__log_moneyness(double F, double K) {
+    /* ln(F/K) without the rounding of F/K: an out-of-the-money price moves |d|/(sigma sqrt T) times
+     * any error in ln(F/K), several hundred for a one-day option in the wing, which would turn the
+     * half-ulp of the division into 1e-13 of the price. Within a factor 2 of each other F - K is
+     * exact (Sterbenz), so only the division rounds, and log1p keeps that relative. */
+    if (F >= 0.5 * K && F <= 2.0 * K)
+        return log1p((F - K) / K);
+    double x = log(F / K);
+    return isfinite(x) ? x : log(F) - log(K); /* F/K overflowed or underflowed */
+}
+
+double hedge__black_intrinsic(double x, double K, int theta, double rT) {
+    /* F - K = K expm1(x) keeps its accuracy near the money; far from it the discount factor joins
+     * the exponent, since e^{-rT} alone can underflow while e^{x} overflows. */
+    if (!(theta * x > 0.0))
+        return 0.0;
+    return theta * (fabs(x) < 0.5 ? K * exp(-rT) * expm1(x) : K * (exp(x - rT) - exp(-rT)));
 }
 
 double hedge__black_value(double x, double K, double s, int theta, double rT) {
-    /* sqrt(F K) = K e^{x/2}. The intrinsic value F - K = K expm1(x) keeps its accuracy near the
-     * money; far from it, and in the time value, the discount factor joins the exponent, since
-     * e^{-rT} alone can underflow while e^{x} overflows. */
-    double intrinsic = 0.0;
-    if (theta * x > 0.0)
-        intrinsic = theta * (fabs(x) < 0.5 ? K * exp(-rT) * expm1(x) : K * (exp(x - rT) - exp(-rT)));
+    /* intrinsic plus the out-of-the-money value e^{-rT} sqrt(F K) b, with sqrt(F K) = K e^{x/2} */
+    double intrinsic = hedge__black_intrinsic(x, K, theta, rT);
     double otm = hedge__black_otm(x, s);
     return otm == 0.0 ? intrinsic : intrinsic + K * exp(0.5 * x - rT) * otm;
 }
@@ -222,7 +228,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
                        bool black76) {
     double sqrt_t = sqrt(T);
     double v = sigma * sqrt_t;
-    double x = hedge__log_ratio(S, K) + b * T; /* ln(F/K) without forming F */
+    double x = hedge__log_moneyness(S, K) + b * T; /* ln(F/K) without forming F */
     double dfr = exp(-r * T), dfq = exp((b - r) * T);
     if (!(v > 0.0)) {
         degenerate(g, theta, S, K, T, r, b, dfq, dfr, x, black76);

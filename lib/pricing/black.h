@@ -16,11 +16,16 @@
  * computed to a few ulp of relative error for every s >= 0 (0 when s == 0). */
 double hedge__black_otm(double x, double s);
 
+/* ln(F/K) to a few ulp of itself, also near the money where log(F/K) is off by the rounding of the
+ * quotient (1e-16 absolute: 1e-11 of the price when x and the total volatility are both 1e-5). */
+double hedge__log_moneyness(double F, double K);
+
 /* Normalised call (theta = +1) or put (theta = -1) value b(x, s, theta) including intrinsic value. */
 double hedge__black_normalised(double x, double s, int theta);
 
-/* ln(a/b) with the rounding of the quotient corrected (see black.c). */
-double hedge__log_ratio(double a, double b);
+/* Discounted intrinsic value e^{-rT} max(theta (F - K), 0) from x = ln(F/K): the pricer's and the
+ * implied-volatility solver's lower bound, bit for bit. */
+double hedge__black_intrinsic(double x, double K, int theta, double rT);
 
 /* Discounted Black value e^{-rT} theta (F N(theta d1) - K N(theta d2)) from x = ln(F/K), the strike,
  * s = sigma sqrt(T) and rT. Taking x rather than F matters: an out-of-the-money price moves |d|/s

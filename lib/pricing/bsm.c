@@ -36,7 +36,7 @@ HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, do
     if (st)
         return st;
     double b = r - q;
-    *price = hedge__black_value(hedge__log_ratio(S, K) + b * T, K, sigma * sqrt(T), (int)type, r * T);
+    *price = hedge__black_value(hedge__log_moneyness(S, K) + b * T, K, sigma * sqrt(T), (int)type, r * T);
     return HEDGE_OK;
 }
 
@@ -58,7 +58,7 @@ HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type
     hedge_status st = hedge__check_option("hedge_black76_price", SIZE_MAX, (int)type, F, K, T, r, r, sigma);
     if (st)
         return st;
-    *price = hedge__black_value(hedge__log_ratio(F, K), K, sigma * sqrt(T), (int)type, r * T);
+    *price = hedge__black_value(hedge__log_moneyness(F, K), K, sigma * sqrt(T), (int)type, r * T);
     return HEDGE_OK;
 }
 

@@ -1,4 +1,560 @@
-/* Implied volatility (Let's Be Rational); filled in by the implied-volatility work. */
+/*
+ * Implied volatility after Jaeckel, "Let's Be Rational" (Wilmott 2015), written from the paper's
+ * mathematics.
+ *
+ * Every price is reduced to the normalised out-of-the-money value b(x, s) with x = -|ln(F/K)| <= 0
+ * and s = sigma sqrt(T); b rises from 0 to b_max = e^{x/2}. Its inflexion point s_c = sqrt(2|x|) and
+ * the tangent there split the price axis into four branches: the tangent meets zero at s_l and b_max
+ * at s_u. On each branch a rational cubic (Delbourgo-Gregory) interpolates a transform of the
+ * inverse that is nearly linear there, which makes the initial guess good to a few digits; then at
+ * most two third-order Householder steps on a per-branch objective reach full precision:
+ *   beta < b_l          lowest:  s from the map f = (2 pi |x| / sqrt 27) N(-|x| / (sqrt(3) s))^3,
+ *                                which tends to b as s -> 0; objective 1/ln b, nearly linear in s there;
+ *   b_l <= beta <= b_u  middle:  s itself is interpolated; objective b;
+ *   beta > b_u          upper:   s from the map f = N(-s/2), which the distance to b_max follows as
+ *                                s -> inf; objective ln(b_max - b).
+ */
 #include "pricing/black.h"
+#include "pricing/iv_internal.h"
 
-typedef int hedge__implied_vol_unit;
+#include "core/internal.h"
+#include "core/normal.h"
+
+#include <hedge/implied_vol.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SQRT3 1.73205080756887729352744634150587237
+#define TWO_PI_OVER_SQRT27 1.20919957615614523372938550509477049
+
+/* A control parameter this large makes the rational cubic its linear interpolant (to rounding), and
+ * keeps r y from overflowing. */
+#define R_LINEAR 1e30
+/* Just above -1: the rational cubic's denominator 1 + (r - 3) t (1 - t) stays positive on [0, 1]. */
+#define R_FLOOR (-(1.0 - 0x1p-26))
+
+/* Steps after the second one that the safety net may take; never needed on the tested grid. */
+#define SAFETY_STEPS 8
+
+/*
+ * Inverse of the normal distribution function, Wichura's algorithm AS241 (PPND16, Applied
+ * Statistics 37, 1988), relative accuracy about 1e-16. Only the initial guess depends on it, and
+ * only for p in (0, 1/2), where 1 - p is never formed.
+ */
+static double inv_norm_cdf(double p) {
+    double q = p - 0.5;
+    if (fabs(q) <= 0.425) {
+        double r = 0.180625 - q * q;
+        return q *
+               (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r +
+                    4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
+                 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) /
+               (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r +
+                    2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
+                 4.2313330701600911252e+1) * r + 1.0);
+    }
+    double r = sqrt(-log(q < 0.0 ? p : 1.0 - p)), z;
+    if (r <= 5.0) {
+        r -= 1.6;
+        z = (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r + 2.41780725177450611770e-1) * r +
+                 1.27045825245236838258e+0) * r + 3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r +
+              4.63033784615654529590e+0) * r + 1.42343711074968357734e+0) /
+            (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r + 1.51986665636164571966e-2) * r +
+                 1.48103976427480074590e-1) * r + 6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r +
+              2.05319162663775882187e+0) * r + 1.0);
+    } else {
+        r -= 5.0;
+        z = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.24266094738807843860e-3) * r +
+                 2.65321895265761230930e-2) * r + 2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r +
+              5.46378491116411436990e+0) * r + 6.65790464350110377720e+0) /
+            (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r + 1.84631831751005468180e-5) * r +
+                 7.86869131145613259100e-4) * r + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
+              5.99832206555887937690e-1) * r + 1.0);
+    }
+    return q < 0.0 ? -z : z;
+}
+
+double hedge__iv_vega(double x, double s) {
+    if (!(s > 0.0))
+        return x == 0.0 ? HEDGE__INV_SQRT_2PI : 0.0;
+    if (isinf(s))
+        return 0.0;
+    /* x^2/s^2 reaches 1e3 in the lowest branch: an ulp lost in h or in a square would cost 1e3 ulp of
+     * vega. h + hl is x/s to twice the precision, and the rounding of both squares and of their sum
+     * is carried into a first-order correction, so exp sees an exactly representable argument. */
+    double h = x / s, hl = fma(-h, s, x) / s, t = 0.5 * s;
+    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
+    double tt = t * t, tt_lo = fma(t, t, -tt);
+    double sum = hh + tt, bv = sum - hh;
+    double sum_lo = (hh - (sum - bv)) + (tt - bv);
+    return HEDGE__INV_SQRT_2PI * exp(-0.5 * sum) * (1.0 - 0.5 * (sum_lo + hh_lo + tt_lo));
+}
+
+/*
+ * b(x, s) for the interpolation nodes of the initial guess, which need a few digits, not a few ulp:
+ * the plain difference e^{x/2} N(h + t) - e^{-x/2} N(h - t) costs two erfc, where the accurate
+ * kernel's series (small s against |x|/s) costs several times more. When the difference has lost
+ * more than 20 bits to cancellation the accurate kernel is used after all.
+ */
+static double node_black(double x, double s) {
+    if (!(s > 0.0))
+        return 0.0;
+    double h = x / s, t = 0.5 * s;
+    double up = exp(0.5 * x) * hedge__norm_cdf(h + t);
+    double b = up - exp(-0.5 * x) * hedge__norm_cdf(h - t);
+    return b > 0x1p-20 * up ? b : hedge__black_otm(x, s);
+}
+
+/* b_max - b(x, s) for x <= 0: e^{x/2} N(-x/s - s/2) + e^{-x/2} N(x/s - s/2), two positive terms, so
+ * the small distance to the upper bound keeps its relative accuracy where b itself would round to b_max. */
+static double black_complement(double x, double s) {
+    double h = x / s, t = 0.5 * s;
+    return exp(0.5 * x) * hedge__norm_cdf(-h - t) + exp(-0.5 * x) * hedge__norm_cdf(h - t);
+}
+
+/*
+ * The Delbourgo-Gregory rational cubic on [x_l, x_l + w] at t = (x - x_l)/w, 1 - t = omt (passed
+ * separately so a caller near the right end can form it without cancellation), matching values y and
+ * slopes d at both ends; r = 3 is the cubic Hermite interpolant, r -> inf the straight line.
+ */
+static double rational_cubic(double t, double omt, double w, double yl, double yr, double dl, double dr, double r) {
+    if (!(r < R_LINEAR))
+        return yr * t + yl * omt;
+    double num = yr * t * t * t + (r * yr - w * dr) * t * t * omt + (r * yl + w * dl) * t * omt * omt +
+                 yl * omt * omt * omt;
+    return num / (1.0 + (r - 3.0) * t * omt);
+}
+
+/*
+ * The smallest control parameter that keeps the interpolant monotone (r >= (d_l + d_r)/delta) and,
+ * for convex or concave data, convex or concave (the second derivative at each end keeps its sign).
+ */
+static double shape_min_r(double w, double yl, double yr, double dl, double dr) {
+    double delta = (yr - yl) / w, r = R_FLOOR;
+    bool monotone = dl * delta >= 0.0 && dr * delta >= 0.0;
+    bool convex = dl <= delta && delta <= dr, concave = dl >= delta && delta >= dr;
+    if (monotone)
+        r = delta != 0.0 ? fmax(r, (dl + dr) / delta) : R_LINEAR;
+    if (convex || concave) {
+        double a = delta - dl, c = dr - delta;
+        r = a != 0.0 && c != 0.0 ? fmax(r, fmax(fabs((dr - dl) / c), fabs((dr - dl) / a))) : R_LINEAR;
+    }
+    return r;
+}
+
+/* Control parameter whose interpolant has second derivative d2 at the left end (from y''(x_l) =
+ * (2/w) (r (delta - d_l) - (d_r - d_l))), raised to keep the shape. */
+static double fit_r_left(double w, double yl, double yr, double dl, double dr, double d2) {
+    double delta = (yr - yl) / w;
+    double r = (0.5 * w * d2 + (dr - dl)) / (delta - dl);
+    return fmax(r, shape_min_r(w, yl, yr, dl, dr)); /* fmax drops a NaN fit */
+}
+
+/* As fit_r_left(), at the right end: y''(x_r) = (2/w) (r (d_r - delta) - (d_r - d_l)). */
+static double fit_r_right(double w, double yl, double yr, double dl, double dr, double d2) {
+    double delta = (yr - yl) / w;
+    double r = (0.5 * w * d2 + (dr - dl)) / (dr - delta);
+    return fmax(r, shape_min_r(w, yl, yr, dl, dr));
+}
+
+/* b''/b' = h^2/s - s/4 with h = x/s, from d/ds of the exponent of the vega. */
+static double vega_ratio(double x, double s) {
+    double h = x / s;
+    return h * h / s - 0.25 * s;
+}
+
+enum branch { LOWEST, MIDDLE, UPPER };
+
+typedef struct solver {
+    double x, beta, gap, ln_beta, ln_gap;
+    enum branch objective;
+    double s, lo, hi; /* the root lies in (lo, hi) */
+    bool bisected;
+} solver;
+
+/* A point inside (lo, hi) when a step or a guess left it: the midpoint, or double the lower end
+ * while the bracket is open above. */
+static void keep_inside(solver *sv, double s_new) {
+    sv->bisected = !(s_new > sv->lo && s_new < sv->hi);
+    if (!sv->bisected)
+        sv->s = s_new;
+    else
+        sv->s = isinf(sv->hi) ? 2.0 * sv->lo : 0.5 * (sv->lo + sv->hi);
+}
+
+static double householder_factor(double nu, double h2, double h3) {
+    return (1.0 + 0.5 * h2 * nu) / (1.0 + nu * (h2 + h3 * nu * (1.0 / 6.0)));
+}
+
+/*
+ * One third-order Householder step on the branch's objective g: with nu = -g/g' (the Newton step),
+ * h2 = g''/g' and h3 = g'''/g', ds = nu (1 + h2 nu/2) / (1 + h2 nu + h3 nu^2/6). The ratios follow from
+ * B2 = b''/b' and B3 = b'''/b' = B2^2 - 3 h^2/s^2 - 1/4 by the chain rule:
+ *   g = b:            h2 = B2, h3 = B3;
+ *   g = 1/ln b:       with p = b'/b and L = ln b, h2 = B2 - p (1 + 2/L),
+ *                     h3 = B3 - 3 B2 p (1 + 2/L) + 2 p^2 (1 + 3/L + 3/L^2);
+ *   g = ln(b_max-b):  with q = b'/(b_max - b), h2 = B2 + q, h3 = B3 + 3 q B2 + 2 q^2.
+ * Returns the step taken. Away from the root b needs only as many digits as the step it drives:
+ * with accurate false the cheap node_black() (30 bits or more) serves, and the next, accurate step
+ * removes its error along with the rest.
+ */
+static double householder_step(solver *sv, bool accurate) {
+    double x = sv->x, s = sv->s;
+    double v = hedge__iv_vega(x, s);
+    double h = x / s;
+    double B2 = vega_ratio(x, s);
+    double B3 = B2 * B2 - 3.0 * (h / s) * (h / s) - 0.25;
+    double nu, h2, h3;
+    int dir; /* sign of beta - b(s) */
+    if (sv->objective == UPPER) {
+        double g = black_complement(x, s), q = v / g;
+        dir = g > sv->gap ? 1 : g < sv->gap ? -1 : 0;
+        nu = (log(g) - sv->ln_gap) / q;
+        h2 = B2 + q;
+        h3 = B3 + 3.0 * q * B2 + 2.0 * q * q;
+    } else {
+        double b = accurate ? hedge__black_otm(x, s) : node_black(x, s);
+        dir = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
+        if (sv->objective == LOWEST) {
+            double L = log(b), p = v / b, k = 1.0 + 2.0 / L;
+            nu = (sv->ln_beta - L) * L / (sv->ln_beta * p);
+            h2 = B2 - p * k;
+            h3 = B3 - 3.0 * B2 * p * k + 2.0 * p * p * (1.0 + 3.0 / L * (1.0 + 1.0 / L));
+        } else {
+            nu = (sv->beta - b) / v;
+            h2 = B2;
+            h3 = B3;
+        }
+    }
+    /* A comparison with the cheap b may be wrong within its error: it must not shrink the bracket. */
+    if (accurate && dir > 0)
+        sv->lo = s;
+    else if (accurate && dir < 0)
+        sv->hi = s;
+    double ds = dir == 0 ? 0.0 : nu * householder_factor(nu, h2, h3);
+    /* A step within rounding of s is convergence, not a reason to bisect: b's last-ulp noise can put
+     * the root an ulp outside a bracket built from comparisons with it. */
+    if (fabs(ds) <= 4.0 * DBL_EPSILON * s) {
+        sv->bisected = false;
+        sv->s = s + ds;
+    } else {
+        keep_inside(sv, s + ds);
+    }
+    return sv->s - s;
+}
+
+/* The lower map f(s) = c |x| N(-z)^3 with z = |x|/(sqrt(3) s), and its first two derivatives in b at
+ * s, from those in s divided by the vega v (and b''/b' = B2): f_b = f_s/v, f_bb = (f_ss - f_s B2)/v^2. */
+static void lower_map(double x, double s, double v, double B2, double *f, double *fb, double *fbb) {
+    double ax = -x, z = ax / (SQRT3 * s);
+    double Phi = hedge__norm_cdf(-z), phi = hedge__norm_pdf(z), c = TWO_PI_OVER_SQRT27 * ax;
+    double fs = 3.0 * c * Phi * Phi * phi * z / s;
+    double fss = c * phi * z * (6.0 * Phi * phi * z + 3.0 * Phi * Phi * (z * z - 2.0)) / (s * s);
+    *f = c * Phi * Phi * Phi;
+    *fb = fs / v;
+    *fbb = (fss - fs * B2) / (v * v);
+}
+
+static double inverse_lower_map(double x, double f) {
+    double ax = -x;
+    double z = -inv_norm_cdf(cbrt(f / (TWO_PI_OVER_SQRT27 * ax)));
+    return ax / (SQRT3 * z);
+}
+
+/* The initial guess from the branch's rational interpolation; sets the objective and the bracket. */
+static void initial_guess(solver *sv) {
+    double x = sv->x, beta = sv->beta;
+    double b_max = exp(0.5 * x);
+    double s_c = sqrt(-2.0 * x);
+    double b_c = node_black(x, s_c), v_c = hedge__iv_vega(x, s_c);
+    double s;
+    if (beta <= b_c) { /* only when x < 0: b_c = 0 at x = 0 and beta > 0 */
+        double s_l = s_c - b_c / v_c;
+        double b_l = s_l > 0.0 ? node_black(x, s_l) : 0.0;
+        double v_l = hedge__iv_vega(x, s_l);
+        if (beta < b_l) {
+            double f_l, fb_l, fbb_l;
+            lower_map(x, s_l, v_l, vega_ratio(x, s_l), &f_l, &fb_l, &fbb_l);
+            /* f(0) = 0 and f'(0) = 1: the map follows b's asymptotic form as s -> 0. */
+            double r = fit_r_right(b_l, 0.0, f_l, 1.0, fb_l, fbb_l);
+            double t = beta / b_l;
+            double f = rational_cubic(t, 1.0 - t, b_l, 0.0, f_l, 1.0, fb_l, r);
+            if (!(f > 0.0)) /* rounding at extreme |x|: the quadratic through the same end data */
+                f = (f_l * t + b_l * (1.0 - t)) * t;
+            s = inverse_lower_map(x, f);
+            sv->objective = LOWEST;
+            sv->lo = 0.0;
+            sv->hi = s_l;
+        } else {
+            /* s(b) has zero second derivative at b_c, the inflexion of b. */
+            double w = b_c - b_l;
+            double r = fit_r_right(w, s_l, s_c, 1.0 / v_l, 1.0 / v_c, 0.0);
+            double t = (beta - b_l) / w;
+            s = rational_cubic(t, 1.0 - t, w, s_l, s_c, 1.0 / v_l, 1.0 / v_c, r);
+            sv->objective = MIDDLE;
+            sv->lo = s_l;
+            sv->hi = s_c;
+        }
+    } else {
+        double s_u = s_c + (b_max - b_c) / v_c;
+        double v_u = hedge__iv_vega(x, s_u), b_u = node_black(x, s_u);
+        if (beta <= b_u) {
+            double w = b_u - b_c;
+            double r = fit_r_left(w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, 0.0);
+            double t = (beta - b_c) / w;
+            s = rational_cubic(t, 1.0 - t, w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, r);
+            sv->objective = MIDDLE;
+            sv->lo = s_c;
+            sv->hi = s_u;
+        } else {
+            /* The upper map f = N(-s/2), interpolated in b with f(b_max) = 0 and f'(b_max) = -1/2;
+             * 1 - t comes from the gap so that prices next to b_max keep their digits. */
+            double gap_u = black_complement(x, s_u);
+            double phi = hedge__norm_pdf(0.5 * s_u);
+            double f_u = hedge__norm_cdf(-0.5 * s_u);
+            double fs = -0.5 * phi, fss = 0.125 * s_u * phi;
+            double fb = fs / v_u, fbb = (fss - fs * vega_ratio(x, s_u)) / (v_u * v_u);
+            double r = fit_r_left(gap_u, f_u, 0.0, fb, -0.5, fbb);
+            double omt = sv->gap / gap_u;
+            double f = rational_cubic(1.0 - omt, omt, gap_u, f_u, 0.0, fb, -0.5, r);
+            s = f > 0.0 && f < 0.5 ? -2.0 * inv_norm_cdf(f) : NAN;
+            /* Far below b_max the distance to it is no better conditioned than b itself. */
+            sv->objective = beta > 0.5 * b_max ? UPPER : MIDDLE;
+            sv->lo = s_u;
+            sv->hi = INFINITY;
+        }
+    }
+    /* The nodes' b carries ~30 bits (node_black), so a root at a node may sit just outside. */
+    sv->lo *= 1.0 - 0x1p-16;
+    sv->hi *= 1.0 + 0x1p-16;
+    keep_inside(sv, s);
+}
+
+double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, int *iterations) {
+    solver sv = {.x = -fabs(x), .beta = beta, .gap = gap};
+    sv.ln_beta = log(beta);
+    sv.ln_gap = log(gap);
+    initial_guess(&sv);
+    int n = 0;
+    double prev = INFINITY;
+    for (;;) {
+        /* The first step starts from a guess good to a few digits: 30 bits of b are plenty there. */
+        double ds = householder_step(&sv, n > 0);
+        n++;
+        if (n > 1 && fabs(ds) <= DBL_EPSILON * sv.s)
+            break;
+        /* The Householder step converges with order four, e' = C e^4: a step under 2^-16 leaves about
+         * 2^-64 C, and the last two steps estimate what a larger one leaves, |ds| (ds/prev)^4 (a far
+         * guess in the upper branch converges from 6% in two steps that way). */
+        double ratio = ds / prev;
+        bool settled = !sv.bisected && (fabs(ds) <= 0x1p-16 * sv.s ||
+                                        fabs(ds) * (ratio * ratio) * (ratio * ratio) <= 0.5 * DBL_EPSILON * sv.s);
+        if (n >= 2 && (settled || n >= 2 + SAFETY_STEPS))
+            break;
+        prev = ds;
+    }
+    for (int k = 0; k < extra_steps; k++, n++)
+        householder_step(&sv, true);
+    if (iterations)
+        *iterations = n;
+    return sv.s;
+}
+
+/* ---- prices to the normalised problem ---- */
+
+/* " (element i)" for a batch element, "" for a scalar call; formatted only on failure, since the
+ * batch must not pay for snprintf per element. */
+#define AT_SIZE 40
+static const char *at(char *buf, size_t index) {
+    if (index == SIZE_MAX)
+        return "";
+    snprintf(buf, AT_SIZE, " (element %zu)", index);
+    return buf;
+}
+
+static hedge_status check_inputs(const char *fn, size_t index, int theta, double price, const char *price_name,
+                                 double F, const char *F_name, double K, double T, double r, double q) {
+    char buf[AT_SIZE];
+    if (theta != 1 && theta != -1)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s%s: option type must be call (1) or put (-1), got %d",
+                           fn, at(buf, index), theta);
+    if (!(price >= 0.0) || !isfinite(price))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: %s must be finite and >= 0, got %g", fn,
+                           at(buf, index), price_name, price);
+    if (!(F > 0.0) || !isfinite(F))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: %s must be finite and > 0, got %g", fn,
+                           at(buf, index), F_name, F);
+    if (!(K > 0.0) || !isfinite(K))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: strike must be finite and > 0, got %g", fn,
+                           at(buf, index), K);
+    if (!(T > 0.0) || !isfinite(T))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: time to expiry must be finite and > 0, got %g", fn,
+                           at(buf, index), T);
+    if (!isfinite(r))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: rate must be finite, got %g", fn, at(buf, index),
+                           r);
+    if (!isfinite(q))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: yield must be finite, got %g", fn, at(buf, index), q);
+    return HEDGE_OK;
+}
+
+/*
+ * The common solver. p_disc is the discounted price in quote currency, rT the discount exponent,
+ * unit converts p_disc back to the caller's units for messages (1, or F for coin premiums),
+ * x = ln(F/K).
+ */
+static hedge_status solve(const char *fn, size_t index, double *sigma, int theta, double p_disc, double rT,
+                          double unit, double F, double K, double x, double T) {
+    char buf[AT_SIZE];
+    double D = exp(-rT);
+    if (!(D > 0.0) || !isfinite(D) || !isfinite(F))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: discount or growth factor over T out of range "
+                           "(discount %g, forward %g)", fn, at(buf, index), D, F);
+    /* The bounds are checked in the forward measure, price / e^{-rT}, as implied_vol.h states. */
+    double p = p_disc / D;
+    double diff = theta * (F - K);
+    double intrinsic_fwd = diff > 0.0 ? diff : 0.0;
+    double upper = theta > 0 ? F : K;
+    if (!(p < upper))
+        return hedge__fail(NULL, HEDGE_ERR_PRICE_BOUNDS, "%s%s: price %.17g is at or above the upper bound %.17g",
+                           fn, at(buf, index), p_disc / unit, D * upper / unit);
+    if (p <= intrinsic_fwd) {
+        /* Below the bound in both measures: a price computed as D (F - K) may divide back to an ulp
+         * under F - K, and it is still exactly at the lower bound. */
+        if (p < intrinsic_fwd && p_disc < D * intrinsic_fwd)
+            return hedge__fail(NULL, HEDGE_ERR_PRICE_BOUNDS, "%s%s: price %.17g is below the intrinsic value %.17g",
+                               fn, at(buf, index), p_disc / unit, D * intrinsic_fwd / unit);
+        *sigma = 0.0;
+        return HEDGE_OK;
+    }
+    /* The time value is split off as the pricer splits it (hedge__black_intrinsic, K e^{x/2 - rT}),
+     * not from F - K: with a time value of 1e-5 of the intrinsic value (a minute's expiry in the
+     * money) a differently rounded F - K would move the answer by 1e-11. */
+    double norm = K * exp(0.5 * x - rT); /* e^{-rT} sqrt(F K) */
+    double beta = (p_disc - hedge__black_intrinsic(x, K, theta, rT)) / norm;
+    double gap = D * (upper - p) / norm; /* nearly exact next to the bound, by Sterbenz's lemma */
+    if (!(beta > 0.0)) { /* at the pricer's lower bound, or a time value that underflowed */
+        *sigma = 0.0;
+        return HEDGE_OK;
+    }
+    double s = hedge__iv_normalised(beta, gap, x, 0, NULL);
+    double sig = s / sqrt(T);
+    if (!(sig >= 0.0) || !isfinite(sig))
+        return hedge__fail(NULL, HEDGE_ERR_NOT_CONVERGED, "%s%s: no volatility found for price %.17g", fn,
+                           at(buf, index), p_disc / unit);
+    *sigma = sig;
+    return HEDGE_OK;
+}
+
+static hedge_status black76_one(const char *fn, size_t index, double *sigma, int theta, double price, double F,
+                                double K, double T, double r) {
+    hedge_status st = check_inputs(fn, index, theta, price, "price", F, "forward", K, T, r, 0.0);
+    if (st)
+        return st;
+    return solve(fn, index, sigma, theta, price, r * T, 1.0, F, K, hedge__log_moneyness(F, K), T);
+}
+
+static hedge_status bsm_one(const char *fn, size_t index, double *sigma, int theta, double price, double S,
+                            double K, double T, double r, double q) {
+    hedge_status st = check_inputs(fn, index, theta, price, "price", S, "spot", K, T, r, q);
+    if (st)
+        return st;
+    /* The bounds use the forward as hedge_bsm_price() forms it; x is taken from S/K and the carry
+     * directly, since ln(F/K) would inherit the rounding of F. */
+    double x = hedge__log_moneyness(S, K) + (r - q) * T;
+    return solve(fn, index, sigma, theta, price, r * T, 1.0, S * exp((r - q) * T), K, x, T);
+}
+
+HEDGE_API hedge_status hedge_implied_vol_black76(double *sigma, hedge_option_type type, double price, double F,
+                                                 double K, double T, double r) {
+    if (!sigma)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "hedge_implied_vol_black76: sigma is NULL");
+    return black76_one("hedge_implied_vol_black76", SIZE_MAX, sigma, (int)type, price, F, K, T, r);
+}
+
+HEDGE_API hedge_status hedge_implied_vol_bsm(double *sigma, hedge_option_type type, double price, double S,
+                                             double K, double T, double r, double q) {
+    if (!sigma)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "hedge_implied_vol_bsm: sigma is NULL");
+    return bsm_one("hedge_implied_vol_bsm", SIZE_MAX, sigma, (int)type, price, S, K, T, r, q);
+}
+
+HEDGE_API hedge_status hedge_implied_vol_inverse(double *sigma, hedge_option_type type, double price_coin,
+                                                 double F, double K, double T, double r_coin) {
+    static const char fn[] = "hedge_implied_vol_inverse";
+    if (!sigma)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: sigma is NULL", fn);
+    hedge_status st = check_inputs(fn, SIZE_MAX, (int)type, price_coin, "coin premium", F, "forward", K, T, r_coin,
+                                   0.0);
+    if (st)
+        return st;
+    /* V_c = e^{-r_c T} B / F: the premium times F is the Black price discounted at the coin rate. */
+    return solve(fn, SIZE_MAX, sigma, (int)type, price_coin * F, r_coin * T, F, F, K,
+                 hedge__log_moneyness(F, K), T);
+}
+
+/* ---- batches: the scalar path per element, so batch and scalar agree bit for bit ---- */
+
+HEDGE_API hedge_status hedge_implied_vol_black76_batch(size_t n, const int32_t *type, const double *price,
+                                                       const double *F, const double *K, const double *T,
+                                                       const double *r, double *sigma, hedge_status *status) {
+    static const char fn[] = "hedge_implied_vol_black76_batch";
+    if (n == 0)
+        return HEDGE_OK;
+    if (!type || !price || !F || !K || !T || !r)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
+    if (!sigma)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: sigma is NULL", fn);
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        double sig = NAN;
+        hedge_status st = black76_one(fn, i, &sig, type[i], price[i], F[i], K[i], T[i], r[i]);
+        if (st != HEDGE_OK) {
+            sig = NAN;
+            if (first == SIZE_MAX)
+                first = i;
+        }
+        sigma[i] = sig;
+        if (status)
+            status[i] = st;
+    }
+    if (first == SIZE_MAX)
+        return HEDGE_OK;
+    /* Later failures overwrote the detail; solving the first bad element again restores its message. */
+    double unused;
+    return black76_one(fn, first, &unused, type[first], price[first], F[first], K[first], T[first], r[first]);
+}
+
+HEDGE_API hedge_status hedge_implied_vol_bsm_batch(size_t n, const int32_t *type, const double *price,
+                                                   const double *S, const double *K, const double *T,
+                                                   const double *r, const double *q, double *sigma,
+                                                   hedge_status *status) {
+    static const char fn[] = "hedge_implied_vol_bsm_batch";
+    if (n == 0)
+        return HEDGE_OK;
+    if (!type || !price || !S || !K || !T || !r || !q)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
+    if (!sigma)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: sigma is NULL", fn);
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        double sig = NAN;
+        hedge_status st = bsm_one(fn, i, &sig, type[i], price[i], S[i], K[i], T[i], r[i], q[i]);
+        if (st != HEDGE_OK) {
+            sig = NAN;
+            if (first == SIZE_MAX)
+                first = i;
+        }
+        sigma[i] = sig;
+        if (status)
+            status[i] = st;
+    }
+    if (first == SIZE_MAX)
+        return HEDGE_OK;
+    double unused;
+    return bsm_one(fn, first, &unused, type[first], price[first], S[first], K[first], T[first], r[first], q[first]);
+}
