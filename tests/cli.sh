@@ -17,7 +17,7 @@ set +e
 "$hedge" 2>/dev/null; [ $? -eq 2 ] || fail "no command does not exit 2"
 set -e
 
-# --- hedge price -------------------------------------------------------------------------------
+# --- hedge price / hedge iv -------------------------------------------------------------------------
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # get FILE COLUMN ROW: a cell of a CSV output by column name (data rows from 1; no quoted commas)
@@ -102,8 +102,28 @@ run "$tmp/quoted.out" "$tmp/err" 0 price "$tmp/quoted.csv"
 grep -q '^"ACME, ""Jun"" 65 C",call,60,65,0.25,0.08,0,0.30,2.133' "$tmp/quoted.out" || fail "quoted fields: $(cat "$tmp/quoted.out")"
 grep -q "$(printf '\r')" "$tmp/quoted.out" && fail "a carriage return went through to the output"
 
+# hedge iv inverts hedge price: the output of one is the input of the other.
+run "$tmp/iv.out" "$tmp/err" 0 iv "$tmp/bsm.out"
+run "$tmp/b76iv.out" "$tmp/err" 0 iv --model black76 "$tmp/b76.out"
+run "$tmp/inviv.out" "$tmp/err" 0 iv --model inverse "$tmp/inv.out"
+for f in iv b76iv inviv; do
+  n=$(($(wc -l <"$tmp/$f.out") - 1))
+  [ "$n" -ge 2 ] || fail "hedge iv wrote $n rows"
+  for i in $(seq "$n"); do
+    near "$(get "$tmp/$f.out" iv "$i")" "$(get "$tmp/$f.out" sigma "$i")" 1e-12 "implied vol, $f row $i"
+  done
+  [ "$(head -n 1 "$tmp/$f.out" | tr ',' '\n' | grep -c '^status$')" -eq 1 ] || fail "hedge iv duplicated the status column"
+done
+# No volatility gives a price below intrinsic value (65 e^{-0.02} - 60 = 3.71 for this put).
+printf '%s\n' type,S,K,T,r,q,price call,60,65,0.25,0.08,0,2.1 put,60,65,0.25,0.08,0,3.0 >"$tmp/below.csv"
+run "$tmp/below.out" "$tmp/err" 1 iv "$tmp/below.csv"
+[ "$(get "$tmp/below.out" status 2)" = HEDGE_ERR_PRICE_BOUNDS ] || fail "price below intrinsic: status $(get "$tmp/below.out" status 2)"
+[ -z "$(get "$tmp/below.out" iv 2)" ] || fail "price below intrinsic has an iv"
+grep -q "^hedge: $tmp/below.csv:3: " "$tmp/err" || fail "price below intrinsic not reported at line 3"
+near "$(get "$tmp/below.out" iv 1)" 0.3 2e-2 "iv of the Haug call priced at 2.1"
+
 # Usage errors exit 2; --help exits 0.
-for cmd in price; do
+for cmd in price iv; do
   run "$tmp/help" "$tmp/err" 0 "$cmd" --help
   grep -q "^usage: hedge $cmd" "$tmp/help" || fail "hedge $cmd --help"
   run /dev/null "$tmp/err" 2 "$cmd" --model heston

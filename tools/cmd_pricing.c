@@ -1,4 +1,4 @@
-/* `hedge price`: CSV in, the input row plus computed columns out.
+/* `hedge price` and `hedge iv`: CSV in, the input row plus computed columns out.
  *
  * Rows are streamed: each is written as soon as it is read, so a chain of any length goes through in
  * constant memory. A bad row is reported and still written, with its status and empty results, so
@@ -7,6 +7,7 @@
 #include "csv.h"
 
 #include <hedge/hedge.h>
+#include <hedge/implied_vol.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum command { CMD_PRICE };
+enum command { CMD_PRICE, CMD_IV };
 enum model { MODEL_BSM, MODEL_BLACK76, MODEL_INVERSE };
 
 #define MAX_INPUTS 6
@@ -23,7 +24,8 @@ enum model { MODEL_BSM, MODEL_BLACK76, MODEL_INVERSE };
 
 static const char *const model_names[] = {"bsm", "black76", "inverse"};
 
-/* Numeric inputs per model, in the order the library's functions take them, before `sigma`. */
+/* Numeric inputs per model, in the order the library's functions take them; the last one is `sigma`
+ * for price and `price` for iv. */
 static const char *const model_inputs[][MAX_INPUTS - 1] = {
     {"S", "K", "T", "r", "q"},
     {"F", "K", "T", "r"},
@@ -55,21 +57,33 @@ struct job {
 };
 
 static void usage(FILE *f, enum command cmd) {
-    fprintf(f,
-            "usage: hedge price [--model bsm|black76|inverse] [FILE]\n\n"
-            "Prices European options read as CSV from FILE (or standard input, also as '-') and writes\n"
-            "CSV to standard output: every input column, then the value and the Greeks.\n\n"
-            "input columns, found by name in the header row (any order; other columns are copied):\n"
-            "  --model bsm (default)  type,S,K,T,r,q,sigma   Black-Scholes-Merton with yield q\n"
-            "  --model black76        type,F,K,T,r,sigma     Black-76 on the forward F\n"
-            "  --model inverse        type,F,K,T,r_coin,sigma  coin-margined option, value in coins\n"
-            "type is call or put; T in years; r, q, r_coin continuously compounded per year; sigma\n"
-            "per sqrt(year) as a fraction (0.6 is 60%%).\n\n"
-            "output columns added:\n"
-            "  price,delta,gamma,vega,theta,rho,carry_rho,vanna,volga,charm,veta,speed,zomma,color,\n"
-            "  dual_delta,dual_gamma  (inverse: then delta_premium_adjusted)  and status\n"
-            "Units are the library's: vega per 1.00 of volatility, theta per year, rho per 1.00 of rate;\n"
-            "black76 and inverse Greeks are with respect to F, inverse ones in coins.\n");
+    if (cmd == CMD_PRICE)
+        fprintf(f,
+                "usage: hedge price [--model bsm|black76|inverse] [FILE]\n\n"
+                "Prices European options read as CSV from FILE (or standard input, also as '-') and writes\n"
+                "CSV to standard output: every input column, then the value and the Greeks.\n\n"
+                "input columns, found by name in the header row (any order; other columns are copied):\n"
+                "  --model bsm (default)  type,S,K,T,r,q,sigma   Black-Scholes-Merton with yield q\n"
+                "  --model black76        type,F,K,T,r,sigma     Black-76 on the forward F\n"
+                "  --model inverse        type,F,K,T,r_coin,sigma  coin-margined option, value in coins\n"
+                "type is call or put; T in years; r, q, r_coin continuously compounded per year; sigma\n"
+                "per sqrt(year) as a fraction (0.6 is 60%%).\n\n"
+                "output columns added:\n"
+                "  price,delta,gamma,vega,theta,rho,carry_rho,vanna,volga,charm,veta,speed,zomma,color,\n"
+                "  dual_delta,dual_gamma  (inverse: then delta_premium_adjusted)  and status\n"
+                "Units are the library's: vega per 1.00 of volatility, theta per year, rho per 1.00 of rate;\n"
+                "black76 and inverse Greeks are with respect to F, inverse ones in coins.\n");
+    else
+        fprintf(f,
+                "usage: hedge iv [--model bsm|black76|inverse] [FILE]\n\n"
+                "Implied volatilities of European option prices read as CSV from FILE (or standard input,\n"
+                "also as '-'); writes CSV to standard output: every input column, then iv and status.\n\n"
+                "input columns, found by name in the header row (any order; other columns are copied):\n"
+                "  --model bsm (default)  type,S,K,T,r,q,price\n"
+                "  --model black76        type,F,K,T,r,price\n"
+                "  --model inverse        type,F,K,T,r_coin,price  (price in coins per coin)\n"
+                "Units as for `hedge price`; iv is per sqrt(year) as a fraction. The output of\n"
+                "`hedge price` is valid input (its status column is overwritten).\n");
     fprintf(f, "\nA header row is required. Fields may be quoted; lines starting with '#' and blank lines\n"
                "are skipped. Numbers are written with 17 significant digits, so they read back exactly.\n"
                "A bad row is reported on standard error as FILE:LINE: message, and written with its\n"
@@ -127,7 +141,7 @@ static int setup(struct job *job, const csv_record *h) {
     job->nin = model_ninputs[job->model] + 1;
     for (size_t i = 0; i + 1 < job->nin; i++)
         job->in_names[i] = model_inputs[job->model][i];
-    job->in_names[job->nin - 1] = "sigma";
+    job->in_names[job->nin - 1] = job->cmd == CMD_PRICE ? "sigma" : "price";
 
     job->nout = 0;
     if (job->cmd == CMD_PRICE) {
@@ -135,6 +149,8 @@ static int setup(struct job *job, const csv_record *h) {
             job->out_names[job->nout++] = greek_names[i];
         if (job->model == MODEL_INVERSE)
             job->out_names[job->nout++] = "delta_premium_adjusted";
+    } else {
+        job->out_names[job->nout++] = "iv";
     }
     job->out_names[job->nout++] = "status";
 
@@ -142,8 +158,8 @@ static int setup(struct job *job, const csv_record *h) {
         report(job, h->line, "header: %s", h->error);
         return 2;
     }
-    /* Required columns must be unambiguous; computed columns already present (say, by a previous
-     * run) are overwritten in place, so outputs can be chained. */
+    /* Required columns must be unambiguous; computed columns already present (say, the status of a
+     * `hedge price` output fed to `hedge iv`) are overwritten in place, so outputs can be chained. */
     const char *required[MAX_INPUTS + 1] = {"type"};
     size_t *where[MAX_INPUTS + 1] = {&job->type_col};
     for (size_t i = 0; i < job->nin; i++) {
@@ -228,6 +244,17 @@ static hedge_status parse_row(const struct job *job, const csv_record *rec, hedg
 /* Runs the library on one row; fills v[0..nout-2] on success. */
 static hedge_status compute(const struct job *job, hedge_option_type type, const double *x, double *v) {
     hedge_status st;
+    if (job->cmd == CMD_IV) {
+        switch (job->model) {
+        case MODEL_BSM:
+            return hedge_implied_vol_bsm(&v[0], type, x[5], x[0], x[1], x[2], x[3], x[4]);
+        case MODEL_BLACK76:
+            return hedge_implied_vol_black76(&v[0], type, x[4], x[0], x[1], x[2], x[3]);
+        case MODEL_INVERSE:
+            return hedge_implied_vol_inverse(&v[0], type, x[4], x[0], x[1], x[2], x[3]);
+        }
+        return HEDGE_ERR_INTERNAL;
+    }
     hedge_greeks g = HEDGE_GREEKS_INIT;
     switch (job->model) {
     case MODEL_BSM:
@@ -367,3 +394,4 @@ static int run(enum command cmd, int argc, char **argv) {
 }
 
 int cmd_price(int argc, char **argv) { return run(CMD_PRICE, argc, argv); }
+int cmd_iv(int argc, char **argv) { return run(CMD_IV, argc, argv); }

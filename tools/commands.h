@@ -4,5 +4,6 @@
 #define HEDGE_TOOLS_COMMANDS_H
 
 int cmd_price(int argc, char **argv);
+int cmd_iv(int argc, char **argv);
 
 #endif
