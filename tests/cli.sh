@@ -16,4 +16,122 @@ set +e
 "$hedge" no-such-command 2>/dev/null; [ $? -eq 2 ] || fail "unknown command does not exit 2"
 "$hedge" 2>/dev/null; [ $? -eq 2 ] || fail "no command does not exit 2"
 set -e
+
+# --- hedge price / hedge iv -------------------------------------------------------------------------
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# get FILE COLUMN ROW: a cell of a CSV output by column name (data rows from 1; no quoted commas)
+get() { awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+                                         NR - 1 == row && c { print $c }' "$1"; }
+# near A B TOL WHAT: |A - B| <= TOL, both numbers
+near() {
+  awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { num = "^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$"
+    if (a !~ num || b !~ num) exit 1; d = a - b; if (d < 0) d = -d; exit !(d <= t) }' ||
+    fail "$4: got '$1', want '$2' (tolerance $3)"
+}
+# run OUT ERR WANT-EXIT ARGS...: runs hedge ARGS, whose exit code must be WANT-EXIT
+run() {
+  out=$1 err=$2 want=$3; shift 3
+  rc=0; "$hedge" "$@" >"$out" 2>"$err" || rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$err"; fail "hedge $*: exit $rc, want $want"; }
+}
+
+# Textbook values (Haug, The Complete Guide to Option Pricing Formulas, 2nd ed.): BSM call 2.1334,
+# Black-76 call 1.7011. The put rows are checked by parity against the calls with awk's own exp().
+printf '%s\n' type,S,K,T,r,q,sigma call,60,65,0.25,0.08,0,0.30 put,60,65,0.25,0.08,0,0.30 \
+  call,100,95,0.5,0.05,0.03,0.25 put,100,95,0.5,0.05,0.03,0.25 >"$tmp/bsm.csv"
+run "$tmp/bsm.out" "$tmp/err" 0 price "$tmp/bsm.csv"
+[ -s "$tmp/err" ] && fail "hedge price wrote to stderr on good input: $(cat "$tmp/err")"
+head -n 1 "$tmp/bsm.out" | grep -qx 'type,S,K,T,r,q,sigma,price,delta,gamma,vega,theta,rho,carry_rho,vanna,volga,charm,veta,speed,zomma,color,dual_delta,dual_gamma,status' ||
+  fail "hedge price header: $(head -n 1 "$tmp/bsm.out")"
+[ "$(wc -l <"$tmp/bsm.out")" -eq 5 ] || fail "hedge price: not one output row per input row"
+near "$(get "$tmp/bsm.out" price 1)" 2.1334 5e-5 "BSM call (Haug)"
+for pair in "1 2 60 65 0.25 0.08 0" "3 4 100 95 0.5 0.05 0.03"; do
+  set -- $pair
+  c=$(get "$tmp/bsm.out" price "$1") p=$(get "$tmp/bsm.out" price "$2")
+  fwd=$(awk -v S="$3" -v K="$4" -v T="$5" -v r="$6" -v q="$7" 'BEGIN { printf "%.17g", S * exp(-q * T) - K * exp(-r * T) }')
+  near "$(awk -v c="$c" -v p="$p" 'BEGIN { printf "%.17g", c - p }')" "$fwd" 1e-12 "put-call parity, rows $1 and $2"
+  dc=$(get "$tmp/bsm.out" delta "$1") dp=$(get "$tmp/bsm.out" delta "$2")
+  near "$(awk -v a="$dc" -v b="$dp" 'BEGIN { printf "%.17g", a - b }')" \
+       "$(awk -v q="$7" -v T="$5" 'BEGIN { printf "%.17g", exp(-q * T) }')" 1e-14 "delta parity, rows $1 and $2"
+  near "$(get "$tmp/bsm.out" gamma "$1")" "$(get "$tmp/bsm.out" gamma "$2")" 1e-15 "call and put gamma, rows $1 and $2"
+  [ "$(get "$tmp/bsm.out" status "$1")" = HEDGE_OK ] || fail "status of a good row is not HEDGE_OK"
+done
+
+# Black-76 from standard input, columns in another order and an extra column carried through.
+printf '%s\n' sigma,r,T,K,F,type,note 0.28,0.10,0.75,19,19,call,atm 0.28,0.10,0.75,19,19,put,atm >"$tmp/b76.csv"
+rc=0; "$hedge" price --model black76 <"$tmp/b76.csv" >"$tmp/b76.out" || rc=$?
+[ "$rc" -eq 0 ] || fail "hedge price --model black76 from stdin: exit $rc"
+near "$(get "$tmp/b76.out" price 1)" 1.7011 5e-5 "Black-76 call (Haug)"
+near "$(get "$tmp/b76.out" price 2)" "$(get "$tmp/b76.out" price 1)" 1e-14 "Black-76 put = call at the money"
+[ "$(get "$tmp/b76.out" note 2)" = atm ] || fail "extra column not carried through"
+
+# Inverse options against Black-76 with r_coin = r: the value in coins is the Black-76 value over F,
+# and the premium-adjusted delta is the Black-76 delta less that value.
+printf '%s\n' type,F,K,T,r,r_coin,sigma call,97000,100000,0.1,0.02,0.02,0.55 put,97000,90000,0.1,0.02,0.02,0.6 >"$tmp/inv.csv"
+run "$tmp/inv.out" "$tmp/err" 0 price --model inverse "$tmp/inv.csv"
+run "$tmp/inv76.out" "$tmp/err" 0 price --model=black76 "$tmp/inv.csv"
+for i in 1 2; do
+  b=$(get "$tmp/inv76.out" price $i) d=$(get "$tmp/inv76.out" delta $i) vc=$(get "$tmp/inv.out" price $i)
+  near "$vc" "$(awk -v b="$b" 'BEGIN { printf "%.17g", b / 97000 }')" 1e-15 "inverse price in coins, row $i"
+  near "$(get "$tmp/inv.out" delta_premium_adjusted $i)" \
+       "$(awk -v d="$d" -v v="$vc" 'BEGIN { printf "%.17g", d - v }')" 1e-14 "premium-adjusted delta, row $i"
+done
+
+# Bad rows in the middle: each reported at its line, its status in the row, the other rows still priced.
+printf '%s\n' type,S,K,T,r,q,sigma call,60,65,0.25,0.08,0,0.30 \
+  '# a comment, so that line numbers differ from row numbers' call,60,65,0.25,0.08,0,-0.30 \
+  put,60,sixty-five,0.25,0.08,0,0.30 put,60,65,0.25 put,60,65,0.25,0.08,0,0.30 >"$tmp/bad.csv"
+run "$tmp/bad.out" "$tmp/err" 1 price "$tmp/bad.csv"
+grep -q "^hedge: $tmp/bad.csv:4: .*volatility" "$tmp/err" || fail "no library message for line 4: $(cat "$tmp/err")"
+grep -q "^hedge: $tmp/bad.csv:5: .*'K'" "$tmp/err" || fail "no message for the unparsable K on line 5"
+grep -q "^hedge: $tmp/bad.csv:6: " "$tmp/err" || fail "no message for the short line 6"
+[ "$(wc -l <"$tmp/err")" -eq 3 ] || fail "expected 3 messages: $(cat "$tmp/err")"
+[ "$(get "$tmp/bad.out" status 2)" = HEDGE_ERR_DOMAIN ] || fail "negative sigma: status $(get "$tmp/bad.out" status 2)"
+[ "$(get "$tmp/bad.out" status 3)" = HEDGE_ERR_PARSE ] || fail "bad number: status $(get "$tmp/bad.out" status 3)"
+[ "$(get "$tmp/bad.out" status 4)" = HEDGE_ERR_PARSE ] || fail "short row: status $(get "$tmp/bad.out" status 4)"
+[ -z "$(get "$tmp/bad.out" price 2)$(get "$tmp/bad.out" dual_gamma 2)" ] || fail "a bad row has Greeks"
+near "$(get "$tmp/bad.out" price 1)" "$(get "$tmp/bsm.out" price 1)" 0 "the row before a bad one"
+near "$(get "$tmp/bad.out" price 5)" "$(get "$tmp/bsm.out" price 2)" 0 "the row after a bad one"
+awk -F, 'NF != 24 { exit 1 }' "$tmp/bad.out" || fail "output rows do not all have the header's width"
+
+# Quoting, comments, blank lines and CRLF.
+printf '# exported by a spreadsheet\r\nid,type,S,K,T,r,q,sigma\r\n\r\n"ACME, ""Jun"" 65 C",call,"60",65,0.25,0.08,0,0.30\r\n# done\r\n' >"$tmp/quoted.csv"
+run "$tmp/quoted.out" "$tmp/err" 0 price "$tmp/quoted.csv"
+[ "$(wc -l <"$tmp/quoted.out")" -eq 2 ] || fail "comments or blank lines became rows: $(cat "$tmp/quoted.out")"
+grep -q '^"ACME, ""Jun"" 65 C",call,60,65,0.25,0.08,0,0.30,2.133' "$tmp/quoted.out" || fail "quoted fields: $(cat "$tmp/quoted.out")"
+grep -q "$(printf '\r')" "$tmp/quoted.out" && fail "a carriage return went through to the output"
+
+# hedge iv inverts hedge price: the output of one is the input of the other.
+run "$tmp/iv.out" "$tmp/err" 0 iv "$tmp/bsm.out"
+run "$tmp/b76iv.out" "$tmp/err" 0 iv --model black76 "$tmp/b76.out"
+run "$tmp/inviv.out" "$tmp/err" 0 iv --model inverse "$tmp/inv.out"
+for f in iv b76iv inviv; do
+  n=$(($(wc -l <"$tmp/$f.out") - 1))
+  [ "$n" -ge 2 ] || fail "hedge iv wrote $n rows"
+  for i in $(seq "$n"); do
+    near "$(get "$tmp/$f.out" iv "$i")" "$(get "$tmp/$f.out" sigma "$i")" 1e-12 "implied vol, $f row $i"
+  done
+  [ "$(head -n 1 "$tmp/$f.out" | tr ',' '\n' | grep -c '^status$')" -eq 1 ] || fail "hedge iv duplicated the status column"
+done
+# No volatility gives a price below intrinsic value (65 e^{-0.02} - 60 = 3.71 for this put).
+printf '%s\n' type,S,K,T,r,q,price call,60,65,0.25,0.08,0,2.1 put,60,65,0.25,0.08,0,3.0 >"$tmp/below.csv"
+run "$tmp/below.out" "$tmp/err" 1 iv "$tmp/below.csv"
+[ "$(get "$tmp/below.out" status 2)" = HEDGE_ERR_PRICE_BOUNDS ] || fail "price below intrinsic: status $(get "$tmp/below.out" status 2)"
+[ -z "$(get "$tmp/below.out" iv 2)" ] || fail "price below intrinsic has an iv"
+grep -q "^hedge: $tmp/below.csv:3: " "$tmp/err" || fail "price below intrinsic not reported at line 3"
+near "$(get "$tmp/below.out" iv 1)" 0.3 2e-2 "iv of the Haug call priced at 2.1"
+
+# Usage errors exit 2; --help exits 0.
+for cmd in price iv; do
+  run "$tmp/help" "$tmp/err" 0 "$cmd" --help
+  grep -q "^usage: hedge $cmd" "$tmp/help" || fail "hedge $cmd --help"
+  run /dev/null "$tmp/err" 2 "$cmd" --model heston
+  run /dev/null "$tmp/err" 2 "$cmd" --frobnicate
+  run /dev/null "$tmp/err" 2 "$cmd" "$tmp/no-such-file.csv"
+done
+run /dev/null "$tmp/err" 2 price --model black76 "$tmp/bsm.csv"
+grep -q "no column 'F'" "$tmp/err" || fail "missing column not named: $(cat "$tmp/err")"
+: >"$tmp/empty.csv"
+run /dev/null "$tmp/err" 2 price "$tmp/empty.csv"
 echo "cli: ok"

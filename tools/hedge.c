@@ -1,4 +1,6 @@
 /* The `hedge` command-line program. */
+#include "commands.h"
+
 #include <hedge/hedge.h>
 
 #include <stdio.h>
@@ -18,6 +20,8 @@ static int cmd_version(void) {
 static void usage(FILE *f) {
     fprintf(f, "usage: hedge COMMAND [ARGS]\n\n"
                "commands:\n"
+               "  price      price options read as CSV, with every Greek (hedge price --help)\n"
+               "  iv         implied volatilities of option prices read as CSV (hedge iv --help)\n"
                "  version    print the library version and the capabilities of this machine\n");
 }
 
@@ -28,6 +32,10 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "version") == 0)
         return cmd_version();
+    if (strcmp(argv[1], "price") == 0)
+        return cmd_price(argc - 1, argv + 1);
+    if (strcmp(argv[1], "iv") == 0)
+        return cmd_iv(argc - 1, argv + 1);
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(stdout);
         return 0;
