@@ -53,22 +53,46 @@ HEDGE_API hedge_status hedge_implied_vol_black76(double *sigma, hedge_option_typ
                                                  double K, double T, double r);
 
 /**
- * @brief Black-Scholes-Merton implied volatility with spot @p S, rate @p r and yield @p q
- *        (the forward is S e^{(r-q)T}); see hedge_implied_vol_black76() for the rest.
+ * @brief Black-Scholes-Merton implied volatility (the forward is S e^{(r-q)T}).
+ * @param[out] sigma  Volatility per sqrt(year).
+ * @param type        ::HEDGE_CALL or ::HEDGE_PUT.
+ * @param price       Option price in the strike currency, finite.
+ * @param S           Spot, > 0.
+ * @param K           Strike, > 0.
+ * @param T           Time to expiry in years, > 0.
+ * @param r           Continuously compounded rate of the strike currency, per year.
+ * @param q           Continuous yield of the underlying, per year.
+ * @return ::HEDGE_OK, ::HEDGE_ERR_PRICE_BOUNDS outside the bounds, ::HEDGE_ERR_DOMAIN for invalid
+ *         numbers, ::HEDGE_ERR_INVALID_ARG for a NULL output or unknown type.
  */
 HEDGE_API hedge_status hedge_implied_vol_bsm(double *sigma, hedge_option_type type, double price, double S,
                                              double K, double T, double r, double q);
 
 /**
  * @brief Implied volatility of an inverse (coin-margined) option from its premium in coins per
- *        coin of notional (see hedge_inverse_greeks() for the model), with coin rate @p r_coin.
+ *        coin of notional (see hedge_inverse_greeks() for the model).
+ * @param[out] sigma  Volatility per sqrt(year).
+ * @param type        ::HEDGE_CALL or ::HEDGE_PUT.
+ * @param price_coin  Premium in coins per coin of notional, finite.
+ * @param F           Forward for the expiry, USD per coin, > 0.
+ * @param K           Strike, USD per coin, > 0.
+ * @param T           Time to expiry in years, > 0.
+ * @param r_coin      Continuously compounded rate on the coin, per year (0 on venue marks).
+ * @return ::HEDGE_OK, ::HEDGE_ERR_PRICE_BOUNDS outside the bounds, ::HEDGE_ERR_DOMAIN for invalid
+ *         numbers, ::HEDGE_ERR_INVALID_ARG for a NULL output or unknown type.
  */
 HEDGE_API hedge_status hedge_implied_vol_inverse(double *sigma, hedge_option_type type, double price_coin,
                                                  double F, double K, double T, double r_coin);
 
 /**
  * @brief Batch Black-76 implied volatility over arrays of @p n options. Never allocates.
+ * @param n       Number of options; 0 does nothing.
  * @param type    +1 call, -1 put, per option.
+ * @param price   Discounted option prices.
+ * @param F       Forwards, > 0.
+ * @param K       Strikes, > 0.
+ * @param T       Times to expiry in years, > 0.
+ * @param r       Discount rates, per year.
  * @param[out] sigma   Implied volatilities; NaN where the element's status is not ::HEDGE_OK.
  * @param[out] status  Per-element status, or NULL.
  * @return ::HEDGE_OK when every element solved; otherwise the status of the first failure (its index
@@ -78,7 +102,20 @@ HEDGE_API hedge_status hedge_implied_vol_black76_batch(size_t n, const int32_t *
                                                        const double *F, const double *K, const double *T,
                                                        const double *r, double *sigma, hedge_status *status);
 
-/** @brief Batch form of hedge_implied_vol_bsm(); as hedge_implied_vol_black76_batch(). */
+/**
+ * @brief Batch form of hedge_implied_vol_bsm(); as hedge_implied_vol_black76_batch().
+ * @param n       Number of options; 0 does nothing.
+ * @param type    +1 call, -1 put, per option.
+ * @param price   Option prices.
+ * @param S       Spots, > 0.
+ * @param K       Strikes, > 0.
+ * @param T       Times to expiry in years, > 0.
+ * @param r       Rates, per year.
+ * @param q       Yields, per year.
+ * @param[out] sigma   Implied volatilities; NaN where the element's status is not ::HEDGE_OK.
+ * @param[out] status  Per-element status, or NULL.
+ * @return as hedge_implied_vol_black76_batch().
+ */
 HEDGE_API hedge_status hedge_implied_vol_bsm_batch(size_t n, const int32_t *type, const double *price,
                                                    const double *S, const double *K, const double *T,
                                                    const double *r, const double *q, double *sigma,
