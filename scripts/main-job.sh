@@ -18,3 +18,17 @@ printf '%s\n' "$priced" | awk -F, '
   { printf "%-17s %9.0f %10.2f %8.4f %12.4e %10.2f %11.2f\n", $col["id"], $col["F"], $col["price"],
            $col["delta"], $col["gamma"], $col["vega"], $col["theta"]; n++ }
   END { printf "%d options priced, every Greek in the CSV output\n", n }'
+
+# Value every instrument of the sample market (BTC and ETH, two venues) off its snapshot and SVI
+# surfaces; show the futures and perpetuals, and a count of the options.
+echo
+echo "Sample market valued off its snapshot and surfaces (hedge value examples/market.json)"
+valued=$("$hedge" value "$src/examples/market.json")
+printf '%s\n' "$valued" | awk -F, '
+  NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+            printf "%-15s %-9s %-8s %12s %12s %14s %12s\n", "instrument", "kind", "settle", "forward",
+                   "value USD", "coin delta", "theta USD/y"; next }
+  $col["kind"] == "option" { opts[$col["underlying"]]++; next }
+  { printf "%-15s %-9s %-8s %12.2f %12.4f %14.6g %12.4f\n", $col["symbol"], $col["kind"], $col["settlement"],
+           $col["forward"], $col["value_usd"], $col["delta_coin"], $col["theta_usd"] }
+  END { for (u in opts) printf "%s: %d options valued with every Greek in the CSV output\n", u, opts[u] }'

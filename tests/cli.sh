@@ -134,4 +134,30 @@ run /dev/null "$tmp/err" 2 price --model black76 "$tmp/bsm.csv"
 grep -q "no column 'F'" "$tmp/err" || fail "missing column not named: $(cat "$tmp/err")"
 : >"$tmp/empty.csv"
 run /dev/null "$tmp/err" 2 price "$tmp/empty.csv"
+# hedge value: every instrument of the sample market off its snapshot and surfaces. Option rows are
+# repriced independently with `hedge price --model black76` on the forward, rate, expiry and vol the
+# valuation reports: value_usd is the Black-76 price, and an inverse option's coin value is that over
+# the spot.
+run "$tmp/value.out" "$tmp/err" 0 value "$src/examples/market.json"
+rows=$(($(wc -l <"$tmp/value.out") - 1))
+[ "$rows" -ge 800 ] || fail "hedge value wrote $rows rows"
+[ "$(grep -c ',HEDGE_OK$' "$tmp/value.out")" -eq "$rows" ] || fail "hedge value: not every row OK"
+awk -F, 'NR == 1 || ($2 == "option" && NR % 97 == 0)' "$tmp/value.out" >"$tmp/value.sample"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "type,F,K,T,r,sigma"; next }
+         { print $c["type"] "," $c["forward"] "," $c["strike"] "," $c["T"] "," $c["rate"] "," $c["vol"] }' \
+  "$tmp/value.sample" >"$tmp/value.b76"
+run "$tmp/value.b76.out" "$tmp/err" 0 price --model black76 "$tmp/value.b76"
+n=$(($(wc -l <"$tmp/value.sample") - 1))
+[ "$n" -ge 5 ] || fail "too few option rows sampled ($n)"
+for i in $(seq "$n"); do
+  p=$(get "$tmp/value.b76.out" price "$i") m=$(get "$tmp/value.sample" multiplier "$i")
+  usd=$(get "$tmp/value.sample" value_usd "$i")
+  near "$usd" "$(awk -v p="$p" -v m="$m" 'BEGIN { printf "%.17g", p * m }')" "$(awk -v u="$usd" 'BEGIN { printf "%.17g", 1e-12 * (u < 0 ? -u : u) + 1e-12 }')" "value_usd of sampled option $i"
+  if [ "$(get "$tmp/value.sample" settlement "$i")" = inverse ]; then
+    coin=$(awk -v u="$usd" -v s="$(get "$tmp/value.sample" spot "$i")" 'BEGIN { printf "%.17g", u / s }')
+    near "$(get "$tmp/value.sample" value "$i")" "$coin" 1e-15 "coin value of sampled option $i"
+  fi
+done
+run "$tmp/help" "$tmp/err" 0 value --help
+run /dev/null "$tmp/err" 2 value "$tmp/no-such-file.json"
 echo "cli: ok"
