@@ -23,6 +23,7 @@ static void usage(FILE *f) {
                "  price      price options read as CSV, with every Greek (hedge price --help)\n"
                "  iv         implied volatilities of option prices read as CSV (hedge iv --help)\n"
                "  value      value every instrument of a market JSON file off its data (hedge value --help)\n"
+               "  risk       the aggregated Greeks of a market file's book (hedge risk --help)\n"
                "  version    print the library version and the capabilities of this machine\n");
 }
 
@@ -39,6 +40,8 @@ int main(int argc, char **argv) {
         return cmd_iv(argc - 1, argv + 1);
     if (strcmp(argv[1], "value") == 0)
         return cmd_value(argc - 1, argv + 1);
+    if (strcmp(argv[1], "risk") == 0)
+        return cmd_risk(argc - 1, argv + 1);
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(stdout);
         return 0;

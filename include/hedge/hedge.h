@@ -23,7 +23,9 @@
 #include <hedge/implied_vol.h>
 #include <hedge/instrument.h>
 #include <hedge/market.h>
+#include <hedge/portfolio.h>
 #include <hedge/pricing.h>
+#include <hedge/risk.h>
 #include <hedge/snapshot.h>
 #include <hedge/status.h>
 #include <hedge/types.h>

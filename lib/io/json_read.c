@@ -13,6 +13,7 @@
 #include "market/market_internal.h"
 
 #include <hedge/market.h>
+#include <hedge/portfolio.h>
 
 #include <jansson.h>
 #include <math.h>
@@ -712,13 +713,9 @@ HEDGE_API hedge_status hedge_market_read_json(hedge_market **out, hedge_context 
     return st;
 }
 
-HEDGE_API hedge_status hedge_market_load_json(hedge_market **out, hedge_context *ctx, const char *path) {
-    static const char fn[] = "hedge_market_load_json";
-    if (!out)
-        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!ctx || !path)
-        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+/* The whole file at `path` in a context allocation of *cap bytes (free with that size). */
+static hedge_status slurp(const char *fn, hedge_context *ctx, const char *path, char **out, size_t *len_out,
+                          size_t *cap_out) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return hedge__fail(ctx, HEDGE_ERR_IO, "%s: cannot open %s", fn, path);
@@ -737,8 +734,104 @@ HEDGE_API hedge_status hedge_market_load_json(hedge_market **out, hedge_context 
         }
     }
     fclose(f);
-    if (st == HEDGE_OK)
+    if (st != HEDGE_OK) {
+        hedge__free(ctx, buf, cap, 0);
+        return st;
+    }
+    *out = buf;
+    *len_out = len;
+    *cap_out = cap;
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_market_load_json(hedge_market **out, hedge_context *ctx, const char *path) {
+    static const char fn[] = "hedge_market_load_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !path)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    char *buf;
+    size_t len, cap;
+    hedge_status st = slurp(fn, ctx, path, &buf, &len, &cap);
+    if (st == HEDGE_OK) {
         st = hedge_market_read_json(out, ctx, buf, len, path);
-    hedge__free(ctx, buf, cap, 0);
+        hedge__free(ctx, buf, cap, 0);
+    }
+    return st;
+}
+
+/* ---- the book ------------------------------------------------------------------------------ */
+
+static hedge_status read_book(reader *r, json_t *root, const hedge_market *market, hedge_portfolio *pf) {
+    static const char *const keys[] = {"symbol", "quantity", "entry_price", NULL};
+    hedge_status st = expect(r, root, JSON_OBJECT, "a JSON object at the top level");
+    json_t *book = NULL;
+    if (st != HEDGE_OK || (st = get_array(r, root, "book", false, &book)) != HEDGE_OK || !book)
+        return st;
+    for (size_t i = 0; st == HEDGE_OK && i < json_array_size(book); i++) {
+        json_t *o = json_array_get(book, i);
+        push_key(r, "book");
+        push_index(r, i);
+        const char *symbol = NULL;
+        hedge_position pos = HEDGE_POSITION_INIT;
+        if ((st = expect(r, o, JSON_OBJECT, "a position object")) == HEDGE_OK &&
+            (st = only_keys(r, o, keys)) == HEDGE_OK && (st = get_string(r, o, "symbol", true, &symbol)) == HEDGE_OK &&
+            (st = get_number(r, o, "quantity", true, &pos.quantity)) == HEDGE_OK &&
+            (st = get_number(r, o, "entry_price", false, &pos.entry_price)) == HEDGE_OK) {
+            if (hedge_market_find_instrument(&pos.instrument, market, symbol) != HEDGE_OK) {
+                push_key(r, "symbol");
+                st = fail_at(r, HEDGE_ERR_NOT_FOUND, "no instrument \"%s\" in the market", symbol);
+                pop(r);
+            } else if ((st = hedge_portfolio_add(pf, &pos)) != HEDGE_OK && st != HEDGE_ERR_NOMEM) {
+                st = fail_call(r, st);
+            }
+        }
+        pop(r);
+        pop(r);
+    }
+    return st;
+}
+
+HEDGE_API hedge_status hedge_portfolio_read_json(hedge_portfolio **out, hedge_context *ctx,
+                                                 const hedge_market *market, const char *text, size_t length,
+                                                 const char *name) {
+    static const char fn[] = "hedge_portfolio_read_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !market || !text)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
+    json_error_t err;
+    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
+        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
+    hedge_portfolio *pf;
+    hedge_status st = hedge_portfolio_create(&pf, ctx);
+    if (st == HEDGE_OK && (st = read_book(&r, root, market, pf)) != HEDGE_OK) {
+        hedge_portfolio_destroy(pf);
+        pf = NULL;
+    }
+    json_decref(root);
+    *out = pf;
+    return st;
+}
+
+HEDGE_API hedge_status hedge_portfolio_load_json(hedge_portfolio **out, hedge_context *ctx,
+                                                 const hedge_market *market, const char *path) {
+    static const char fn[] = "hedge_portfolio_load_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !market || !path)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    char *buf;
+    size_t len, cap;
+    hedge_status st = slurp(fn, ctx, path, &buf, &len, &cap);
+    if (st == HEDGE_OK) {
+        st = hedge_portfolio_read_json(out, ctx, market, buf, len, path);
+        hedge__free(ctx, buf, cap, 0);
+    }
     return st;
 }

@@ -2,11 +2,15 @@
  * Writing a market as JSON. The emitter is small and allocates only through the context; doubles
  * use 17 significant digits so that reading the text back gives the same bits.
  */
+#define _POSIX_C_SOURCE 200809L /* pthread_rwlock_t in risk_internal.h */
+
 #include "core/internal.h"
 #include "core/timefmt.h"
 #include "market/market_internal.h"
+#include "risk/risk_internal.h"
 
 #include <hedge/market.h>
+#include <hedge/portfolio.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -246,11 +250,22 @@ static void write_surface(emitter *e, const char *underlying, const hedge_vol_su
     close_(e, '}');
 }
 
-HEDGE_API hedge_status hedge_market_write_json(char *buffer, size_t capacity, size_t *length,
-                                               const hedge_market *market) {
-    static const char fn[] = "hedge_market_write_json";
-    if (!length || !market || (!buffer && capacity > 0))
-        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+static void write_book(emitter *e, const hedge_portfolio *pf) {
+    open_(e, "book", '[');
+    hedge__portfolio_rdlock(pf);
+    for (size_t k = 0; k < pf->n; k++) {
+        open_(e, NULL, '{');
+        str(e, "symbol", pf->pos[k].instrument->spec.symbol);
+        num(e, "quantity", pf->pos[k].quantity);
+        num(e, "entry_price", pf->pos[k].entry_price);
+        close_(e, '}');
+    }
+    hedge__portfolio_unlock(pf);
+    close_(e, ']');
+}
+
+static hedge_status write_document(const char *fn, char *buffer, size_t capacity, size_t *length,
+                                   const hedge_market *market, const hedge_portfolio *book) {
     emitter e = {market->ctx, NULL, 0, 0, HEDGE_OK, 0, true};
     put(&e, "{", 1);
     e.indent = 1;
@@ -265,6 +280,8 @@ HEDGE_API hedge_status hedge_market_write_json(char *buffer, size_t capacity, si
     for (size_t i = 0; i < market->n_surfaces; i++)
         write_surface(&e, market->surface_names[i], market->surfaces[i]);
     close_(&e, ']');
+    if (book)
+        write_book(&e, book);
     e.indent = 0;
     newline(&e);
     put(&e, "}\n", 2);
@@ -279,4 +296,20 @@ HEDGE_API hedge_status hedge_market_write_json(char *buffer, size_t capacity, si
     }
     hedge__free(market->ctx, e.buf, e.cap, 0);
     return st;
+}
+
+HEDGE_API hedge_status hedge_market_write_json(char *buffer, size_t capacity, size_t *length,
+                                               const hedge_market *market) {
+    static const char fn[] = "hedge_market_write_json";
+    if (!length || !market || (!buffer && capacity > 0))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    return write_document(fn, buffer, capacity, length, market, NULL);
+}
+
+HEDGE_API hedge_status hedge_portfolio_write_json(char *buffer, size_t capacity, size_t *length,
+                                                  const hedge_market *market, const hedge_portfolio *portfolio) {
+    static const char fn[] = "hedge_portfolio_write_json";
+    if (!length || !market || !portfolio || (!buffer && capacity > 0))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    return write_document(fn, buffer, capacity, length, market, portfolio);
 }

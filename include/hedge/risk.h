@@ -1,0 +1,145 @@
+/**
+ * @file risk.h
+ * @brief The Greek-aggregation layer: a book's value and Greeks, in total and broken down by
+ *        underlying, expiry and venue, in coin and USD units, with a beta-weighted delta.
+ *
+ * @defgroup risk Greek aggregation
+ * @brief Values every position of a portfolio off a market and adds up its risk.
+ *
+ * Each position is valued with hedge_instrument_value() (see valuation.h for the model, the
+ * per-contract units and the meaning of a coin delta) and scaled by its quantity; rows add those
+ * up. Everything here is additive: the risk of two books is the sum of their risks, to rounding.
+ *
+ * @par Units of a ::hedge_risk_row
+ * USD figures use each underlying's spot. Coin figures are in units of the row's underlying and
+ * are 0 in rows that span several underlyings (the whole book), where they would not add up.
+ * Vega per 1.00 of volatility, theta per year; cash gamma is gamma_coin S^2 / 100, the change of
+ * delta_usd for a 1% rise of the spot (the term delta_coin S / 100 excluded).
+ *
+ * @par Thread safety
+ * A ::hedge_risk is immutable once computed: any number of threads may read it. Computing reads
+ * the portfolio under its read lock, so it sees one consistent book.
+ * @{
+ */
+#ifndef HEDGE_RISK_H
+#define HEDGE_RISK_H
+
+#include <hedge/common.h>
+#include <hedge/context.h>
+#include <hedge/market.h>
+#include <hedge/portfolio.h>
+#include <hedge/status.h>
+
+HEDGE_BEGIN_DECLS
+
+/** @brief Opaque, immutable result of hedge_risk_compute(). */
+typedef struct hedge_risk hedge_risk;
+
+/** @brief How the rows of a breakdown are keyed. */
+typedef enum hedge_breakdown {
+    HEDGE_BREAKDOWN_UNDERLYING = 0, /**< One row per underlying, sorted by name. */
+    HEDGE_BREAKDOWN_EXPIRY = 1,     /**< Per underlying and expiry (0 for perpetuals and spot), sorted. */
+    HEDGE_BREAKDOWN_VENUE = 2,      /**< Per underlying and venue ("" for venue-neutral instruments), sorted. */
+    HEDGE_BREAKDOWN_POSITION = 3    /**< One row per position, in portfolio order; only when asked for. */
+} hedge_breakdown;
+
+/** @brief Options of hedge_risk_compute(). Initialise with ::HEDGE_RISK_OPTIONS_INIT. */
+typedef struct hedge_risk_options {
+    size_t struct_size; /**< sizeof(hedge_risk_options) as the caller knows it. */
+    /** Underlying in whose units the beta-weighted delta is also given (for example "BTC"), or NULL. */
+    const char *beta_reference;
+    /** @c n_betas underlyings and their betas to the reference (the regression slope of their
+     *  returns on the reference's). Underlyings not listed have beta 1. */
+    const char *const *beta_underlyings;
+    const double *betas; /**< Betas, finite, one per entry of @c beta_underlyings. */
+    size_t n_betas;      /**< Entries in @c beta_underlyings and @c betas. */
+    int per_position;    /**< Non-zero: keep one row per position (::HEDGE_BREAKDOWN_POSITION). */
+} hedge_risk_options;
+
+/** @brief Initialiser for ::hedge_risk_options: no beta reference, no per-position rows. */
+#define HEDGE_RISK_OPTIONS_INIT { sizeof(hedge_risk_options), NULL, NULL, NULL, 0, 0 }
+
+/** @brief One row of a breakdown, or the whole book. Initialise with ::HEDGE_RISK_ROW_INIT. */
+typedef struct hedge_risk_row {
+    size_t struct_size;     /**< sizeof(hedge_risk_row) as the caller knows it. */
+    const char *underlying; /**< The row's underlying; NULL for the whole book. Valid while the report lives. */
+    const char *venue;      /**< Venue rows and position rows: the venue ("" if none); else NULL. */
+    const char *symbol;     /**< Position rows: the instrument's symbol; else NULL. */
+    int64_t expiry_ms;      /**< Expiry rows and position rows: the expiry, 0 for none; else 0. */
+    size_t positions;       /**< Positions in the row. */
+    double quantity;        /**< Position rows: the quantity in contracts; else 0. */
+    double spot;            /**< The underlying's spot; 0 for the whole book. */
+    double value_usd;       /**< Value, USD (futures and perpetuals up to their entry constant, see valuation.h). */
+    double delta_coin;      /**< Coin delta in units of the underlying; 0 for the whole book. */
+    double delta_usd;       /**< USD delta: delta_coin times spot, summed. */
+    double gamma_coin;      /**< d(delta_coin)/dS, coins per USD; 0 for the whole book. */
+    double gamma_usd;       /**< Cash gamma, gamma_coin S^2 / 100, summed: USD of delta per 1% move. */
+    double vega_usd;        /**< USD per 1.00 of volatility. */
+    double theta_usd;       /**< USD per year (decay, basis roll and funding, see valuation.h). */
+    double beta_delta_usd;  /**< Beta-weighted USD delta: beta times delta_usd, summed. */
+    /** Beta-weighted delta in units of the reference underlying (beta_delta_usd over its spot);
+     *  0 without a reference. */
+    double beta_delta_ref;
+} hedge_risk_row;
+
+/** @brief Initialiser for ::hedge_risk_row. */
+#define HEDGE_RISK_ROW_INIT { sizeof(hedge_risk_row), NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+/**
+ * @brief Values a portfolio off a market and aggregates its risk.
+ * @param[out] out     The report; NULL on failure.
+ * @param ctx          The context; must outlive the report.
+ * @param portfolio    The book.
+ * @param market       Snapshot and volatility surfaces (the instruments need not be in it).
+ * @param options      Options, or NULL for the defaults.
+ * @retval HEDGE_OK computed; release with hedge_risk_destroy().
+ * @retval HEDGE_ERR_INVALID_ARG NULL argument, bad options (a NULL name, betas without names).
+ * @retval HEDGE_ERR_DOMAIN a non-finite beta.
+ * @retval HEDGE_ERR_NOT_FOUND no surface for an option's underlying, no spot for an underlying or
+ *         for the beta reference; the message names the position.
+ * @retval HEDGE_ERR_STALE / HEDGE_ERR_EXPIRED a position cannot be valued; the message names it.
+ * @retval HEDGE_ERR_NOMEM allocation failed.
+ */
+HEDGE_API hedge_status hedge_risk_compute(hedge_risk **out, hedge_context *ctx, const hedge_portfolio *portfolio,
+                                          const hedge_market *market, const hedge_risk_options *options);
+
+/**
+ * @brief Destroys a report. NULL is ignored.
+ * @param risk  The report.
+ */
+HEDGE_API void hedge_risk_destroy(hedge_risk *risk);
+
+/**
+ * @brief Number of rows in a breakdown.
+ * @param risk  The report, or NULL (0).
+ * @param by    The breakdown.
+ * @return The row count (0 for position rows unless they were asked for).
+ */
+HEDGE_API size_t hedge_risk_row_count(const hedge_risk *risk, hedge_breakdown by);
+
+/**
+ * @brief Reads one row of a breakdown.
+ * @param[in,out] row  Output; @c struct_size must be set.
+ * @param risk         The report.
+ * @param by           The breakdown.
+ * @param index        0 to hedge_risk_row_count() - 1.
+ * @retval HEDGE_OK written.
+ * @retval HEDGE_ERR_INVALID_ARG NULL argument, a too small @c struct_size or an unknown breakdown.
+ * @retval HEDGE_ERR_NOT_FOUND @p index past the end.
+ */
+HEDGE_API hedge_status hedge_risk_row_get(hedge_risk_row *row, const hedge_risk *risk, hedge_breakdown by,
+                                          size_t index);
+
+/**
+ * @brief Reads the whole-book row (USD figures summed over every underlying).
+ * @param[in,out] row  Output; @c struct_size must be set.
+ * @param risk         The report.
+ * @retval HEDGE_OK written.
+ * @retval HEDGE_ERR_INVALID_ARG NULL argument or a too small @c struct_size.
+ */
+HEDGE_API hedge_status hedge_risk_total(hedge_risk_row *row, const hedge_risk *risk);
+
+HEDGE_END_DECLS
+
+/** @} */
+#endif /* HEDGE_RISK_H */

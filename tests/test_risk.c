@@ -1,0 +1,273 @@
+/* Greek aggregation: against per-position valuations summed independently, additivity over books,
+ * breakdowns that add up to their underlying, beta weighting by hand, errors and OOM. */
+#include "support/testutil.h"
+#include "suites.h"
+
+#include <hedge/hedge.h>
+
+#include <math.h>
+#include <string.h>
+
+#define SAMPLE HEDGE_TEST_SRCDIR "/examples/market.json"
+
+typedef struct fixture {
+    hedge_context *ctx;
+    hedge_market *market;
+    hedge_portfolio *book;
+} fixture;
+
+static void setup(fixture *f) {
+    ck_assert_status(hedge_context_create(&f->ctx, NULL), HEDGE_OK);
+    ck_assert_status(hedge_market_load_json(&f->market, f->ctx, SAMPLE), HEDGE_OK);
+    ck_assert_status(hedge_portfolio_load_json(&f->book, f->ctx, f->market, SAMPLE), HEDGE_OK);
+}
+
+static void teardown(fixture *f) {
+    hedge_portfolio_destroy(f->book);
+    hedge_market_destroy(f->market);
+    hedge_context_destroy(f->ctx);
+}
+
+static hedge_risk_row row_of(const hedge_risk *r, hedge_breakdown by, size_t i) {
+    hedge_risk_row row = HEDGE_RISK_ROW_INIT;
+    ck_assert_status(hedge_risk_row_get(&row, r, by, i), HEDGE_OK);
+    return row;
+}
+
+/* |a - b| <= 1e-12 of the larger magnitude in the sum, since rows add positions of both signs */
+#define ck_sum_close(a, b, scale) ck_assert_close(a, b, 0, 1e-12 * (scale) + 1e-300)
+
+/* The totals per underlying are the sums, done here, of quantity x hedge_instrument_value(). */
+START_TEST(rows_are_sums_of_position_valuations) {
+    fixture f;
+    setup(&f);
+    hedge_risk *r;
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, NULL), HEDGE_OK);
+    ck_assert_uint_eq(hedge_risk_row_count(r, HEDGE_BREAKDOWN_UNDERLYING), 2); /* BTC, ETH */
+    for (size_t u = 0; u < 2; u++) {
+        hedge_risk_row row = row_of(r, HEDGE_BREAKDOWN_UNDERLYING, u);
+        double sum[7] = {0}, scale[7] = {0};
+        size_t n = 0;
+        for (size_t k = 0; k < hedge_portfolio_count(f.book); k++) {
+            hedge_position p = HEDGE_POSITION_INIT;
+            ck_assert_status(hedge_portfolio_position(&p, f.book, k), HEDGE_OK);
+            hedge_instrument_spec sp = HEDGE_INSTRUMENT_SPEC_INIT;
+            hedge_instrument_info(&sp, p.instrument);
+            if (strcmp(sp.underlying, row.underlying) == 0) {
+                const hedge_vol_surface *surf = NULL;
+                hedge_market_surface(&surf, f.market, sp.underlying);
+                hedge_valuation v = HEDGE_VALUATION_INIT;
+                ck_assert_status(hedge_instrument_value(&v, p.instrument, hedge_market_snapshot(f.market), surf),
+                                 HEDGE_OK);
+                double x[7] = {v.value_usd, v.delta_coin, v.delta_usd, v.gamma_coin, v.vega_usd, v.theta_usd,
+                               v.gamma_coin * v.spot * v.spot / 100};
+                for (int j = 0; j < 7; j++) {
+                    sum[j] += p.quantity * x[j];
+                    scale[j] += fabs(p.quantity * x[j]);
+                }
+                n++;
+            }
+            hedge_position_clear(&p);
+        }
+        ck_assert_uint_eq(row.positions, n);
+        ck_sum_close(row.value_usd, sum[0], scale[0]);
+        ck_sum_close(row.delta_coin, sum[1], scale[1]);
+        ck_sum_close(row.delta_usd, sum[2], scale[2]);
+        ck_sum_close(row.gamma_coin, sum[3], scale[3]);
+        ck_sum_close(row.vega_usd, sum[4], scale[4]);
+        ck_sum_close(row.theta_usd, sum[5], scale[5]);
+        ck_sum_close(row.gamma_usd, sum[6], scale[6]);
+        ck_assert_close(row.delta_usd, row.delta_coin * row.spot, 1e-12, 1e-9);
+    }
+    hedge_risk_row total = HEDGE_RISK_ROW_INIT;
+    ck_assert_status(hedge_risk_total(&total, r), HEDGE_OK);
+    hedge_risk_row btc = row_of(r, HEDGE_BREAKDOWN_UNDERLYING, 0), eth = row_of(r, HEDGE_BREAKDOWN_UNDERLYING, 1);
+    ck_assert_str_eq(btc.underlying, "BTC");
+    ck_assert_ptr_null(total.underlying);
+    ck_assert_uint_eq(total.positions, 8);
+    ck_assert_close(total.delta_usd, btc.delta_usd + eth.delta_usd, 1e-13, 1e-6);
+    ck_assert_close(total.vega_usd, btc.vega_usd + eth.vega_usd, 1e-13, 1e-6);
+    ck_assert(total.delta_coin == 0 && total.spot == 0); /* coins of different underlyings do not add */
+    hedge_risk_destroy(r);
+    teardown(&f);
+}
+END_TEST
+
+/* Every breakdown partitions the positions: its rows add up to their underlying's row. */
+START_TEST(breakdowns_add_up) {
+    fixture f;
+    setup(&f);
+    hedge_risk_options o = HEDGE_RISK_OPTIONS_INIT;
+    o.per_position = 1;
+    hedge_risk *r;
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, &o), HEDGE_OK);
+    ck_assert_uint_eq(hedge_risk_row_count(r, HEDGE_BREAKDOWN_POSITION), 8);
+    for (size_t u = 0; u < hedge_risk_row_count(r, HEDGE_BREAKDOWN_UNDERLYING); u++) {
+        hedge_risk_row ur = row_of(r, HEDGE_BREAKDOWN_UNDERLYING, u);
+        for (int by = HEDGE_BREAKDOWN_EXPIRY; by <= HEDGE_BREAKDOWN_POSITION; by++) {
+            double delta = 0, vega = 0, theta = 0;
+            size_t n = 0;
+            int64_t last = INT64_MIN;
+            for (size_t i = 0; i < hedge_risk_row_count(r, (hedge_breakdown)by); i++) {
+                hedge_risk_row row = row_of(r, (hedge_breakdown)by, i);
+                if (strcmp(row.underlying, ur.underlying) != 0)
+                    continue;
+                if (by == HEDGE_BREAKDOWN_EXPIRY) { /* sorted by expiry within the underlying */
+                    ck_assert(row.expiry_ms > last);
+                    last = row.expiry_ms;
+                }
+                delta += row.delta_coin;
+                vega += row.vega_usd;
+                theta += row.theta_usd;
+                n += row.positions;
+            }
+            ck_assert_uint_eq(n, ur.positions);
+            ck_assert_close(delta, ur.delta_coin, 1e-12, 1e-12);
+            ck_assert_close(vega, ur.vega_usd, 1e-12, 1e-9);
+            ck_assert_close(theta, ur.theta_usd, 1e-12, 1e-9);
+        }
+    }
+    hedge_risk_row pos = row_of(r, HEDGE_BREAKDOWN_POSITION, 0);
+    ck_assert_ptr_nonnull(pos.symbol);
+    hedge_risk_destroy(r);
+    teardown(&f);
+}
+END_TEST
+
+/* Risk is additive: the sample book split into two books gives, row by row, the sum of the two. */
+START_TEST(additive_over_books) {
+    fixture f;
+    setup(&f);
+    hedge_portfolio *a, *b;
+    ck_assert_status(hedge_portfolio_create(&a, f.ctx), HEDGE_OK);
+    ck_assert_status(hedge_portfolio_create(&b, f.ctx), HEDGE_OK);
+    for (size_t k = 0; k < hedge_portfolio_count(f.book); k++) {
+        hedge_position p = HEDGE_POSITION_INIT;
+        ck_assert_status(hedge_portfolio_position(&p, f.book, k), HEDGE_OK);
+        ck_assert_status(hedge_portfolio_add(k % 3 ? a : b, &p), HEDGE_OK);
+        hedge_position_clear(&p);
+    }
+    hedge_risk *rall, *ra, *rb;
+    ck_assert_status(hedge_risk_compute(&rall, f.ctx, f.book, f.market, NULL), HEDGE_OK);
+    ck_assert_status(hedge_risk_compute(&ra, f.ctx, a, f.market, NULL), HEDGE_OK);
+    ck_assert_status(hedge_risk_compute(&rb, f.ctx, b, f.market, NULL), HEDGE_OK);
+    hedge_risk_row t = HEDGE_RISK_ROW_INIT, ta = HEDGE_RISK_ROW_INIT, tb = HEDGE_RISK_ROW_INIT;
+    hedge_risk_total(&t, rall);
+    hedge_risk_total(&ta, ra);
+    hedge_risk_total(&tb, rb);
+    ck_assert_close(t.value_usd, ta.value_usd + tb.value_usd, 1e-13, 1e-6);
+    ck_assert_close(t.delta_usd, ta.delta_usd + tb.delta_usd, 1e-13, 1e-6);
+    ck_assert_close(t.gamma_usd, ta.gamma_usd + tb.gamma_usd, 1e-13, 1e-9);
+    ck_assert_close(t.vega_usd, ta.vega_usd + tb.vega_usd, 1e-13, 1e-6);
+    ck_assert_close(t.theta_usd, ta.theta_usd + tb.theta_usd, 1e-13, 1e-6);
+    ck_assert_uint_eq(t.positions, ta.positions + tb.positions);
+    hedge_risk_destroy(rall);
+    hedge_risk_destroy(ra);
+    hedge_risk_destroy(rb);
+    hedge_portfolio_destroy(a);
+    hedge_portfolio_destroy(b);
+    teardown(&f);
+}
+END_TEST
+
+/* Beta weighting worked by hand: ETH at beta 1.3 to BTC. */
+START_TEST(beta_weighted_delta) {
+    fixture f;
+    setup(&f);
+    const char *names[] = {"ETH"};
+    const double betas[] = {1.3};
+    hedge_risk_options o = HEDGE_RISK_OPTIONS_INIT;
+    o.beta_reference = "BTC";
+    o.beta_underlyings = names;
+    o.betas = betas;
+    o.n_betas = 1;
+    hedge_risk *r;
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, &o), HEDGE_OK);
+    hedge_risk_row btc = row_of(r, HEDGE_BREAKDOWN_UNDERLYING, 0), eth = row_of(r, HEDGE_BREAKDOWN_UNDERLYING, 1);
+    hedge_risk_row t = HEDGE_RISK_ROW_INIT;
+    hedge_risk_total(&t, r);
+    double expect = btc.delta_usd + 1.3 * eth.delta_usd;
+    ck_assert_close(t.beta_delta_usd, expect, 1e-13, 1e-6);
+    ck_assert_close(t.beta_delta_ref, expect / btc.spot, 1e-13, 1e-12);
+    ck_assert_close(eth.beta_delta_usd, 1.3 * eth.delta_usd, 1e-15, 0);
+    hedge_risk_destroy(r);
+    double bad = NAN;
+    o.betas = &bad;
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, &o), HEDGE_ERR_DOMAIN);
+    ck_assert_ptr_null(r);
+    o.betas = betas;
+    o.beta_reference = "DOGE";
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, &o), HEDGE_ERR_NOT_FOUND);
+    teardown(&f);
+}
+END_TEST
+
+/* A position that cannot be valued fails the computation and is named. */
+START_TEST(errors_name_the_position) {
+    fixture f;
+    setup(&f);
+    hedge_market *bare; /* the same snapshot and instruments, no surfaces */
+    hedge_position p = HEDGE_POSITION_INIT;
+    ck_assert_status(hedge_portfolio_find(&p, f.book, "ETH-25DEC26-3500-C"), HEDGE_OK);
+    const hedge_instrument *inst[1] = {p.instrument};
+    ck_assert_status(hedge_market_create(&bare, f.ctx, hedge_market_snapshot(f.market),
+                                         inst, 1, NULL, NULL, 0),
+                     HEDGE_OK);
+    hedge_risk *r;
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, bare, NULL), HEDGE_ERR_NOT_FOUND);
+    ck_assert_msg(strstr(hedge_error_message(), "position"), "%s", hedge_error_message());
+    ck_assert_ptr_null(r);
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, NULL, f.market, NULL), HEDGE_ERR_INVALID_ARG);
+    hedge_risk_row small = HEDGE_RISK_ROW_INIT;
+    small.struct_size = 8;
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, NULL), HEDGE_OK);
+    ck_assert_status(hedge_risk_total(&small, r), HEDGE_ERR_INVALID_ARG);
+    ck_assert_status(hedge_risk_row_get(&small, r, HEDGE_BREAKDOWN_UNDERLYING, 0), HEDGE_ERR_INVALID_ARG);
+    hedge_risk_row row = HEDGE_RISK_ROW_INIT;
+    ck_assert_status(hedge_risk_row_get(&row, r, HEDGE_BREAKDOWN_UNDERLYING, 99), HEDGE_ERR_NOT_FOUND);
+    ck_assert_status(hedge_risk_row_get(&row, r, (hedge_breakdown)7, 0), HEDGE_ERR_INVALID_ARG);
+    ck_assert_uint_eq(hedge_risk_row_count(r, HEDGE_BREAKDOWN_POSITION), 0);
+    hedge_risk_destroy(r);
+    hedge_position_clear(&p);
+    hedge_market_destroy(bare);
+    teardown(&f);
+}
+END_TEST
+
+typedef struct oom_payload {
+    hedge_market *market;
+    hedge_portfolio *book;
+} oom_payload;
+
+static hedge_status oom_risk(hedge_context *ctx, void *arg) {
+    oom_payload *p = arg;
+    hedge_risk_options o = HEDGE_RISK_OPTIONS_INIT;
+    o.per_position = 1;
+    hedge_risk *r = NULL;
+    hedge_status st = hedge_risk_compute(&r, ctx, p->book, p->market, &o);
+    hedge_risk_destroy(r);
+    return st;
+}
+
+START_TEST(oom_sweep) {
+    fixture f;
+    setup(&f);
+    oom_payload p = {f.market, f.book};
+    ck_assert_int_gt(test_oom_sweep(oom_risk, &p), 3);
+    teardown(&f);
+}
+END_TEST
+
+Suite *hedge_test_suite_risk(void) {
+    Suite *s = suite_create("risk");
+    TCase *tc = tcase_create("risk");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, rows_are_sums_of_position_valuations);
+    tcase_add_test(tc, breakdowns_add_up);
+    tcase_add_test(tc, additive_over_books);
+    tcase_add_test(tc, beta_weighted_delta);
+    tcase_add_test(tc, errors_name_the_position);
+    tcase_add_test(tc, oom_sweep);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,134 @@
+/* `hedge risk MARKET.json`: the book of a market file, valued and aggregated (risk.h). */
+#include "commands.h"
+
+#include <hedge/hedge.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: hedge risk [--json] MARKET.json\n\n"
+               "Values the `book` of a market file (docs/json-format.md) off its snapshot and surfaces and\n"
+               "prints the aggregated Greeks: per underlying, the whole book, by expiry, by venue and per\n"
+               "position. Tables show vega per volatility point and theta per calendar day; --json gives\n"
+               "every row in the library's units (vega per 1.00 of volatility, theta per year).\n");
+}
+
+static const char *const breakdown_title[] = {"by underlying", "by expiry", "by venue", "by position"};
+
+static void expiry_text(char *buf, size_t n, int64_t ms) {
+    if (ms == 0) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+static void table_row(const char *label, const hedge_risk_row *r) {
+    printf("%-26s %5zu %14.2f %14.6g %14.2f %14.2f %12.2f %12.2f\n", label, r->positions, r->value_usd, r->delta_coin,
+           r->delta_usd, r->gamma_usd, r->vega_usd / 100.0, r->theta_usd / 365.0);
+}
+
+static void json_row(const hedge_risk_row *r, int last) {
+    printf("    {");
+    if (r->underlying)
+        printf("\"underlying\": \"%s\", ", r->underlying);
+    if (r->venue)
+        printf("\"venue\": \"%s\", ", r->venue);
+    if (r->symbol)
+        printf("\"symbol\": \"%s\", \"quantity\": %.17g, ", r->symbol, r->quantity);
+    if (r->expiry_ms)
+        printf("\"expiry_ms\": %lld, ", (long long)r->expiry_ms);
+    printf("\"positions\": %zu, \"spot\": %.17g, \"value_usd\": %.17g, \"delta_coin\": %.17g, \"delta_usd\": %.17g, "
+           "\"gamma_coin\": %.17g, \"gamma_usd\": %.17g, \"vega_usd\": %.17g, \"theta_usd\": %.17g}%s\n",
+           r->positions, r->spot, r->value_usd, r->delta_coin, r->delta_usd, r->gamma_coin, r->gamma_usd, r->vega_usd,
+           r->theta_usd, last ? "" : ",");
+}
+
+int cmd_risk(int argc, char **argv) {
+    int json = 0;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (argv[i][0] == '-' || path) {
+            usage(stderr);
+            return 2;
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) {
+        usage(stderr);
+        return 2;
+    }
+    hedge_context *ctx = NULL;
+    hedge_market *market = NULL;
+    hedge_portfolio *book = NULL;
+    hedge_risk *risk = NULL;
+    hedge_risk_options opt = HEDGE_RISK_OPTIONS_INIT;
+    opt.per_position = 1;
+    if (hedge_context_create(&ctx, NULL) != HEDGE_OK || hedge_market_load_json(&market, ctx, path) != HEDGE_OK ||
+        hedge_portfolio_load_json(&book, ctx, market, path) != HEDGE_OK ||
+        hedge_risk_compute(&risk, ctx, book, market, &opt) != HEDGE_OK) {
+        fprintf(stderr, "hedge: %s\n", hedge_error_message());
+        hedge_portfolio_destroy(book);
+        hedge_market_destroy(market);
+        hedge_context_destroy(ctx);
+        return 2;
+    }
+    hedge_risk_row total = HEDGE_RISK_ROW_INIT;
+    hedge_risk_total(&total, risk);
+    if (json) {
+        printf("{\n  \"total\":\n");
+        json_row(&total, 1);
+        static const char *const keys[] = {"underlyings", "expiries", "venues", "positions"};
+        for (int by = 0; by < 4; by++) {
+            printf("  ,\"%s\": [\n", keys[by]);
+            size_t n = hedge_risk_row_count(risk, (hedge_breakdown)by);
+            for (size_t i = 0; i < n; i++) {
+                hedge_risk_row r = HEDGE_RISK_ROW_INIT;
+                hedge_risk_row_get(&r, risk, (hedge_breakdown)by, i);
+                json_row(&r, i + 1 == n);
+            }
+            printf("  ]\n");
+        }
+        printf("}\n");
+    } else {
+        printf("%-26s %5s %14s %14s %14s %14s %12s %12s\n", "", "pos", "value USD", "delta coin", "delta USD",
+               "gamma USD/1%", "vega USD/pt", "theta USD/d");
+        for (int by = 0; by < 4; by++) {
+            printf("%s\n", breakdown_title[by]);
+            for (size_t i = 0; i < hedge_risk_row_count(risk, (hedge_breakdown)by); i++) {
+                hedge_risk_row r = HEDGE_RISK_ROW_INIT;
+                hedge_risk_row_get(&r, risk, (hedge_breakdown)by, i);
+                char label[64], when[16];
+                expiry_text(when, sizeof when, r.expiry_ms);
+                if (by == HEDGE_BREAKDOWN_EXPIRY)
+                    snprintf(label, sizeof label, "  %s %s", r.underlying, when);
+                else if (by == HEDGE_BREAKDOWN_VENUE)
+                    snprintf(label, sizeof label, "  %s %s", r.underlying, r.venue[0] ? r.venue : "(any)");
+                else if (by == HEDGE_BREAKDOWN_POSITION)
+                    snprintf(label, sizeof label, "  %.23s", r.symbol);
+                else
+                    snprintf(label, sizeof label, "  %s", r.underlying);
+                table_row(label, &r);
+            }
+            if (by == HEDGE_BREAKDOWN_UNDERLYING)
+                table_row("  whole book (USD only)", &total);
+        }
+    }
+    int code = fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
+    hedge_risk_destroy(risk);
+    hedge_portfolio_destroy(book);
+    hedge_market_destroy(market);
+    hedge_context_destroy(ctx);
+    return code;
+}
