@@ -18,3 +18,11 @@ printf '%s\n' "$priced" | awk -F, '
   { printf "%-17s %9.0f %10.2f %8.4f %12.4e %10.2f %11.2f\n", $col["id"], $col["F"], $col["price"],
            $col["delta"], $col["gamma"], $col["vega"], $col["theta"]; n++ }
   END { printf "%d options priced, every Greek in the CSV output\n", n }'
+
+# Fit the sample market's BTC volatility surface straight from its option quotes (both venues, coin
+# premiums), and show how well each expiry's smile fits them.
+if "$hedge" version | grep -q json; then
+  echo
+  echo "BTC volatility surface fitted to the quotes of examples/market.json (hedge surface --underlying BTC)"
+  "$hedge" surface --underlying BTC "$src/examples/market.json"
+fi

@@ -134,4 +134,15 @@ run /dev/null "$tmp/err" 2 price --model black76 "$tmp/bsm.csv"
 grep -q "no column 'F'" "$tmp/err" || fail "missing column not named: $(cat "$tmp/err")"
 : >"$tmp/empty.csv"
 run /dev/null "$tmp/err" 2 price "$tmp/empty.csv"
+# --- hedge surface ----------------------------------------------------------------------------------
+# The sample market's quotes are priced from SVI smiles with an ATM vol of 52% (BTC) at the first
+# expiry: every expiry must fit, and the fitted ATM vol must come back within a point.
+if "$hedge" version | grep -q json; then
+  run "$tmp/surface.out" "$tmp/err" 0 surface --underlying BTC "$src/examples/market.json"
+  grep -q '^BTC: 420 options, .* 5 of 5 expiries fitted$' "$tmp/surface.out" || fail "hedge surface: $(cat "$tmp/surface.out")"
+  atm=$(awk '$1 == "2026-11-27" { sub("%", "", $13); print $13 }' "$tmp/surface.out")
+  near "$atm" 52 1 "hedge surface: ATM vol of the first BTC expiry"
+  run /dev/null "$tmp/err" 2 surface --no-such-flag "$src/examples/market.json"
+  run /dev/null "$tmp/err" 2 surface "$tmp/no-such-file.json"
+fi
 echo "cli: ok"

@@ -22,6 +22,7 @@ static void usage(FILE *f) {
                "commands:\n"
                "  price      price options read as CSV, with every Greek (hedge price --help)\n"
                "  iv         implied volatilities of option prices read as CSV (hedge iv --help)\n"
+               "  surface    fit volatility surfaces to the option quotes of a market file (hedge surface --help)\n"
                "  version    print the library version and the capabilities of this machine\n");
 }
 
@@ -36,6 +37,8 @@ int main(int argc, char **argv) {
         return cmd_price(argc - 1, argv + 1);
     if (strcmp(argv[1], "iv") == 0)
         return cmd_iv(argc - 1, argv + 1);
+    if (strcmp(argv[1], "surface") == 0)
+        return cmd_surface(argc - 1, argv + 1);
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(stdout);
         return 0;
