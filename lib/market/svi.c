@@ -107,55 +107,70 @@ static int solve_dense(double *M, double *rhs, int n) {
     return 1;
 }
 
+/* The faces of the inner polytope as sets of at most three active constraints, fewest first (1 + 6 + 15 + 20),
+ * each a bit mask over the six constraints of inner_fit. */
+static const unsigned char active_sets[42] = {
+    0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x03, 0x05, 0x06, 0x09, 0x0a, 0x0c, 0x11, 0x12, 0x14, 0x18,
+    0x21, 0x22, 0x24, 0x28, 0x30, 0x07, 0x0b, 0x0d, 0x0e, 0x13, 0x15, 0x16, 0x19, 0x1a, 0x1c, 0x23, 0x25,
+    0x26, 0x29, 0x2a, 0x2c, 0x31, 0x32, 0x34, 0x38};
+
 /*
  * Best (a, d, c) for fixed (m, sigma), where w = a + d y + c sqrt(y^2 + 1), y = (k - m) / sigma,
  * c = b sigma and d = rho b sigma. The domain 0 <= a <= max w, |d| <= c, |d| <= 2 sigma - c keeps
- * w >= 0 and the wing slopes b (1 +- rho) within Lee's bound of 2. The objective is a convex quadratic, so its
- * minimum over the polytope is the minimum over every feasible equality-constrained optimum, one
- * per set of at most three active constraints (42 small KKT systems).
+ * w >= 0 and the wing slopes b (1 +- rho) within Lee's bound of 2. The objective is a convex quadratic,
+ * so a face's equality-constrained optimum that is feasible and has non-negative multipliers (the KKT
+ * conditions) is the minimum over the polytope: faces are tried fewest constraints first, and the
+ * search usually ends at the unconstrained optimum or one active constraint. Should rounding or a
+ * singular face deny every candidate the multiplier test, the best feasible one is kept, which is the
+ * minimum of the exhaustive search. The error is summed from the residuals once, at the end: the
+ * quadratic form x'Hx - 2g'x + w'w would lose to cancellation the tiny values of a near-exact fit.
  */
 static double inner_fit(const fit_data *fd, double m, double sigma, double x_out[3]) {
     double H[3][3] = {{0}}, gv[3] = {0};
     for (size_t i = 0; i < fd->n; i++) {
-        double y = (fd->k[i] - m) / sigma;
-        double row[3] = {1, y, sqrt(y * y + 1)};
-        double wt = fd->weight ? fd->weight[i] : 1;
-        for (int r = 0; r < 3; r++) {
-            gv[r] += wt * row[r] * fd->w[i];
-            for (int c = 0; c < 3; c++)
-                H[r][c] += wt * row[r] * row[c];
-        }
+        double y = (fd->k[i] - m) / sigma, q = sqrt(y * y + 1);
+        double wt = fd->weight ? fd->weight[i] : 1, wy = wt * y, wq = wt * q;
+        H[0][0] += wt;
+        H[0][1] += wy;
+        H[0][2] += wq;
+        H[1][1] += wy * y;
+        H[1][2] += wy * q;
+        H[2][2] += wq * q;
+        gv[0] += wt * fd->w[i];
+        gv[1] += wy * fd->w[i];
+        gv[2] += wq * fd->w[i];
     }
+    H[1][0] = H[0][1];
+    H[2][0] = H[0][2];
+    H[2][1] = H[1][2];
     /* constraints A x <= bnd with x = (a, d, c) */
-    const double A[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, 1, -1}, {0, -1, -1}, {0, 1, 1}, {0, -1, 1}};
+    static const double A[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, 1, -1}, {0, -1, -1}, {0, 1, 1}, {0, -1, 1}};
     const double bnd[6] = {0, fd->w_max, 0, 0, 2 * sigma, 2 * sigma};
 
-    double best = INFINITY;
-    for (unsigned mask = 0; mask < 64; mask++) {
+    double best = INFINITY, x[3] = {0, 0, 0};
+    int found = 0;
+    for (int s = 0; s < 42; s++) {
+        unsigned mask = active_sets[s];
         int act[3], na = 0;
         for (int j = 0; j < 6; j++)
-            if (mask & (1u << j)) {
-                if (na == 3) {
-                    na = 4;
-                    break;
-                }
+            if (mask & (1u << j))
                 act[na++] = j;
-            }
-        if (na > 3)
-            continue;
         int dim = 3 + na;
-        double M[36] = {0}, z[6] = {0};
+        double M[36], z[6];
         for (int r = 0; r < 3; r++) {
             for (int c = 0; c < 3; c++)
                 M[r * dim + c] = H[r][c];
             z[r] = gv[r];
         }
-        for (int j = 0; j < na; j++)
+        for (int j = 0; j < na; j++) {
             for (int c = 0; c < 3; c++) {
                 M[(3 + j) * dim + c] = A[act[j]][c];
                 M[c * dim + 3 + j] = A[act[j]][c];
-                z[3 + j] = bnd[act[j]];
             }
+            for (int c = 0; c < na; c++)
+                M[(3 + j) * dim + 3 + c] = 0;
+            z[3 + j] = bnd[act[j]];
+        }
         if (!solve_dense(M, z, dim))
             continue;
         int feasible = 1;
@@ -165,18 +180,31 @@ static double inner_fit(const fit_data *fd, double m, double sigma, double x_out
         }
         if (!feasible)
             continue;
-        double sse = 0;
-        for (size_t i = 0; i < fd->n; i++) {
-            double y = (fd->k[i] - m) / sigma;
-            double e = z[0] + z[1] * y + z[2] * sqrt(y * y + 1) - fd->w[i];
-            sse += (fd->weight ? fd->weight[i] : 1) * e * e;
+        /* H x + A_S' lambda = g: lambda is half the multiplier of the squared error, >= 0 at the optimum */
+        int kkt = 1;
+        for (int j = 0; j < na; j++)
+            kkt &= z[3 + j] >= -1e-12 * (1 + fabs(gv[0]) + fabs(gv[1]) + fabs(gv[2]));
+        double f = z[0] * (H[0][0] * z[0] + 2 * H[0][1] * z[1] + 2 * H[0][2] * z[2]) +
+                   z[1] * (H[1][1] * z[1] + 2 * H[1][2] * z[2]) + z[2] * H[2][2] * z[2] -
+                   2 * (gv[0] * z[0] + gv[1] * z[1] + gv[2] * z[2]);
+        if (!found || f < best || kkt) {
+            best = f;
+            memcpy(x, z, sizeof x);
+            found = 1;
         }
-        if (sse < best) {
-            best = sse;
-            memcpy(x_out, z, 3 * sizeof(double));
-        }
+        if (kkt)
+            break;
     }
-    return best;
+    if (!found)
+        return INFINITY;
+    memcpy(x_out, x, sizeof x);
+    double sse = 0;
+    for (size_t i = 0; i < fd->n; i++) {
+        double y = (fd->k[i] - m) / sigma;
+        double e = x[0] + x[1] * y + x[2] * sqrt(y * y + 1) - fd->w[i];
+        sse += (fd->weight ? fd->weight[i] : 1) * e * e;
+    }
+    return sse;
 }
 
 /* Outer objective over (m, log sigma); sigma is kept in a range where the inner problem is well posed. */
