@@ -215,13 +215,15 @@ static double outer(const fit_data *fd, const double v[2], double x[3]) {
     return inner_fit(fd, v[0], sigma, x);
 }
 
-/* Nelder-Mead on two variables with the standard coefficients; returns the best value found. */
-static double nelder_mead(const fit_data *fd, double v[2], double step0, double step1) {
+/* Nelder-Mead on two variables with the standard coefficients; returns the best value found. Stops when the
+ * simplex is smaller than xtol in both coordinates, or its values agree to ftol relative. */
+static double nelder_mead(const fit_data *fd, double v[2], double step0, double step1, double xtol, double ftol,
+                          int max_iter) {
     double s[3][2] = {{v[0], v[1]}, {v[0] + step0, v[1]}, {v[0], v[1] + step1}};
     double f[3], x[3];
     for (int i = 0; i < 3; i++)
         f[i] = outer(fd, s[i], x);
-    for (int iter = 0; iter < 4000; iter++) {
+    for (int iter = 0; iter < max_iter; iter++) {
         /* order: s[0] best, s[2] worst */
         for (int i = 0; i < 2; i++)
             for (int j = 0; j < 2 - i; j++)
@@ -237,7 +239,7 @@ static double nelder_mead(const fit_data *fd, double v[2], double step0, double 
                 }
         double size = fmax(fabs(s[1][0] - s[0][0]) + fabs(s[2][0] - s[0][0]),
                            fabs(s[1][1] - s[0][1]) + fabs(s[2][1] - s[0][1]));
-        if (size < 1e-11 || (isfinite(f[2]) && f[2] - f[0] <= 1e-15 * f[0] + 1e-300))
+        if (size < xtol || (isfinite(f[2]) && f[2] - f[0] <= ftol * f[0] + 1e-300))
             break;
         double c[2] = {(s[0][0] + s[1][0]) / 2, (s[0][1] + s[1][1]) / 2};
         double r[2] = {2 * c[0] - s[2][0], 2 * c[1] - s[2][1]};
@@ -318,22 +320,63 @@ hedge_status hedge__svi_fit(hedge__svi *out, double *rmse, const double *k, cons
     if (distinct < 5)
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "svi fit: needs at least 5 distinct strikes (got %zu)", distinct);
 
+    /*
+     * Starts from the data rather than a fixed set: a coarse grid over (m, log sigma) spanning the
+     * strikes (and the cheapest point, where the vertex of the smile tends to be), whose local minima
+     * are the basins worth descending. A quick Nelder-Mead from the best few finds the basin of the
+     * least squares; one tight run from that point then converges, with a fresh small simplex so that
+     * a simplex collapsed early does not stall it.
+     */
     double span = k_hi - k_lo;
-    const double m0[3] = {k_at_min, k_lo + 0.25 * span, k_hi - 0.25 * span};
-    const double s0[3] = {0.05 * span, 0.2 * span, 0.6 * span};
-    double best_f = INFINITY, best_v[2] = {0, 0};
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++) {
-            double v[2] = {m0[i], log(fmax(s0[j], 1e-3))};
-            double f = nelder_mead(&fd, v, 0.1 * span, 0.5);
-            f = nelder_mead(&fd, v, 0.01 * span, 0.05); /* a restart undoes early collapse of the simplex */
-            if (f < best_f) {
-                best_f = f;
-                best_v[0] = v[0];
-                best_v[1] = v[1];
+    enum { GM = 8, GS = 5, MAX_STARTS = 3 };
+    double gm[GM], gs[GS], gf[GM][GS], x[3];
+    for (int i = 0; i < GM - 1; i++)
+        gm[i] = k_lo + span * i / (GM - 2);
+    gm[GM - 1] = k_at_min;
+    static const double sigma_frac[GS] = {0.02, 0.06, 0.15, 0.4, 1.0};
+    for (int j = 0; j < GS; j++) {
+        gs[j] = log(fmax(sigma_frac[j] * span, 1e-3));
+        for (int i = 0; i < GM; i++)
+            gf[i][j] = outer(&fd, (double[2]){gm[i], gs[j]}, x);
+    }
+    /* local minima of the grid along the m axis (its first GM - 1 columns are ordered) and the sigma axis */
+    int start_i[MAX_STARTS], start_j[MAX_STARTS], n_starts = 0;
+    for (int i = 0; i < GM; i++)
+        for (int j = 0; j < GS; j++) {
+            double f = gf[i][j];
+            if (!isfinite(f))
+                continue;
+            int ordered = i < GM - 1;
+            if ((ordered && i > 0 && gf[i - 1][j] < f) || (ordered && i < GM - 2 && gf[i + 1][j] < f) ||
+                (j > 0 && gf[i][j - 1] < f) || (j < GS - 1 && gf[i][j + 1] < f))
+                continue;
+            /* keep the MAX_STARTS lowest, sorted */
+            int at = n_starts < MAX_STARTS ? n_starts++ : MAX_STARTS;
+            while (at > 0 && gf[start_i[at - 1]][start_j[at - 1]] > f) {
+                if (at < MAX_STARTS) {
+                    start_i[at] = start_i[at - 1];
+                    start_j[at] = start_j[at - 1];
+                }
+                at--;
+            }
+            if (at < MAX_STARTS) {
+                start_i[at] = i;
+                start_j[at] = j;
             }
         }
-    double x[3];
+    double best_f = INFINITY, best_v[2] = {0, 0};
+    double dm = span / (GM - 2), ds = log(sigma_frac[1] / sigma_frac[0]);
+    for (int s = 0; s < n_starts; s++) {
+        double v[2] = {gm[start_i[s]], gs[start_j[s]]};
+        double f = nelder_mead(&fd, v, 0.5 * dm, 0.5 * ds, 1e-4, 1e-10, 200);
+        if (f < best_f) {
+            best_f = f;
+            best_v[0] = v[0];
+            best_v[1] = v[1];
+        }
+    }
+    if (isfinite(best_f))
+        best_f = nelder_mead(&fd, best_v, 0.01 * span, 0.05, 1e-10, 1e-14, 1000);
     double sigma = exp(best_v[1]);
     if (!isfinite(best_f) || !isfinite(inner_fit(&fd, best_v[0], sigma, x)))
         return hedge__fail(NULL, HEDGE_ERR_NOT_CONVERGED, "svi fit: no admissible smile found");
