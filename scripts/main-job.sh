@@ -32,3 +32,15 @@ printf '%s\n' "$valued" | awk -F, '
   { printf "%-15s %-9s %-8s %12.2f %12.4f %14.6g %12.4f\n", $col["symbol"], $col["kind"], $col["settlement"],
            $col["forward"], $col["value_usd"], $col["delta_coin"], $col["theta_usd"] }
   END { for (u in opts) printf "%s: %d options valued with every Greek in the CSV output\n", u, opts[u] }'
+# Fit the sample market's BTC volatility surface straight from its option quotes (both venues, coin
+# premiums), and show how well each expiry's smile fits them.
+if "$hedge" version | grep -q json; then
+  echo
+  echo "BTC volatility surface fitted to the quotes of examples/market.json (hedge surface --underlying BTC)"
+  "$hedge" surface --underlying BTC "$src/examples/market.json"
+fi
+
+# The sample book's risk: every position valued off the market and its Greeks aggregated.
+echo
+echo "Risk of the sample book (hedge risk examples/market.json)"
+"$hedge" risk "$src/examples/market.json"

@@ -160,4 +160,39 @@ for i in $(seq "$n"); do
 done
 run "$tmp/help" "$tmp/err" 0 value --help
 run /dev/null "$tmp/err" 2 value "$tmp/no-such-file.json"
+# --- hedge surface ----------------------------------------------------------------------------------
+# The sample market's quotes are priced from SVI smiles with an ATM vol of 52% (BTC) at the first
+# expiry: every expiry must fit, and the fitted ATM vol must come back within a point.
+if "$hedge" version | grep -q json; then
+  run "$tmp/surface.out" "$tmp/err" 0 surface --underlying BTC "$src/examples/market.json"
+  grep -q '^BTC: 420 options, .* 5 of 5 expiries fitted$' "$tmp/surface.out" || fail "hedge surface: $(cat "$tmp/surface.out")"
+  atm=$(awk '$1 == "2026-11-27" { sub("%", "", $13); print $13 }' "$tmp/surface.out")
+  near "$atm" 52 1 "hedge surface: ATM vol of the first BTC expiry"
+  run /dev/null "$tmp/err" 2 surface --no-such-flag "$src/examples/market.json"
+  run /dev/null "$tmp/err" 2 surface "$tmp/no-such-file.json"
+fi
+# --- hedge risk --------------------------------------------------------------------------------------
+# The sample book's risk as JSON: the total is the sum of the position rows, and the perpetual's row is
+# its quantity (450,000 contracts, from the file) times the per-contract figures of hedge value.
+run "$tmp/risk.json" "$tmp/err" 0 risk --json "$src/examples/market.json"
+/usr/bin/python3 - "$tmp/risk.json" "$tmp/value.out" <<'PY' || fail "hedge risk --json: totals or perpetual row wrong"
+import csv, json, sys
+r = json.load(open(sys.argv[1]))
+pos = r["positions"]
+assert len(pos) == 8, len(pos)
+for k in ("delta_usd", "vega_usd", "theta_usd", "value_usd", "gamma_usd"):
+    s = sum(p[k] for p in pos)
+    scale = sum(abs(p[k]) for p in pos) or 1.0
+    assert abs(r["total"][k] - s) <= 1e-12 * scale, (k, r["total"][k], s)
+perp = next(p for p in pos if p["symbol"] == "BTC-PERPETUAL")
+row = next(v for v in csv.DictReader(open(sys.argv[2])) if v["symbol"] == "BTC-PERPETUAL")
+assert perp["quantity"] == 450000
+for k in ("delta_coin", "delta_usd", "value_usd", "theta_usd"):
+    want = 450000 * float(row[k])
+    assert abs(perp[k] - want) <= 1e-12 * abs(want), (k, perp[k], want)
+PY
+run "$tmp/risk.txt" "$tmp/err" 0 risk "$src/examples/market.json"
+grep -q "whole book" "$tmp/risk.txt" || fail "hedge risk table has no whole-book row"
+run /dev/null "$tmp/err" 2 risk
+run /dev/null "$tmp/err" 2 risk "$tmp/no-such-file.json"
 echo "cli: ok"

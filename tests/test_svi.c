@@ -178,6 +178,190 @@ START_TEST(fit_rejects_bad_input) {
 }
 END_TEST
 
+/* ---- a brute-force reference for the calibration ---------------------------------------------- */
+
+/* The weighted squared error of a smile, straight from its definition. */
+static double sse_of(const hedge__svi *p, const double *k, const double *w, const double *wt, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+        double e = hedge__svi_w(p, k[i]) - w[i];
+        s += (wt ? wt[i] : 1) * e * e;
+    }
+    return s;
+}
+
+/* Gaussian elimination with partial pivoting on an n x (n + 1) augmented matrix; 0 when singular. */
+static int ref_solve(double A[6][7], int n, double *x) {
+    for (int c = 0; c < n; c++) {
+        int p = c;
+        for (int r = c + 1; r < n; r++)
+            if (fabs(A[r][c]) > fabs(A[p][c]))
+                p = r;
+        if (fabs(A[p][c]) < 1e-14)
+            return 0;
+        for (int j = 0; j <= n; j++) {
+            double t = A[c][j];
+            A[c][j] = A[p][j];
+            A[p][j] = t;
+        }
+        for (int r = 0; r < n; r++)
+            if (r != c) {
+                double f = A[r][c] / A[c][c];
+                for (int j = c; j <= n; j++)
+                    A[r][j] -= f * A[c][j];
+            }
+    }
+    for (int i = 0; i < n; i++)
+        x[i] = A[i][n] / A[i][i];
+    return 1;
+}
+
+/* For fixed (m, sigma), the best smile over the documented domain (0 <= a <= max w, |rho| b <= b,
+ * b (1 + |rho|) <= 2): every equality-constrained optimum on every face of the polytope, the best
+ * feasible one kept. Returns its weighted squared error, computed from the residuals. */
+static double ref_inner(const double *k, const double *w, const double *wt, int n, double m, double sigma,
+                        hedge__svi *best_p) {
+    double wmax = 0;
+    for (int i = 0; i < n; i++)
+        wmax = fmax(wmax, w[i]);
+    /* unknowns x = (a, b rho sigma, b sigma) multiply (1, y, sqrt(y^2 + 1)), y = (k - m) / sigma */
+    double H[3][3] = {{0}}, g[3] = {0};
+    for (int i = 0; i < n; i++) {
+        double y = (k[i] - m) / sigma, f[3] = {1, y, sqrt(y * y + 1)}, c = wt ? wt[i] : 1;
+        for (int r = 0; r < 3; r++) {
+            g[r] += c * f[r] * w[i];
+            for (int q = 0; q < 3; q++)
+                H[r][q] += c * f[r] * f[q];
+        }
+    }
+    static const double C[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, 1, -1}, {0, -1, -1}, {0, 1, 1}, {0, -1, 1}};
+    const double d[6] = {0, wmax, 0, 0, 2 * sigma, 2 * sigma};
+    double best = INFINITY;
+    for (int mask = 0; mask < 64; mask++) {
+        int act[6], na = 0;
+        for (int j = 0; j < 6; j++)
+            if (mask >> j & 1)
+                act[na++] = j;
+        if (na > 3)
+            continue;
+        double A[6][7] = {{0}}, x[6];
+        for (int r = 0; r < 3; r++) {
+            for (int q = 0; q < 3; q++)
+                A[r][q] = H[r][q];
+            A[r][3 + na] = g[r];
+        }
+        for (int j = 0; j < na; j++) {
+            for (int q = 0; q < 3; q++)
+                A[3 + j][q] = A[q][3 + j] = C[act[j]][q];
+            A[3 + j][3 + na] = d[act[j]];
+        }
+        if (!ref_solve(A, 3 + na, x))
+            continue;
+        int ok = 1;
+        for (int j = 0; j < 6; j++)
+            ok &= C[j][0] * x[0] + C[j][1] * x[1] + C[j][2] * x[2] <= d[j] + 1e-12;
+        if (!ok || !(x[2] > 0))
+            continue;
+        hedge__svi p = {x[0], x[2] / sigma, fmax(-1 + 1e-16, fmin(1 - 1e-16, x[1] / x[2])), m, sigma};
+        double f = sse_of(&p, k, w, wt, n);
+        if (f < best) {
+            best = f;
+            *best_p = p;
+        }
+    }
+    return best;
+}
+
+/* A 41 x 31 grid over (m, log sigma), then a compass search down to steps of 1e-10 from each of the
+ * eight best grid points: slow, simple and thorough. */
+static double ref_fit(const double *k, const double *w, const double *wt, int n, hedge__svi *out) {
+    double lo = k[0], hi = k[0];
+    for (int i = 1; i < n; i++) {
+        lo = fmin(lo, k[i]);
+        hi = fmax(hi, k[i]);
+    }
+    double span = hi - lo;
+    enum { NM = 41, NS = 31, NSTART = 8 };
+    double m0 = lo - 0.5 * span, dm = 2 * span / (NM - 1), ls0 = log(1e-3), dls = (log(5.0) - ls0) / (NS - 1);
+    double gf[NM * NS];
+    hedge__svi p;
+    for (int i = 0; i < NM; i++)
+        for (int j = 0; j < NS; j++)
+            gf[i * NS + j] = ref_inner(k, w, wt, n, m0 + i * dm, exp(ls0 + j * dls), &p);
+    double best = INFINITY;
+    for (int s = 0; s < NSTART; s++) {
+        int b = 0;
+        for (int i = 1; i < NM * NS; i++)
+            if (gf[i] < gf[b])
+                b = i;
+        if (!isfinite(gf[b]))
+            break;
+        double v[2] = {m0 + (b / NS) * dm, ls0 + (b % NS) * dls}, step[2] = {dm, dls};
+        double f = gf[b];
+        gf[b] = INFINITY;
+        while (step[0] > 1e-10 || step[1] > 1e-10) {
+            int moved = 0;
+            for (int dir = 0; dir < 4 && !moved; dir++) {
+                double t[2] = {v[0], v[1]};
+                t[dir / 2] += (dir % 2 ? -1 : 1) * step[dir / 2];
+                double ft = ref_inner(k, w, wt, n, t[0], exp(t[1]), &p);
+                if (ft < f) {
+                    f = ft;
+                    v[0] = t[0];
+                    v[1] = t[1];
+                    moved = 1;
+                }
+            }
+            if (!moved) {
+                step[0] *= 0.5;
+                step[1] *= 0.5;
+            }
+        }
+        if (f < best) {
+            best = ref_inner(k, w, wt, n, v[0], exp(v[1]), out);
+        }
+    }
+    return best;
+}
+
+/* Noisy smiles, dense and sparse, equal and vega-like weights: the fit must find the least squares
+ * the brute-force search finds (or better), within a relative 1e-6. */
+START_TEST(fit_matches_brute_force_reference) {
+    const hedge__svi truths[] = {
+        {0.04, 0.4, -0.4, 0.05, 0.2},   {0.01, 0.15, 0.3, -0.1, 0.1}, {0.10, 0.6, -0.8, 0.2, 0.5},
+        {0.002, 0.05, 0.0, 0.0, 0.05},  {0.0195, 0.094, -0.3, 0.0, 0.137},
+    };
+    const int sizes[] = {41, 12, 7};
+    uint64_t state = 987654321;
+    int cases = 0;
+    for (size_t t = 0; t < sizeof truths / sizeof truths[0]; t++)
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
+            for (int weighted = 0; weighted < 2; weighted++)
+                for (int rep = 0; rep < 2; rep++) {
+                    int n = sizes[z];
+                    double k[41], w[41], wt[41], sd = sqrt(hedge__svi_w(&truths[t], truths[t].m));
+                    for (int i = 0; i < n; i++) {
+                        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+                        double u = (double)(state >> 11) / 9007199254740992.0 - 0.5;
+                        k[i] = truths[t].m + sd * (-3.0 + 6.0 * i / (n - 1));
+                        w[i] = hedge__svi_w(&truths[t], k[i]) * (1 + 0.08 * u);
+                        wt[i] = exp(-0.5 * (k[i] / sd) * (k[i] / sd)) + 0.05;
+                    }
+                    const double *wp = weighted ? wt : NULL;
+                    hedge__svi fit, ref;
+                    ck_assert_status(hedge__svi_fit(&fit, NULL, k, w, wp, (size_t)n), HEDGE_OK);
+                    double f_fit = sse_of(&fit, k, w, wp, n), f_ref = ref_fit(k, w, wp, n, &ref);
+                    double excess = (f_fit - f_ref) / f_ref;
+                    ck_assert_msg(excess <= 1e-6,
+                                  "truth %zu, n %d, weighted %d, rep %d: fit sse %.10g (m %g, sigma %g) vs "
+                                  "reference %.10g (m %g, sigma %g)",
+                                  t, n, weighted, rep, f_fit, fit.m, fit.sigma, f_ref, ref.m, ref.sigma);
+                    cases++;
+                }
+    ck_assert_int_eq(cases, 60);
+}
+END_TEST
+
 START_TEST(validity) {
     const hedge__svi ok = {0.01, 0.1, -0.5, 0, 0.1};
     ck_assert(hedge__svi_is_valid(&ok));
@@ -208,6 +392,7 @@ Suite *hedge_test_suite_svi(void) {
     tcase_add_test(tc, fit_with_noise_is_no_worse_than_the_truth);
     tcase_add_test(tc, fit_respects_lee_bound);
     tcase_add_test(tc, fit_rejects_bad_input);
+    tcase_add_test(tc, fit_matches_brute_force_reference);
     tcase_add_test(tc, validity);
     suite_add_tcase(s, tc);
     return s;

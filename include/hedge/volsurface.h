@@ -26,6 +26,8 @@
 
 #include <hedge/common.h>
 #include <hedge/context.h>
+#include <hedge/instrument.h>
+#include <hedge/snapshot.h>
 #include <hedge/status.h>
 
 HEDGE_BEGIN_DECLS
@@ -93,6 +95,142 @@ typedef struct hedge_arbitrage_report {
  */
 HEDGE_API hedge_status hedge_vol_surface_fit(hedge_vol_surface **out, hedge_context *ctx, int64_t valuation_ms,
                                              const hedge_smile_data *smiles, size_t n_smiles);
+
+/** @brief How the points of a smile fitted from quotes are weighted (see hedge_vol_surface_fit_quotes()). */
+typedef enum hedge_surface_weighting {
+    /** By Black vega: a vol error costs what it moves the price (the default). */
+    HEDGE_SURFACE_WEIGHT_VEGA = 0,
+    /** By 1 / (bid-ask spread expressed in vol): tight quotes count more, which also favours vega. */
+    HEDGE_SURFACE_WEIGHT_INVERSE_SPREAD = 1,
+    /** Every point alike. */
+    HEDGE_SURFACE_WEIGHT_EQUAL = 2
+} hedge_surface_weighting;
+
+/** @brief Flag of ::hedge_surface_fit_options: a stale quote fails the call instead of being skipped. */
+#define HEDGE_SURFACE_FIT_STALE_IS_ERROR 0x1u
+
+/** @brief Settings of hedge_vol_surface_fit_quotes(). */
+typedef struct hedge_surface_fit_options {
+    size_t struct_size;  /**< sizeof(hedge_surface_fit_options), set by the initialisers. */
+    /** Venue whose quotes are used, 1 to 31 bytes; NULL (the default): any venue, taking for each
+     *  option the fresh two-sided quote with the narrowest spread. */
+    const char *venue;
+    uint32_t flags;      /**< ::HEDGE_SURFACE_FIT_STALE_IS_ERROR or 0 (the default: stale quotes are skipped). */
+    hedge_surface_weighting weighting; /**< Default ::HEDGE_SURFACE_WEIGHT_VEGA. */
+    /** Half-width of the at-the-money band in log-moneyness |ln(K/F)|, finite and >= 0: inside it
+     *  both calls and puts are used, outside only out-of-the-money ones (puts below the forward,
+     *  calls above). Default 0.01. */
+    double atm_band;
+} hedge_surface_fit_options;
+
+/** @brief Static initialiser for ::hedge_surface_fit_options with the defaults. */
+#define HEDGE_SURFACE_FIT_OPTIONS_INIT { sizeof(hedge_surface_fit_options), NULL, 0u, HEDGE_SURFACE_WEIGHT_VEGA, 0.01 }
+
+/**
+ * @brief Fills @p options with the defaults of ::HEDGE_SURFACE_FIT_OPTIONS_INIT.
+ * @param options the struct to initialise; NULL is ignored.
+ * @par Thread safety
+ * Safe from any thread.
+ */
+HEDGE_API void hedge_surface_fit_options_init(hedge_surface_fit_options *options);
+
+/** @brief What hedge_vol_surface_fit_quotes() made of one option's quote. */
+typedef enum hedge_quote_verdict {
+    HEDGE_QUOTE_USED = 0,          /**< Its mid's implied volatility is a point of the fit. */
+    HEDGE_QUOTE_MISSING = 1,       /**< No quote for the option (on the chosen venue). */
+    HEDGE_QUOTE_STALE = 2,         /**< Only quotes older than their age limit. */
+    HEDGE_QUOTE_ONE_SIDED = 3,     /**< No fresh quote with both a bid and an ask, so no mid. */
+    HEDGE_QUOTE_IN_THE_MONEY = 4,  /**< In the money outside the at-the-money band: its out-of-the-money
+                                        twin carries the same information with less noise. */
+    HEDGE_QUOTE_OUT_OF_BOUNDS = 5, /**< The mid is at or outside the no-arbitrage bounds (at or below
+                                        intrinsic value, for example): it has no positive implied volatility. */
+    HEDGE_QUOTE_EXPIRED = 6,       /**< The option expires at or before the valuation time. */
+    HEDGE_QUOTE_THIN_EXPIRY = 7    /**< Usable, but its expiry has fewer than 5 usable distinct strikes,
+                                        so that expiry is not fitted. */
+} hedge_quote_verdict;
+
+/** @brief The fit of one expiry, as reported by hedge_vol_surface_fit_quotes(). */
+typedef struct hedge_surface_fit_expiry {
+    int64_t expiry_ms;    /**< The expiry, ms since the Unix epoch. */
+    double forward;       /**< The snapshot's forward for it, quote currency per unit. */
+    int fitted;           /**< 1 when the expiry is a slice of the surface, 0 when it had too few points. */
+    size_t used;          /**< Quotes that are points of the fit (::HEDGE_QUOTE_USED). */
+    size_t missing;       /**< Options with ::HEDGE_QUOTE_MISSING. */
+    size_t stale;         /**< Options with ::HEDGE_QUOTE_STALE. */
+    size_t one_sided;     /**< Options with ::HEDGE_QUOTE_ONE_SIDED. */
+    size_t in_the_money;  /**< Options with ::HEDGE_QUOTE_IN_THE_MONEY. */
+    size_t out_of_bounds; /**< Options with ::HEDGE_QUOTE_OUT_OF_BOUNDS. */
+    size_t thin;          /**< Options with ::HEDGE_QUOTE_THIN_EXPIRY. */
+    /** Weighted root-mean-square difference between the fitted smile and the points' implied
+     *  volatilities, in volatility (0.01 = 1 point), with the weights of the fit; 0 when not fitted. */
+    double rmse_vol;
+    double max_error_vol; /**< Largest absolute difference at a point, in volatility; 0 when not fitted. */
+} hedge_surface_fit_expiry;
+
+/**
+ * @brief What hedge_vol_surface_fit_quotes() did with each quote and expiry.
+ *
+ * The caller owns every array; the library only writes into them. Initialise with
+ * ::HEDGE_SURFACE_FIT_REPORT_INIT, then point `expiries` and `verdicts` at arrays as wanted.
+ */
+typedef struct hedge_surface_fit_report {
+    size_t struct_size;        /**< sizeof(hedge_surface_fit_report), set by the initialiser. */
+    size_t expiry_struct_size; /**< sizeof(hedge_surface_fit_expiry) as the caller knows it: the stride
+                                    of `expiries`; the library writes only the fields that fit. */
+    hedge_surface_fit_expiry *expiries; /**< Receives up to `expiry_capacity` entries, in increasing
+                                             order of expiry; may be NULL when the capacity is 0. */
+    size_t expiry_capacity;    /**< Entries available in `expiries`. */
+    size_t n_expiries;         /**< Out: distinct expiries among the unexpired options (may exceed the capacity). */
+    size_t n_fitted;           /**< Out: expiries fitted, the surface's slice count. */
+    size_t n_used;             /**< Out: quotes used, over all expiries. */
+    size_t n_skipped;          /**< Out: options not used, over all expiries (expired ones included). */
+    hedge_quote_verdict *verdicts; /**< One entry per option, in the order given, or NULL. */
+} hedge_surface_fit_report;
+
+/** @brief Static initialiser for ::hedge_surface_fit_report: no arrays. */
+#define HEDGE_SURFACE_FIT_REPORT_INIT \
+    { sizeof(hedge_surface_fit_report), sizeof(hedge_surface_fit_expiry), NULL, 0, 0, 0, 0, 0, NULL }
+
+/**
+ * @brief Fits a surface to the option quotes of a snapshot: a smile per expiry, through the
+ *        implied volatilities of the bid/ask mids.
+ *
+ * For each option: the mid of its quote (see ::hedge_surface_fit_options for the venue), the
+ * snapshot's forward F for its expiry and rate r for its underlying, and the implied volatility of
+ * the mid: Black-76 for a linear option (premium in the quote currency, discounted at r); for an
+ * inverse option, whose premium is in coins, hedge_implied_vol_inverse() with the coin rate
+ * r_c = r - ln(F/S)/T implied by the snapshot's spot S, so that the coin premium is the USD
+ * premium divided by S. Quote prices are per unit of underlying, the multiplier not applied (as
+ * venues quote). Only out-of-the-money options are used, both calls and puts inside the
+ * at-the-money band. The points of each expiry are fitted with hedge_vol_surface_fit(), weighted
+ * as the options say; an expiry with fewer than 5 usable distinct strikes is left out and reported.
+ * The slices' `rmse_vol` is the report's, in volatility with the weights of the fit.
+ * @param[out] out receives the surface with one reference; NULL on failure.
+ * @param ctx the context for allocations; must outlive the surface.
+ * @param snapshot the market data; read, not retained. Its valuation time is the surface's.
+ * @param options @p n_options option instruments of one underlying; read, not retained.
+ * @param n_options at least 1.
+ * @param opts settings, or NULL for the defaults.
+ * @param[in,out] report receives what was used and why the rest was not; may be NULL. Written
+ *        when the call returns ::HEDGE_OK, ::HEDGE_ERR_NOT_FOUND (nothing to fit) or
+ *        ::HEDGE_ERR_NOT_CONVERGED; otherwise left as it was, except for the arrays it points to.
+ * @retval HEDGE_OK fitted; release with hedge_vol_surface_destroy().
+ * @retval HEDGE_ERR_INVALID_ARG NULL @p out, @p ctx, @p snapshot or @p options, a NULL entry, no
+ *         options, an instrument that is not an option, options of different underlyings, a bad
+ *         options or report struct (size, unknown weighting, bad venue name, NULL array with a capacity).
+ * @retval HEDGE_ERR_DOMAIN a negative or non-finite `atm_band`.
+ * @retval HEDGE_ERR_STALE a stale quote with ::HEDGE_SURFACE_FIT_STALE_IS_ERROR; or no fresh spot.
+ * @retval HEDGE_ERR_NOT_FOUND no spot for the underlying, or no expiry with 5 usable distinct strikes.
+ * @retval HEDGE_ERR_NOT_CONVERGED an expiry's smile could not be fitted.
+ * @retval HEDGE_ERR_NOMEM allocation failed.
+ * @par Thread safety
+ * Safe from any thread; @p report belongs to the call while it runs.
+ */
+HEDGE_API hedge_status hedge_vol_surface_fit_quotes(hedge_vol_surface **out, hedge_context *ctx,
+                                                    const hedge_snapshot *snapshot,
+                                                    const hedge_instrument *const *options, size_t n_options,
+                                                    const hedge_surface_fit_options *opts,
+                                                    hedge_surface_fit_report *report);
 
 /**
  * @brief Creates a surface from given SVI slices (for example from a previous fit or a file).

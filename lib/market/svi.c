@@ -107,55 +107,70 @@ static int solve_dense(double *M, double *rhs, int n) {
     return 1;
 }
 
+/* The faces of the inner polytope as sets of at most three active constraints, fewest first (1 + 6 + 15 + 20),
+ * each a bit mask over the six constraints of inner_fit. */
+static const unsigned char active_sets[42] = {
+    0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x03, 0x05, 0x06, 0x09, 0x0a, 0x0c, 0x11, 0x12, 0x14, 0x18,
+    0x21, 0x22, 0x24, 0x28, 0x30, 0x07, 0x0b, 0x0d, 0x0e, 0x13, 0x15, 0x16, 0x19, 0x1a, 0x1c, 0x23, 0x25,
+    0x26, 0x29, 0x2a, 0x2c, 0x31, 0x32, 0x34, 0x38};
+
 /*
  * Best (a, d, c) for fixed (m, sigma), where w = a + d y + c sqrt(y^2 + 1), y = (k - m) / sigma,
  * c = b sigma and d = rho b sigma. The domain 0 <= a <= max w, |d| <= c, |d| <= 2 sigma - c keeps
- * w >= 0 and the wing slopes b (1 +- rho) within Lee's bound of 2. The objective is a convex quadratic, so its
- * minimum over the polytope is the minimum over every feasible equality-constrained optimum, one
- * per set of at most three active constraints (42 small KKT systems).
+ * w >= 0 and the wing slopes b (1 +- rho) within Lee's bound of 2. The objective is a convex quadratic,
+ * so a face's equality-constrained optimum that is feasible and has non-negative multipliers (the KKT
+ * conditions) is the minimum over the polytope: faces are tried fewest constraints first, and the
+ * search usually ends at the unconstrained optimum or one active constraint. Should rounding or a
+ * singular face deny every candidate the multiplier test, the best feasible one is kept, which is the
+ * minimum of the exhaustive search. The error is summed from the residuals once, at the end: the
+ * quadratic form x'Hx - 2g'x + w'w would lose to cancellation the tiny values of a near-exact fit.
  */
 static double inner_fit(const fit_data *fd, double m, double sigma, double x_out[3]) {
     double H[3][3] = {{0}}, gv[3] = {0};
     for (size_t i = 0; i < fd->n; i++) {
-        double y = (fd->k[i] - m) / sigma;
-        double row[3] = {1, y, sqrt(y * y + 1)};
-        double wt = fd->weight ? fd->weight[i] : 1;
-        for (int r = 0; r < 3; r++) {
-            gv[r] += wt * row[r] * fd->w[i];
-            for (int c = 0; c < 3; c++)
-                H[r][c] += wt * row[r] * row[c];
-        }
+        double y = (fd->k[i] - m) / sigma, q = sqrt(y * y + 1);
+        double wt = fd->weight ? fd->weight[i] : 1, wy = wt * y, wq = wt * q;
+        H[0][0] += wt;
+        H[0][1] += wy;
+        H[0][2] += wq;
+        H[1][1] += wy * y;
+        H[1][2] += wy * q;
+        H[2][2] += wq * q;
+        gv[0] += wt * fd->w[i];
+        gv[1] += wy * fd->w[i];
+        gv[2] += wq * fd->w[i];
     }
+    H[1][0] = H[0][1];
+    H[2][0] = H[0][2];
+    H[2][1] = H[1][2];
     /* constraints A x <= bnd with x = (a, d, c) */
-    const double A[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, 1, -1}, {0, -1, -1}, {0, 1, 1}, {0, -1, 1}};
+    static const double A[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, 1, -1}, {0, -1, -1}, {0, 1, 1}, {0, -1, 1}};
     const double bnd[6] = {0, fd->w_max, 0, 0, 2 * sigma, 2 * sigma};
 
-    double best = INFINITY;
-    for (unsigned mask = 0; mask < 64; mask++) {
+    double best = INFINITY, x[3] = {0, 0, 0};
+    int found = 0;
+    for (int s = 0; s < 42; s++) {
+        unsigned mask = active_sets[s];
         int act[3], na = 0;
         for (int j = 0; j < 6; j++)
-            if (mask & (1u << j)) {
-                if (na == 3) {
-                    na = 4;
-                    break;
-                }
+            if (mask & (1u << j))
                 act[na++] = j;
-            }
-        if (na > 3)
-            continue;
         int dim = 3 + na;
-        double M[36] = {0}, z[6] = {0};
+        double M[36], z[6];
         for (int r = 0; r < 3; r++) {
             for (int c = 0; c < 3; c++)
                 M[r * dim + c] = H[r][c];
             z[r] = gv[r];
         }
-        for (int j = 0; j < na; j++)
+        for (int j = 0; j < na; j++) {
             for (int c = 0; c < 3; c++) {
                 M[(3 + j) * dim + c] = A[act[j]][c];
                 M[c * dim + 3 + j] = A[act[j]][c];
-                z[3 + j] = bnd[act[j]];
             }
+            for (int c = 0; c < na; c++)
+                M[(3 + j) * dim + 3 + c] = 0;
+            z[3 + j] = bnd[act[j]];
+        }
         if (!solve_dense(M, z, dim))
             continue;
         int feasible = 1;
@@ -165,18 +180,31 @@ static double inner_fit(const fit_data *fd, double m, double sigma, double x_out
         }
         if (!feasible)
             continue;
-        double sse = 0;
-        for (size_t i = 0; i < fd->n; i++) {
-            double y = (fd->k[i] - m) / sigma;
-            double e = z[0] + z[1] * y + z[2] * sqrt(y * y + 1) - fd->w[i];
-            sse += (fd->weight ? fd->weight[i] : 1) * e * e;
+        /* H x + A_S' lambda = g: lambda is half the multiplier of the squared error, >= 0 at the optimum */
+        int kkt = 1;
+        for (int j = 0; j < na; j++)
+            kkt &= z[3 + j] >= -1e-12 * (1 + fabs(gv[0]) + fabs(gv[1]) + fabs(gv[2]));
+        double f = z[0] * (H[0][0] * z[0] + 2 * H[0][1] * z[1] + 2 * H[0][2] * z[2]) +
+                   z[1] * (H[1][1] * z[1] + 2 * H[1][2] * z[2]) + z[2] * H[2][2] * z[2] -
+                   2 * (gv[0] * z[0] + gv[1] * z[1] + gv[2] * z[2]);
+        if (!found || f < best || kkt) {
+            best = f;
+            memcpy(x, z, sizeof x);
+            found = 1;
         }
-        if (sse < best) {
-            best = sse;
-            memcpy(x_out, z, 3 * sizeof(double));
-        }
+        if (kkt)
+            break;
     }
-    return best;
+    if (!found)
+        return INFINITY;
+    memcpy(x_out, x, sizeof x);
+    double sse = 0;
+    for (size_t i = 0; i < fd->n; i++) {
+        double y = (fd->k[i] - m) / sigma;
+        double e = x[0] + x[1] * y + x[2] * sqrt(y * y + 1) - fd->w[i];
+        sse += (fd->weight ? fd->weight[i] : 1) * e * e;
+    }
+    return sse;
 }
 
 /* Outer objective over (m, log sigma); sigma is kept in a range where the inner problem is well posed. */
@@ -187,13 +215,15 @@ static double outer(const fit_data *fd, const double v[2], double x[3]) {
     return inner_fit(fd, v[0], sigma, x);
 }
 
-/* Nelder-Mead on two variables with the standard coefficients; returns the best value found. */
-static double nelder_mead(const fit_data *fd, double v[2], double step0, double step1) {
+/* Nelder-Mead on two variables with the standard coefficients; returns the best value found. Stops when the
+ * simplex is smaller than xtol in both coordinates, or its values agree to ftol relative. */
+static double nelder_mead(const fit_data *fd, double v[2], double step0, double step1, double xtol, double ftol,
+                          int max_iter) {
     double s[3][2] = {{v[0], v[1]}, {v[0] + step0, v[1]}, {v[0], v[1] + step1}};
     double f[3], x[3];
     for (int i = 0; i < 3; i++)
         f[i] = outer(fd, s[i], x);
-    for (int iter = 0; iter < 4000; iter++) {
+    for (int iter = 0; iter < max_iter; iter++) {
         /* order: s[0] best, s[2] worst */
         for (int i = 0; i < 2; i++)
             for (int j = 0; j < 2 - i; j++)
@@ -209,7 +239,7 @@ static double nelder_mead(const fit_data *fd, double v[2], double step0, double 
                 }
         double size = fmax(fabs(s[1][0] - s[0][0]) + fabs(s[2][0] - s[0][0]),
                            fabs(s[1][1] - s[0][1]) + fabs(s[2][1] - s[0][1]));
-        if (size < 1e-11 || (isfinite(f[2]) && f[2] - f[0] <= 1e-15 * f[0] + 1e-300))
+        if (size < xtol || (isfinite(f[2]) && f[2] - f[0] <= ftol * f[0] + 1e-300))
             break;
         double c[2] = {(s[0][0] + s[1][0]) / 2, (s[0][1] + s[1][1]) / 2};
         double r[2] = {2 * c[0] - s[2][0], 2 * c[1] - s[2][1]};
@@ -290,22 +320,63 @@ hedge_status hedge__svi_fit(hedge__svi *out, double *rmse, const double *k, cons
     if (distinct < 5)
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "svi fit: needs at least 5 distinct strikes (got %zu)", distinct);
 
+    /*
+     * Starts from the data rather than a fixed set: a coarse grid over (m, log sigma) spanning the
+     * strikes (and the cheapest point, where the vertex of the smile tends to be), whose local minima
+     * are the basins worth descending. A quick Nelder-Mead from the best few finds the basin of the
+     * least squares; one tight run from that point then converges, with a fresh small simplex so that
+     * a simplex collapsed early does not stall it.
+     */
     double span = k_hi - k_lo;
-    const double m0[3] = {k_at_min, k_lo + 0.25 * span, k_hi - 0.25 * span};
-    const double s0[3] = {0.05 * span, 0.2 * span, 0.6 * span};
-    double best_f = INFINITY, best_v[2] = {0, 0};
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++) {
-            double v[2] = {m0[i], log(fmax(s0[j], 1e-3))};
-            double f = nelder_mead(&fd, v, 0.1 * span, 0.5);
-            f = nelder_mead(&fd, v, 0.01 * span, 0.05); /* a restart undoes early collapse of the simplex */
-            if (f < best_f) {
-                best_f = f;
-                best_v[0] = v[0];
-                best_v[1] = v[1];
+    enum { GM = 8, GS = 5, MAX_STARTS = 3 };
+    double gm[GM], gs[GS], gf[GM][GS], x[3];
+    for (int i = 0; i < GM - 1; i++)
+        gm[i] = k_lo + span * i / (GM - 2);
+    gm[GM - 1] = k_at_min;
+    static const double sigma_frac[GS] = {0.02, 0.06, 0.15, 0.4, 1.0};
+    for (int j = 0; j < GS; j++) {
+        gs[j] = log(fmax(sigma_frac[j] * span, 1e-3));
+        for (int i = 0; i < GM; i++)
+            gf[i][j] = outer(&fd, (double[2]){gm[i], gs[j]}, x);
+    }
+    /* local minima of the grid along the m axis (its first GM - 1 columns are ordered) and the sigma axis */
+    int start_i[MAX_STARTS], start_j[MAX_STARTS], n_starts = 0;
+    for (int i = 0; i < GM; i++)
+        for (int j = 0; j < GS; j++) {
+            double f = gf[i][j];
+            if (!isfinite(f))
+                continue;
+            int ordered = i < GM - 1;
+            if ((ordered && i > 0 && gf[i - 1][j] < f) || (ordered && i < GM - 2 && gf[i + 1][j] < f) ||
+                (j > 0 && gf[i][j - 1] < f) || (j < GS - 1 && gf[i][j + 1] < f))
+                continue;
+            /* keep the MAX_STARTS lowest, sorted */
+            int at = n_starts < MAX_STARTS ? n_starts++ : MAX_STARTS;
+            while (at > 0 && gf[start_i[at - 1]][start_j[at - 1]] > f) {
+                if (at < MAX_STARTS) {
+                    start_i[at] = start_i[at - 1];
+                    start_j[at] = start_j[at - 1];
+                }
+                at--;
+            }
+            if (at < MAX_STARTS) {
+                start_i[at] = i;
+                start_j[at] = j;
             }
         }
-    double x[3];
+    double best_f = INFINITY, best_v[2] = {0, 0};
+    double dm = span / (GM - 2), ds = log(sigma_frac[1] / sigma_frac[0]);
+    for (int s = 0; s < n_starts; s++) {
+        double v[2] = {gm[start_i[s]], gs[start_j[s]]};
+        double f = nelder_mead(&fd, v, 0.5 * dm, 0.5 * ds, 1e-4, 1e-10, 200);
+        if (f < best_f) {
+            best_f = f;
+            best_v[0] = v[0];
+            best_v[1] = v[1];
+        }
+    }
+    if (isfinite(best_f))
+        best_f = nelder_mead(&fd, best_v, 0.01 * span, 0.05, 1e-10, 1e-14, 1000);
     double sigma = exp(best_v[1]);
     if (!isfinite(best_f) || !isfinite(inner_fit(&fd, best_v[0], sigma, x)))
         return hedge__fail(NULL, HEDGE_ERR_NOT_CONVERGED, "svi fit: no admissible smile found");

@@ -46,9 +46,10 @@ hedge__arb_scan hedge__svi_calendar_scan(const hedge__svi *earlier, const hedge_
  * Least-squares fit of a smile to n >= 5 points (k_i, w_i) with weights weight_i > 0 (NULL: all 1).
  * For fixed (m, sigma) the problem is linear in (a, b sigma, rho b sigma) on a polytope that keeps
  * w >= 0 and b (1 + |rho|) <= 2 (Lee's moment formula: the wings of w may not grow faster than 2|k|;
- * Zeliade's paper uses Rogers & Tehranchi's weaker 4): solved exactly by enumerating active sets.
- * (m, sigma) are then found by Nelder-Mead from several starts. Returns the weighted RMS error in
- * total variance through rmse (may be NULL).
+ * Zeliade's paper uses Rogers & Tehranchi's weaker 4): solved exactly by an active-set search.
+ * (m, sigma) are then found by Nelder-Mead from the best local minima of a coarse grid over them, and
+ * a tight final run from the best. Returns the weighted RMS error in total variance through rmse
+ * (may be NULL).
  * HEDGE_ERR_INVALID_ARG: NULL arrays or n < 5; HEDGE_ERR_DOMAIN: a non-finite k or w, w < 0, a
  * weight <= 0, or fewer than 5 distinct k; HEDGE_ERR_NOT_CONVERGED: no valid smile found.
  */
