@@ -26,6 +26,7 @@
 #include <hedge/portfolio.h>
 #include <hedge/pricing.h>
 #include <hedge/risk.h>
+#include <hedge/scenario.h>
 #include <hedge/snapshot.h>
 #include <hedge/status.h>
 #include <hedge/types.h>

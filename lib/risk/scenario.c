@@ -1,0 +1,311 @@
+/*
+ * The scenario engine. Each position's market inputs are read once (hedge__valuation_inputs); a
+ * scenario only moves them (spot and forward together, vols, time), so every matrix cell is one
+ * call of the pricing kernel. Cells are independent: threads take ranges of positions, and the
+ * result does not depend on how many there are.
+ */
+#define _POSIX_C_SOURCE 200809L /* pthread_rwlock_t in risk_internal.h */
+
+#include "core/internal.h"
+#include "market/market_internal.h"
+#include "market/valuation_internal.h"
+#include "risk/risk_internal.h"
+
+#include <hedge/scenario.h>
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SYMBOL_BYTES 128
+
+struct hedge_scenario_pnl {
+    hedge_context *ctx;
+    size_t n_pos, n_sc;
+    double *matrix;
+    char (*symbols)[SYMBOL_BYTES];
+    size_t matrix_bytes, symbols_bytes; /* as allocated (at least 1 each) */
+};
+
+typedef struct move {
+    double spot, vol_rel, vol_abs;
+} move;
+
+typedef struct wpos {
+    const hedge_instrument_spec *spec; /* alive: the portfolio is read-locked during the run */
+    hedge__val_inputs in;
+    double base_usd, q;
+    size_t u; /* index of its underlying in the run's list */
+} wpos;
+
+typedef struct job {
+    const wpos *pos;
+    const move *moves; /* n_sc x n_under */
+    const double *days;
+    size_t n_sc, n_under;
+    double *matrix;
+    size_t begin, end;
+} job;
+
+static void cell_range(const job *j) {
+    for (size_t i = j->begin; i < j->end; i++) {
+        const wpos *p = &j->pos[i];
+        for (size_t s = 0; s < j->n_sc; s++) {
+            const move *mv = &j->moves[s * j->n_under + p->u];
+            hedge__val_inputs in = p->in;
+            double grow = 1.0 + mv->spot;
+            in.S *= grow;
+            in.F *= grow; /* the carry ln(F/S)/T is held */
+            if (j->days[s] > 0.0 &&
+                (p->spec->kind == HEDGE_INSTRUMENT_OPTION || p->spec->kind == HEDGE_INSTRUMENT_FUTURE)) {
+                /* the forward rolls down its carry; at expiry it is the spot */
+                in.T = fmax(in.T - j->days[s] / 365.0, 0.0);
+                in.F = in.S * exp(in.b * in.T);
+            }
+            in.vol = fmax(in.vol * (1.0 + mv->vol_rel) + mv->vol_abs, 0.0);
+            hedge_valuation v = HEDGE_VALUATION_INIT;
+            hedge__value_from(&v, p->spec, &in);
+            j->matrix[i * j->n_sc + s] = p->q * (v.value_usd - p->base_usd);
+        }
+    }
+}
+
+static void *worker(void *arg) {
+    cell_range(arg);
+    return NULL;
+}
+
+HEDGE_API void hedge_scenario_pnl_destroy(hedge_scenario_pnl *r) {
+    if (!r)
+        return;
+    hedge__free(r->ctx, r->matrix, r->matrix_bytes, 0);
+    hedge__free(r->ctx, r->symbols, r->symbols_bytes, 0);
+    hedge__free(r->ctx, r, sizeof *r, 0);
+}
+
+static hedge_status check_scenarios(const char *fn, const hedge_scenario *sc, size_t n) {
+    for (size_t s = 0; s < n; s++) {
+        if (!(sc[s].days >= 0.0) || !isfinite(sc[s].days))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: scenario %zu: days must be finite and >= 0, got %g", fn, s,
+                               sc[s].days);
+        if (sc[s].n_shifts && !sc[s].shifts)
+            return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: scenario %zu: %zu shifts without their array", fn,
+                               s, sc[s].n_shifts);
+        for (size_t k = 0; k < sc[s].n_shifts; k++) {
+            const hedge_shift *h = &sc[s].shifts[k];
+            if (!(h->spot > -1.0) || !isfinite(h->spot) || !isfinite(h->vol_rel) || !isfinite(h->vol_abs))
+                return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: scenario %zu, shift %zu: moves must be finite and the "
+                                   "spot move > -1 (spot %g, vol_rel %g, vol_abs %g)", fn, s, k, h->spot, h->vol_rel,
+                                   h->vol_abs);
+            for (size_t l = 0; l < k; l++) {
+                const hedge_shift *o = &sc[s].shifts[l];
+                if ((!o->underlying && !h->underlying) ||
+                    (o->underlying && h->underlying && strcmp(o->underlying, h->underlying) == 0))
+                    return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: scenario %zu: two shifts for %s", fn, s,
+                                       h->underlying ? h->underlying : "every underlying (NULL)");
+            }
+        }
+    }
+    return HEDGE_OK;
+}
+
+/* The move scenario s applies to underlying `name`: its own shift, else the NULL one, else none. */
+static move move_for(const hedge_scenario *sc, const char *name) {
+    move m = {0, 0, 0};
+    const hedge_shift *any = NULL;
+    for (size_t k = 0; k < sc->n_shifts; k++) {
+        const hedge_shift *h = &sc->shifts[k];
+        if (!h->underlying)
+            any = h;
+        else if (strcmp(h->underlying, name) == 0)
+            return (move){h->spot, h->vol_rel, h->vol_abs};
+    }
+    if (any)
+        m = (move){any->spot, any->vol_rel, any->vol_abs};
+    return m;
+}
+
+HEDGE_API hedge_status hedge_scenarios_run(hedge_scenario_pnl **out, hedge_context *ctx,
+                                           const hedge_portfolio *portfolio, const hedge_market *market,
+                                           const hedge_scenario *scenarios, size_t n_scenarios,
+                                           const hedge_scenario_options *options) {
+    static const char fn[] = "hedge_scenarios_run";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !portfolio || !market || !scenarios)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    if (n_scenarios == 0)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: no scenarios", fn);
+    hedge_scenario_options o = HEDGE_SCENARIO_OPTIONS_INIT;
+    hedge_status st;
+    if ((options && (st = hedge__options_copy(&o, sizeof o, options, fn))) ||
+        (st = check_scenarios(fn, scenarios, n_scenarios)))
+        return st;
+
+    hedge_scenario_pnl *r = hedge__alloc(ctx, sizeof *r, 0);
+    if (!r)
+        return hedge__fail(ctx, HEDGE_ERR_NOMEM, "%s: out of memory", fn);
+    memset(r, 0, sizeof *r);
+    r->ctx = ctx;
+    wpos *pos = NULL;
+    move *moves = NULL;
+    double *days = NULL;
+    const char **names = NULL;
+    size_t n_under = 0, pos_bytes = 0, moves_bytes = 0, names_bytes = 0, cells = 0, bytes = 0;
+
+    hedge__portfolio_rdlock(portfolio);
+    size_t n = portfolio->n;
+    r->n_sc = n_scenarios;
+    if (!hedge__mul_size(n, n_scenarios, &cells) || !hedge__mul_size(cells, sizeof(double), &bytes)) {
+        st = hedge__fail(ctx, HEDGE_ERR_TOO_LARGE, "%s: %zu positions x %zu scenarios is too large", fn, n,
+                         n_scenarios);
+        goto done;
+    }
+    pos_bytes = (n ? n : 1) * sizeof *pos;
+    names_bytes = (n ? n : 1) * sizeof *names;
+    r->matrix_bytes = bytes ? bytes : 1;
+    r->symbols_bytes = (n ? n : 1) * SYMBOL_BYTES;
+    if (!(r->matrix = hedge__alloc(ctx, r->matrix_bytes, 0)) ||
+        !(r->symbols = hedge__alloc(ctx, r->symbols_bytes, 0)) || !(pos = hedge__alloc(ctx, pos_bytes, 0)) ||
+        !(names = hedge__alloc(ctx, names_bytes, 0)) ||
+        !(days = hedge__alloc(ctx, n_scenarios * sizeof *days, 0))) {
+        st = hedge__fail(ctx, HEDGE_ERR_NOMEM, "%s: cannot allocate for %zu positions x %zu scenarios", fn, n,
+                         n_scenarios);
+        goto done;
+    }
+    r->n_pos = n;
+    for (size_t i = 0; i < n; i++) {
+        const hedge__pos *p = &portfolio->pos[i];
+        const hedge_instrument_spec *sp = &p->instrument->spec;
+        const hedge_vol_surface *surface = NULL;
+        if (sp->kind == HEDGE_INSTRUMENT_OPTION && (st = hedge_market_surface(&surface, market, sp->underlying))) {
+            st = hedge__fail(ctx, st, "%s: position %s: no volatility surface for %s", fn, sp->symbol, sp->underlying);
+            goto done;
+        }
+        if ((st = hedge__valuation_inputs(&pos[i].in, p->instrument, hedge_market_snapshot(market), surface))) {
+            char why[256];
+            snprintf(why, sizeof why, "%s", hedge_error_message());
+            st = hedge__fail(ctx, st, "%s: position %s: %s", fn, sp->symbol, why);
+            goto done;
+        }
+        hedge_valuation v = HEDGE_VALUATION_INIT;
+        hedge__value_from(&v, sp, &pos[i].in);
+        pos[i].spec = sp;
+        pos[i].base_usd = v.value_usd;
+        pos[i].q = p->quantity;
+        snprintf(r->symbols[i], SYMBOL_BYTES, "%s", sp->symbol);
+        size_t u = 0;
+        while (u < n_under && strcmp(names[u], sp->underlying) != 0)
+            u++;
+        if (u == n_under)
+            names[n_under++] = sp->underlying;
+        pos[i].u = u;
+    }
+    if (!hedge__mul_size(n_scenarios, n_under ? n_under : 1, &moves_bytes) ||
+        !hedge__mul_size(moves_bytes, sizeof *moves, &moves_bytes)) {
+        st = hedge__fail(ctx, HEDGE_ERR_TOO_LARGE, "%s: too many scenarios", fn);
+        goto done;
+    }
+    if (!(moves = hedge__alloc(ctx, moves_bytes, 0))) {
+        st = hedge__fail(ctx, HEDGE_ERR_NOMEM, "%s: cannot allocate the scenario table", fn);
+        goto done;
+    }
+    for (size_t s = 0; s < n_scenarios; s++) {
+        days[s] = scenarios[s].days;
+        for (size_t u = 0; u < n_under; u++)
+            moves[s * n_under + u] = move_for(&scenarios[s], names[u]);
+    }
+    {
+        enum { MAX_THREADS = 64 };
+        unsigned threads = o.threads < 1 ? 1 : o.threads > MAX_THREADS ? MAX_THREADS : o.threads;
+        if (threads > n)
+            threads = n ? (unsigned)n : 1;
+        job jobs[MAX_THREADS];
+        pthread_t tid[MAX_THREADS];
+        bool started[MAX_THREADS] = {false};
+        for (unsigned t = 0; t < threads; t++)
+            jobs[t] = (job){pos, moves, days, n_scenarios, n_under, r->matrix, n * t / threads, n * (t + 1) / threads};
+        /* workers 1.. in threads, worker 0 on this one; a thread that cannot start runs here */
+        for (unsigned t = 1; t < threads; t++)
+            started[t] = pthread_create(&tid[t], NULL, worker, &jobs[t]) == 0;
+        cell_range(&jobs[0]);
+        for (unsigned t = 1; t < threads; t++) {
+            if (started[t])
+                pthread_join(tid[t], NULL);
+            else
+                cell_range(&jobs[t]);
+        }
+    }
+done:
+    hedge__portfolio_unlock(portfolio);
+    hedge__free(ctx, pos, pos_bytes, 0);
+    hedge__free(ctx, (void *)names, names_bytes, 0);
+    hedge__free(ctx, moves, moves_bytes, 0);
+    hedge__free(ctx, days, n_scenarios * sizeof *days, 0);
+    if (st) {
+        hedge_scenario_pnl_destroy(r);
+        return st;
+    }
+    *out = r;
+    return HEDGE_OK;
+}
+
+HEDGE_API size_t hedge_scenario_pnl_positions(const hedge_scenario_pnl *r) { return r ? r->n_pos : 0; }
+
+HEDGE_API size_t hedge_scenario_pnl_scenarios(const hedge_scenario_pnl *r) { return r ? r->n_sc : 0; }
+
+HEDGE_API const double *hedge_scenario_pnl_matrix(const hedge_scenario_pnl *r) { return r ? r->matrix : NULL; }
+
+HEDGE_API const char *hedge_scenario_pnl_symbol(const hedge_scenario_pnl *r, size_t index) {
+    return r && index < r->n_pos ? r->symbols[index] : NULL;
+}
+
+HEDGE_API hedge_status hedge_scenario_pnl_totals(double *totals, size_t n, const hedge_scenario_pnl *r) {
+    static const char fn[] = "hedge_scenario_pnl_totals";
+    if (!totals || !r)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    if (n != r->n_sc)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: %zu totals asked, the result has %zu scenarios", fn, n,
+                           r->n_sc);
+    for (size_t s = 0; s < n; s++)
+        totals[s] = 0.0;
+    for (size_t i = 0; i < r->n_pos; i++)
+        for (size_t s = 0; s < n; s++)
+            totals[s] += r->matrix[i * n + s];
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_scenario_grid(hedge_scenario *scenarios, hedge_shift *shifts, size_t capacity,
+                                           size_t *count, double spot_range, size_t spot_steps,
+                                           const double *vol_moves, size_t n_vol_moves, double days) {
+    static const char fn[] = "hedge_scenario_grid";
+    if (!count || !vol_moves || ((!scenarios || !shifts) && capacity > 0))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    if (spot_steps == 0 || n_vol_moves == 0)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: needs at least one spot step and one vol move", fn);
+    if (!(spot_range > 0.0 && spot_range < 1.0))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: spot range must be in (0, 1), got %g", fn, spot_range);
+    if (!(days >= 0.0) || !isfinite(days))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: days must be finite and >= 0, got %g", fn, days);
+    for (size_t j = 0; j < n_vol_moves; j++)
+        if (!isfinite(vol_moves[j]))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: vol move %zu is not finite", fn, j);
+    size_t n_spot = 2 * spot_steps + 1, total;
+    if (!hedge__mul_size(n_spot, n_vol_moves, &total))
+        return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: grid too large", fn);
+    *count = total;
+    if (capacity < total)
+        return hedge__fail(NULL, HEDGE_ERR_BUFFER_TOO_SMALL, "%s: needs %zu scenarios, got %zu", fn, total, capacity);
+    for (size_t i = 0; i < n_spot; i++) {
+        /* symmetric by construction: step k of n is spot_range (k - n) / n, exactly 0 in the middle */
+        double ds = spot_range * ((double)i - (double)spot_steps) / (double)spot_steps;
+        for (size_t j = 0; j < n_vol_moves; j++) {
+            size_t at = i * n_vol_moves + j;
+            shifts[at] = (hedge_shift){NULL, ds, vol_moves[j], 0.0};
+            scenarios[at] = (hedge_scenario){&shifts[at], 1, days};
+        }
+    }
+    return HEDGE_OK;
+}
