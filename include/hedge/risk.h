@@ -139,6 +139,47 @@ HEDGE_API hedge_status hedge_risk_row_get(hedge_risk_row *row, const hedge_risk 
  */
 HEDGE_API hedge_status hedge_risk_total(hedge_risk_row *row, const hedge_risk *risk);
 
+/**
+ * @brief What moved a book's value between two markets: a Taylor explanation in the first
+ *        market's Greeks, and what it leaves unexplained. All figures in USD.
+ *
+ * With S, sigma and t the spot, each option's vol at its strike and the valuation time of the
+ * first market, and the changes to the second: delta = dV/dS dS, gamma = d2V/dS2 dS^2 / 2,
+ * vega = dV/dsigma dsigma, theta = dV/dt dt (decay and basis roll), funding = the perpetuals'
+ * funding at the first market's rate over dt, residual = actual - the rest (cross terms, higher
+ * orders, moves of rates and carry). V is each position's USD value, so an inverse contract's
+ * dV/dS is its coin delta plus its coin value (valuation.h).
+ */
+typedef struct hedge_pnl_explain {
+    size_t struct_size; /**< sizeof(hedge_pnl_explain) as the caller knows it. */
+    double actual;      /**< Change of USD value, plus funding received. */
+    double delta;       /**< First order in spot. */
+    double gamma;       /**< Second order in spot. */
+    double vega;        /**< First order in each option's vol. */
+    double theta;       /**< First order in time, funding excluded. */
+    double funding;     /**< Perpetual funding received over the interval (negative: paid). */
+    double residual;    /**< actual - delta - gamma - vega - theta - funding. */
+} hedge_pnl_explain;
+
+/** @brief Initialiser for ::hedge_pnl_explain. */
+#define HEDGE_PNL_EXPLAIN_INIT { sizeof(hedge_pnl_explain), 0, 0, 0, 0, 0, 0, 0 }
+
+/**
+ * @brief Explains a book's P&L from one market to a later one (the book held unchanged).
+ * @param[in,out] explain  Output; @c struct_size must be set.
+ * @param portfolio        The book.
+ * @param before           The market at the start; its valuation time is not after @p after's.
+ * @param after            The market at the end.
+ * @param underlying       Only positions in this underlying, or NULL for the whole book.
+ * @retval HEDGE_OK written.
+ * @retval HEDGE_ERR_INVALID_ARG NULL argument, a too small @c struct_size, @p after before @p before.
+ * @retval HEDGE_ERR_NOT_FOUND / HEDGE_ERR_STALE / HEDGE_ERR_EXPIRED a position cannot be valued in
+ *         one of the markets; the message names it.
+ */
+HEDGE_API hedge_status hedge_pnl_explain_compute(hedge_pnl_explain *explain, const hedge_portfolio *portfolio,
+                                                 const hedge_market *before, const hedge_market *after,
+                                                 const char *underlying);
+
 HEDGE_END_DECLS
 
 /** @} */
