@@ -11,8 +11,10 @@ static void usage(FILE *f) {
     fprintf(f, "usage: hedge risk [--json] MARKET.json\n\n"
                "Values the `book` of a market file (docs/json-format.md) off its snapshot and surfaces and\n"
                "prints the aggregated Greeks: per underlying, the whole book, by expiry, by venue and per\n"
-               "position. Tables show vega per volatility point and theta per calendar day; --json gives\n"
-               "every row in the library's units (vega per 1.00 of volatility, theta per year).\n");
+               "position, then the risk matrix (the book's P&L with spot -16%%..+16%% and vols x0.7, x1, x1.45)\n"
+               "and the scenario-grid portfolio margin (margin.h). Tables show vega per volatility point and\n"
+               "theta per calendar day; --json gives every row in the library's units (vega per 1.00 of\n"
+               "volatility, theta per year).\n");
 }
 
 static const char *const breakdown_title[] = {"by underlying", "by expiry", "by venue", "by position"};
@@ -86,6 +88,28 @@ int cmd_risk(int argc, char **argv) {
     }
     hedge_risk_row total = HEDGE_RISK_ROW_INIT;
     hedge_risk_total(&total, risk);
+    /* the risk matrix: the book's P&L on the margin grid (spot -16%..+16% by 2%, vols x0.7, x1, x1.45) */
+    enum { STEPS = 8, NV = 3, NS = 2 * STEPS + 1 };
+    static const double vols[NV] = {-0.30, 0.0, 0.45};
+    hedge_scenario sc[NS * NV];
+    hedge_shift sh[NS * NV];
+    size_t n_sc = 0;
+    double matrix[NS * NV];
+    hedge_scenario_pnl *pnl = NULL;
+    hedge_margin_result margin = HEDGE_MARGIN_RESULT_INIT;
+    if (hedge_scenario_grid(sc, sh, NS * NV, &n_sc, 0.16, STEPS, vols, NV, 0.0) != HEDGE_OK ||
+        hedge_scenarios_run(&pnl, ctx, book, market, sc, n_sc, NULL) != HEDGE_OK ||
+        hedge_scenario_pnl_totals(matrix, n_sc, pnl) != HEDGE_OK ||
+        hedge_portfolio_margin(&margin, ctx, book, market, NULL) != HEDGE_OK) {
+        fprintf(stderr, "hedge: %s\n", hedge_error_message());
+        hedge_scenario_pnl_destroy(pnl);
+        hedge_risk_destroy(risk);
+        hedge_portfolio_destroy(book);
+        hedge_market_destroy(market);
+        hedge_context_destroy(ctx);
+        return 2;
+    }
+    hedge_scenario_pnl_destroy(pnl);
     if (json) {
         printf("{\n  \"total\":\n");
         json_row(&total, 1);
@@ -100,6 +124,16 @@ int cmd_risk(int argc, char **argv) {
             }
             printf("  ]\n");
         }
+        printf("  ,\"matrix\": {\"spot_moves\": [");
+        for (int i = 0; i < NS; i++)
+            printf("%s%.17g", i ? ", " : "", sh[i * NV].spot);
+        printf("], \"vol_moves\": [%.17g, %.17g, %.17g], \"pnl_usd\": [", vols[0], vols[1], vols[2]);
+        for (int i = 0; i < NS * NV; i++)
+            printf("%s%.17g", i ? ", " : "", matrix[i]);
+        printf("]}\n");
+        printf("  ,\"margin\": {\"margin_usd\": %.17g, \"worst_loss_usd\": %.17g, \"addon_usd\": %.17g, "
+               "\"worst_spot\": %.17g, \"worst_vol\": %.17g}\n",
+               margin.margin, margin.worst_loss, margin.addon, margin.worst_spot, margin.worst_vol);
         printf("}\n");
     } else {
         printf("%-26s %5s %14s %14s %14s %14s %12s %12s\n", "", "pos", "value USD", "delta coin", "delta USD",
@@ -124,6 +158,13 @@ int cmd_risk(int argc, char **argv) {
             if (by == HEDGE_BREAKDOWN_UNDERLYING)
                 table_row("  whole book (USD only)", &total);
         }
+        printf("\nrisk matrix: book P&L in USD, every underlying moved together (sticky-strike vols)\n");
+        printf("%10s %16s %16s %16s\n", "spot", "vols x0.70", "vols x1.00", "vols x1.45");
+        for (int i = 0; i < NS; i++)
+            printf("%+9.0f%% %16.2f %16.2f %16.2f\n", 100 * sh[i * NV].spot, matrix[i * NV], matrix[i * NV + 1],
+                   matrix[i * NV + 2]);
+        printf("\nportfolio margin %.2f USD: worst loss %.2f at spot %+.0f%%, vols x%.2f, plus delta add-on %.2f\n",
+               margin.margin, margin.worst_loss, 100 * margin.worst_spot, 1 + margin.worst_vol, margin.addon);
     }
     int code = fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
     hedge_risk_destroy(risk);

@@ -22,6 +22,7 @@
 #include <hedge/context.h>
 #include <hedge/implied_vol.h>
 #include <hedge/instrument.h>
+#include <hedge/margin.h>
 #include <hedge/market.h>
 #include <hedge/portfolio.h>
 #include <hedge/pricing.h>
