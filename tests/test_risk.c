@@ -258,6 +258,37 @@ START_TEST(oom_sweep) {
 }
 END_TEST
 
+/* The column aggregation against a plain double loop; slices add up to the whole; a bad bucket
+ * adds nothing. */
+START_TEST(aggregate_columns) {
+    enum { N = 10007, C = 3, B = 5 };
+    static uint32_t bucket[N];
+    static double col[C][N];
+    unsigned long long st = 99;
+    for (int i = 0; i < N; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        bucket[i] = (uint32_t)((st >> 33) % B);
+        for (int c = 0; c < C; c++)
+            col[c][i] = (double)((st >> (11 + 7 * c)) % 1000) - 500.0; /* integers: sums are exact */
+    }
+    const double *cols[C] = {col[0], col[1], col[2]};
+    double sums[B * C] = {0}, want[B * C] = {0}, sliced[B * C] = {0};
+    for (int i = 0; i < N; i++)
+        for (int c = 0; c < C; c++)
+            want[bucket[i] * C + c] += col[c][i];
+    ck_assert_status(hedge_aggregate_columns(N, bucket, cols, C, sums, B), HEDGE_OK);
+    ck_assert(memcmp(sums, want, sizeof sums) == 0);
+    const double *tail[C] = {col[0] + 5000, col[1] + 5000, col[2] + 5000};
+    ck_assert_status(hedge_aggregate_columns(5000, bucket, cols, C, sliced, B), HEDGE_OK);
+    ck_assert_status(hedge_aggregate_columns(N - 5000, bucket + 5000, tail, C, sliced, B), HEDGE_OK);
+    ck_assert(memcmp(sliced, want, sizeof sums) == 0);
+    bucket[N - 1] = B;
+    ck_assert_status(hedge_aggregate_columns(N, bucket, cols, C, sums, B), HEDGE_ERR_INVALID_ARG);
+    ck_assert(memcmp(sums, want, sizeof sums) == 0);
+    ck_assert_status(hedge_aggregate_columns(N, bucket, cols, 0, sums, B), HEDGE_ERR_INVALID_ARG);
+}
+END_TEST
+
 Suite *hedge_test_suite_risk(void) {
     Suite *s = suite_create("risk");
     TCase *tc = tcase_create("risk");
@@ -268,6 +299,7 @@ Suite *hedge_test_suite_risk(void) {
     tcase_add_test(tc, beta_weighted_delta);
     tcase_add_test(tc, errors_name_the_position);
     tcase_add_test(tc, oom_sweep);
+    tcase_add_test(tc, aggregate_columns);
     suite_add_tcase(s, tc);
     return s;
 }

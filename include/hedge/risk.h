@@ -180,6 +180,27 @@ HEDGE_API hedge_status hedge_pnl_explain_compute(hedge_pnl_explain *explain, con
                                                  const hedge_market *before, const hedge_market *after,
                                                  const char *underlying);
 
+/**
+ * @brief Sums columns of per-position figures into buckets: the aggregation kernel for books too
+ *        large to value position by position, whose Greeks come from the batch pricers.
+ *
+ * For every position i and column c, sums[bucket[i] * n_columns + c] += columns[c][i]. The sums
+ * are added to (not overwritten), so large books can be fed in slices. Positions are read once, so
+ * the time is close to that of reading the columns from memory. The order of the additions is
+ * unspecified: sums can differ from a plain loop's by rounding.
+ * @param n          Positions.
+ * @param bucket     Each position's bucket, below @p n_buckets.
+ * @param columns    @p n_columns arrays of @p n figures (quantity-weighted Greeks, say).
+ * @param n_columns  1 to 64.
+ * @param[in,out] sums  @p n_buckets x @p n_columns running sums, row-major by bucket.
+ * @param n_buckets  Buckets.
+ * @retval HEDGE_OK added.
+ * @retval HEDGE_ERR_INVALID_ARG NULL argument, 0 or more than 64 columns, or a bucket out of range
+ *         (then nothing is added: buckets are checked first).
+ */
+HEDGE_API hedge_status hedge_aggregate_columns(size_t n, const uint32_t *bucket, const double *const *columns,
+                                               size_t n_columns, double *sums, size_t n_buckets);
+
 HEDGE_END_DECLS
 
 /** @} */

@@ -11,6 +11,7 @@
 #include "market/valuation_internal.h"
 #include "risk/risk_internal.h"
 
+#include <hedge/pricing.h>
 #include <hedge/scenario.h>
 
 #include <math.h>
@@ -48,25 +49,59 @@ typedef struct job {
     size_t begin, end;
 } job;
 
+/* The scenario's inputs of position p: spot and forward moved together, time rolled, vol moved. */
+static hedge__val_inputs shifted(const job *j, const wpos *p, size_t s) {
+    const move *mv = &j->moves[s * j->n_under + p->u];
+    hedge__val_inputs in = p->in;
+    double grow = 1.0 + mv->spot;
+    in.S *= grow;
+    in.F *= grow; /* the carry ln(F/S)/T is held */
+    if (j->days[s] > 0.0 &&
+        (p->spec->kind == HEDGE_INSTRUMENT_OPTION || p->spec->kind == HEDGE_INSTRUMENT_FUTURE)) {
+        /* the forward rolls down its carry; at expiry it is the spot */
+        in.T = fmax(in.T - j->days[s] / 365.0, 0.0);
+        in.F = in.S * exp(in.b * in.T);
+    }
+    in.vol = fmax(in.vol * (1.0 + mv->vol_rel) + mv->vol_abs, 0.0);
+    return in;
+}
+
 static void cell_range(const job *j) {
+    enum { CHUNK = 256 };
+    int32_t type[CHUNK];
+    double S[CHUNK], K[CHUNK], T[CHUNK], r[CHUNK], q[CHUNK], vol[CHUNK], price[CHUNK];
     for (size_t i = j->begin; i < j->end; i++) {
         const wpos *p = &j->pos[i];
-        for (size_t s = 0; s < j->n_sc; s++) {
-            const move *mv = &j->moves[s * j->n_under + p->u];
-            hedge__val_inputs in = p->in;
-            double grow = 1.0 + mv->spot;
-            in.S *= grow;
-            in.F *= grow; /* the carry ln(F/S)/T is held */
-            if (j->days[s] > 0.0 &&
-                (p->spec->kind == HEDGE_INSTRUMENT_OPTION || p->spec->kind == HEDGE_INSTRUMENT_FUTURE)) {
-                /* the forward rolls down its carry; at expiry it is the spot */
-                in.T = fmax(in.T - j->days[s] / 365.0, 0.0);
-                in.F = in.S * exp(in.b * in.T);
+        double *row = j->matrix + i * j->n_sc;
+        if (p->spec->kind != HEDGE_INSTRUMENT_OPTION) {
+            for (size_t s = 0; s < j->n_sc; s++) {
+                hedge__val_inputs in = shifted(j, p, s);
+                hedge_valuation v = HEDGE_VALUATION_INIT;
+                hedge__value_from(&v, p->spec, &in);
+                row[s] = p->q * (v.value_usd - p->base_usd);
             }
-            in.vol = fmax(in.vol * (1.0 + mv->vol_rel) + mv->vol_abs, 0.0);
-            hedge_valuation v = HEDGE_VALUATION_INIT;
-            hedge__value_from(&v, p->spec, &in);
-            j->matrix[i * j->n_sc + s] = p->q * (v.value_usd - p->base_usd);
+            continue;
+        }
+        /* An option's scenarios go through the SIMD batch pricer, a chunk at a time: only the
+         * price is needed, and the USD value of either settlement is the multiplier times it. */
+        hedge_greeks_arrays out = HEDGE_GREEKS_ARRAYS_INIT;
+        out.price = price;
+        for (size_t s0 = 0; s0 < j->n_sc; s0 += CHUNK) {
+            size_t m = j->n_sc - s0 < CHUNK ? j->n_sc - s0 : CHUNK;
+            for (size_t k = 0; k < m; k++) {
+                hedge__val_inputs in = shifted(j, p, s0 + k);
+                type[k] = (int32_t)p->spec->option_type;
+                S[k] = in.S;
+                K[k] = p->spec->strike;
+                T[k] = in.T;
+                r[k] = in.r;
+                q[k] = in.r - in.b;
+                vol[k] = in.vol;
+            }
+            /* inputs came from a valid valuation and valid moves, so every element prices */
+            (void)hedge_bsm_greeks_batch(m, type, S, K, T, r, q, vol, &out);
+            for (size_t k = 0; k < m; k++)
+                row[s0 + k] = p->q * (p->spec->multiplier * price[k] - p->base_usd);
         }
     }
 }
@@ -194,6 +229,17 @@ HEDGE_API hedge_status hedge_scenarios_run(hedge_scenario_pnl **out, hedge_conte
         hedge__value_from(&v, sp, &pos[i].in);
         pos[i].spec = sp;
         pos[i].base_usd = v.value_usd;
+        if (sp->kind == HEDGE_INSTRUMENT_OPTION) {
+            /* the base through the same batch pricer as the scenarios, so that a scenario that moves
+             * nothing shows exactly 0 rather than the two kernels' last-bit difference */
+            const hedge__val_inputs *in = &pos[i].in;
+            int32_t type = (int32_t)sp->option_type;
+            double q = in->r - in->b, price;
+            hedge_greeks_arrays one = HEDGE_GREEKS_ARRAYS_INIT;
+            one.price = &price;
+            (void)hedge_bsm_greeks_batch(1, &type, &in->S, &sp->strike, &in->T, &in->r, &q, &in->vol, &one);
+            pos[i].base_usd = sp->multiplier * price;
+        }
         pos[i].q = p->quantity;
         snprintf(r->symbols[i], SYMBOL_BYTES, "%s", sp->symbol);
         size_t u = 0;
