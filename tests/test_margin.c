@@ -50,6 +50,34 @@ START_TEST(isolated_worked_examples) {
 }
 END_TEST
 
+/* Binance's published USDS-M formula (support FAQ "How to Calculate Liquidation Price of
+ * USDT-Margined Futures"), isolated mode (TMM1 = UPNL1 = 0), first tier (cumB = 0), written as
+ * published: LP = (WB - Side Pos EP) / (Pos MMR - Side Pos), Pos the absolute size in coins. */
+START_TEST(matches_binance_formula) {
+    static const double sizes[] = {0.01, 0.5, 3, 40}, entries[] = {2500, 31000, 97000};
+    static const double levs[] = {2, 10, 50, 100}, mmrs[] = {0.004, 0.005, 0.01};
+    int n = 0;
+    for (size_t a = 0; a < 4; a++)
+        for (size_t b = 0; b < 3; b++)
+            for (size_t l = 0; l < 4; l++)
+                for (size_t k = 0; k < 3; k++)
+                    for (int side = -1; side <= 1; side += 2) {
+                        double pos = sizes[a], ep = entries[b], mmr = mmrs[k], wb = pos * ep / levs[l];
+                        double want = (wb - side * pos * ep) / (pos * mmr - side * pos);
+                        double got;
+                        hedge_status st = hedge_liquidation_price(&got, HEDGE_SETTLE_LINEAR, 1.0, side * pos, ep, wb, mmr);
+                        if (1.0 / levs[l] <= mmr) { /* 100x at 1% maintenance: born at or below it */
+                            ck_assert(st == HEDGE_ERR_DOMAIN || (st == HEDGE_OK && fabs(got / ep - 1) < 1e-12));
+                            continue;
+                        }
+                        ck_assert_int_eq(st, HEDGE_OK);
+                        ck_assert_close(got, want, 1e-13, 0);
+                        n++;
+                    }
+    ck_assert_int_gt(n, 250);
+}
+END_TEST
+
 START_TEST(cross_margin) {
     /* one position: the isolated answer */
     hedge_cross_position one = {HEDGE_SETTLE_LINEAR, 1, 2, 50000, 0.005};
@@ -132,6 +160,7 @@ Suite *hedge_test_suite_margin(void) {
     TCase *tc = tcase_create("margin");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, isolated_worked_examples);
+    tcase_add_test(tc, matches_binance_formula);
     tcase_add_test(tc, cross_margin);
     tcase_add_test(tc, portfolio_margin);
     suite_add_tcase(s, tc);

@@ -17,7 +17,9 @@
  * A position is liquidated when its equity falls to its maintenance margin, the maintenance
  * margin rate `mmr` times the position's value at the mark price (Binance and OKX style; fees and
  * insurance-fund charges are ignored). Equity is the collateral plus the unrealised P&L, in USD
- * for linear contracts and in coins for inverse ones.
+ * for linear contracts and in coins for inverse ones. For a linear position this is Binance's
+ * published USDS-M formula LP = (WB - Side Pos EP) / (Pos MMR - Side Pos) in isolated mode with a
+ * maintenance amount (cumB) of 0, that is for the first tier of its margin table.
  * @{
  */
 #ifndef HEDGE_MARGIN_H
