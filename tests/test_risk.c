@@ -104,10 +104,10 @@ START_TEST(breakdowns_add_up) {
     ck_assert_uint_eq(hedge_risk_row_count(r, HEDGE_BREAKDOWN_POSITION), 8);
     for (size_t u = 0; u < hedge_risk_row_count(r, HEDGE_BREAKDOWN_UNDERLYING); u++) {
         hedge_risk_row ur = row_of(r, HEDGE_BREAKDOWN_UNDERLYING, u);
-        for (int by = HEDGE_BREAKDOWN_EXPIRY; by <= HEDGE_BREAKDOWN_POSITION; by++) {
+        for (int by = HEDGE_BREAKDOWN_EXPIRY; by <= HEDGE_BREAKDOWN_TENOR; by++) {
             double delta = 0, vega = 0, theta = 0;
             size_t n = 0;
-            int64_t last = INT64_MIN;
+            int64_t last = by == HEDGE_BREAKDOWN_TENOR ? 0 : INT64_MIN;
             for (size_t i = 0; i < hedge_risk_row_count(r, (hedge_breakdown)by); i++) {
                 hedge_risk_row row = row_of(r, (hedge_breakdown)by, i);
                 if (strcmp(row.underlying, ur.underlying) != 0)
@@ -115,6 +115,12 @@ START_TEST(breakdowns_add_up) {
                 if (by == HEDGE_BREAKDOWN_EXPIRY) { /* sorted by expiry within the underlying */
                     ck_assert(row.expiry_ms > last);
                     last = row.expiry_ms;
+                }
+                if (by == HEDGE_BREAKDOWN_TENOR) { /* default edges, increasing */
+                    double e = row.tenor_days;
+                    ck_assert(e == 7 || e == 30 || e == 90 || e == 180 || e == 365 || isinf(e));
+                    ck_assert((double)last < e);
+                    last = isinf(e) ? INT64_MAX : (int64_t)e;
                 }
                 delta += row.delta_coin;
                 vega += row.vega_usd;
@@ -130,6 +136,47 @@ START_TEST(breakdowns_add_up) {
     hedge_risk_row pos = row_of(r, HEDGE_BREAKDOWN_POSITION, 0);
     ck_assert_ptr_nonnull(pos.symbol);
     hedge_risk_destroy(r);
+    teardown(&f);
+}
+END_TEST
+
+/* The sample's BTC positions by tenor, from the expiries in examples/market.json (valuation
+ * 2026-11-25): the perpetual (0 days) in the 7-day bucket, 4 Dec and 25 Dec in 30, 26 Mar in 180. */
+START_TEST(vega_by_tenor) {
+    fixture f;
+    setup(&f);
+    hedge_risk *r;
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, NULL), HEDGE_OK);
+    double vega7 = 0, vega30 = 0, vega180 = 0;
+    size_t n7 = 0, n30 = 0, n180 = 0;
+    for (size_t i = 0; i < hedge_risk_row_count(r, HEDGE_BREAKDOWN_TENOR); i++) {
+        hedge_risk_row row = row_of(r, HEDGE_BREAKDOWN_TENOR, i);
+        if (strcmp(row.underlying, "BTC") != 0)
+            continue;
+        if (row.tenor_days == 7) { vega7 = row.vega_usd; n7 = row.positions; }
+        if (row.tenor_days == 30) { vega30 = row.vega_usd; n30 = row.positions; }
+        if (row.tenor_days == 180) { vega180 = row.vega_usd; n180 = row.positions; }
+    }
+    ck_assert_uint_eq(n7, 1);
+    ck_assert_uint_eq(n30, 3);
+    ck_assert_uint_eq(n180, 1);
+    ck_assert(vega7 == 0.0); /* a perpetual has no vega */
+    double e30 = 0, e180 = 0;
+    for (size_t i = 0; i < hedge_risk_row_count(r, HEDGE_BREAKDOWN_EXPIRY); i++) {
+        hedge_risk_row row = row_of(r, HEDGE_BREAKDOWN_EXPIRY, i);
+        if (strcmp(row.underlying, "BTC") != 0 || row.expiry_ms == 0)
+            continue;
+        double days = (double)(row.expiry_ms - hedge_snapshot_valuation_ms(hedge_market_snapshot(f.market))) / 86400000.0;
+        if (days <= 30) e30 += row.vega_usd; else e180 += row.vega_usd;
+    }
+    ck_assert_close(vega30, e30, 1e-12, 1e-9);
+    ck_assert_close(vega180, e180, 1e-12, 1e-9);
+    hedge_risk_options o = HEDGE_RISK_OPTIONS_INIT;
+    double bad[2] = {30, 7};
+    o.tenor_days = bad;
+    o.n_tenors = 2;
+    hedge_risk_destroy(r);
+    ck_assert_status(hedge_risk_compute(&r, f.ctx, f.book, f.market, &o), HEDGE_ERR_DOMAIN);
     teardown(&f);
 }
 END_TEST
@@ -295,6 +342,7 @@ Suite *hedge_test_suite_risk(void) {
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, rows_are_sums_of_position_valuations);
     tcase_add_test(tc, breakdowns_add_up);
+    tcase_add_test(tc, vega_by_tenor);
     tcase_add_test(tc, additive_over_books);
     tcase_add_test(tc, beta_weighted_delta);
     tcase_add_test(tc, errors_name_the_position);

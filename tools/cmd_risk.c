@@ -3,6 +3,7 @@
 
 #include <hedge/hedge.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,7 +18,8 @@ static void usage(FILE *f) {
                "volatility, theta per year).\n");
 }
 
-static const char *const breakdown_title[] = {"by underlying", "by expiry", "by venue", "by position"};
+static const char *const breakdown_title[] = {"by underlying", "by expiry", "by venue", "by position",
+                                              "by tenor (days to expiry, up to)"};
 
 static void expiry_text(char *buf, size_t n, int64_t ms) {
     if (ms == 0) {
@@ -45,6 +47,10 @@ static void json_row(const hedge_risk_row *r, int last) {
         printf("\"symbol\": \"%s\", \"quantity\": %.17g, ", r->symbol, r->quantity);
     if (r->expiry_ms)
         printf("\"expiry_ms\": %lld, ", (long long)r->expiry_ms);
+    if (isinf(r->tenor_days))
+        printf("\"tenor_days\": null, "); /* beyond the last edge: JSON has no infinity */
+    else if (r->tenor_days > 0)
+        printf("\"tenor_days\": %.17g, ", r->tenor_days);
     printf("\"positions\": %zu, \"spot\": %.17g, \"value_usd\": %.17g, \"delta_coin\": %.17g, \"delta_usd\": %.17g, "
            "\"gamma_coin\": %.17g, \"gamma_usd\": %.17g, \"vega_usd\": %.17g, \"theta_usd\": %.17g}%s\n",
            r->positions, r->spot, r->value_usd, r->delta_coin, r->delta_usd, r->gamma_coin, r->gamma_usd, r->vega_usd,
@@ -113,8 +119,8 @@ int cmd_risk(int argc, char **argv) {
     if (json) {
         printf("{\n  \"total\":\n");
         json_row(&total, 1);
-        static const char *const keys[] = {"underlyings", "expiries", "venues", "positions"};
-        for (int by = 0; by < 4; by++) {
+        static const char *const keys[] = {"underlyings", "expiries", "venues", "positions", "tenors"};
+        for (int by = 0; by < 5; by++) {
             printf("  ,\"%s\": [\n", keys[by]);
             size_t n = hedge_risk_row_count(risk, (hedge_breakdown)by);
             for (size_t i = 0; i < n; i++) {
@@ -138,7 +144,7 @@ int cmd_risk(int argc, char **argv) {
     } else {
         printf("%-26s %5s %14s %14s %14s %14s %12s %12s\n", "", "pos", "value USD", "delta coin", "delta USD",
                "gamma USD/1%", "vega USD/pt", "theta USD/d");
-        for (int by = 0; by < 4; by++) {
+        for (int by = 0; by < 5; by++) {
             printf("%s\n", breakdown_title[by]);
             for (size_t i = 0; i < hedge_risk_row_count(risk, (hedge_breakdown)by); i++) {
                 hedge_risk_row r = HEDGE_RISK_ROW_INIT;
@@ -151,6 +157,10 @@ int cmd_risk(int argc, char **argv) {
                     snprintf(label, sizeof label, "  %s %s", r.underlying, r.venue[0] ? r.venue : "(any)");
                 else if (by == HEDGE_BREAKDOWN_POSITION)
                     snprintf(label, sizeof label, "  %.23s", r.symbol);
+                else if (by == HEDGE_BREAKDOWN_TENOR && isinf(r.tenor_days))
+                    snprintf(label, sizeof label, "  %s beyond", r.underlying);
+                else if (by == HEDGE_BREAKDOWN_TENOR)
+                    snprintf(label, sizeof label, "  %s %.0f", r.underlying, r.tenor_days);
                 else
                     snprintf(label, sizeof label, "  %s", r.underlying);
                 table_row(label, &r);

@@ -40,7 +40,10 @@ typedef enum hedge_breakdown {
     HEDGE_BREAKDOWN_UNDERLYING = 0, /**< One row per underlying, sorted by name. */
     HEDGE_BREAKDOWN_EXPIRY = 1,     /**< Per underlying and expiry (0 for perpetuals and spot), sorted. */
     HEDGE_BREAKDOWN_VENUE = 2,      /**< Per underlying and venue ("" for venue-neutral instruments), sorted. */
-    HEDGE_BREAKDOWN_POSITION = 3    /**< One row per position, in portfolio order; only when asked for. */
+    HEDGE_BREAKDOWN_POSITION = 3,   /**< One row per position, in portfolio order; only when asked for. */
+    /** Per underlying and tenor bucket (time to expiry up to each of the option's @c tenor_days
+     *  edges, then beyond the last; perpetuals and spot in the first), sorted; the vega by tenor. */
+    HEDGE_BREAKDOWN_TENOR = 4
 } hedge_breakdown;
 
 /** @brief Options of hedge_risk_compute(). Initialise with ::HEDGE_RISK_OPTIONS_INIT. */
@@ -54,10 +57,14 @@ typedef struct hedge_risk_options {
     const double *betas; /**< Betas, finite, one per entry of @c beta_underlyings. */
     size_t n_betas;      /**< Entries in @c beta_underlyings and @c betas. */
     int per_position;    /**< Non-zero: keep one row per position (::HEDGE_BREAKDOWN_POSITION). */
+    /** Upper edges of the tenor buckets in calendar days, increasing and > 0, or NULL for
+     *  7, 30, 90, 180 and 365 days. */
+    const double *tenor_days;
+    size_t n_tenors;     /**< Entries in @c tenor_days (0 with NULL). */
 } hedge_risk_options;
 
 /** @brief Initialiser for ::hedge_risk_options: no beta reference, no per-position rows. */
-#define HEDGE_RISK_OPTIONS_INIT { sizeof(hedge_risk_options), NULL, NULL, NULL, 0, 0 }
+#define HEDGE_RISK_OPTIONS_INIT { sizeof(hedge_risk_options), NULL, NULL, NULL, 0, 0, NULL, 0 }
 
 /** @brief One row of a breakdown, or the whole book. Initialise with ::HEDGE_RISK_ROW_INIT. */
 typedef struct hedge_risk_row {
@@ -80,10 +87,12 @@ typedef struct hedge_risk_row {
     /** Beta-weighted delta in units of the reference underlying (beta_delta_usd over its spot);
      *  0 without a reference. */
     double beta_delta_ref;
+    /** Tenor rows: the bucket's upper edge in days (+infinity for the last); else 0. */
+    double tenor_days;
 } hedge_risk_row;
 
 /** @brief Initialiser for ::hedge_risk_row. */
-#define HEDGE_RISK_ROW_INIT { sizeof(hedge_risk_row), NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+#define HEDGE_RISK_ROW_INIT { sizeof(hedge_risk_row), NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /**
  * @brief Values a portfolio off a market and aggregates its risk.
@@ -94,7 +103,7 @@ typedef struct hedge_risk_row {
  * @param options      Options, or NULL for the defaults.
  * @retval HEDGE_OK computed; release with hedge_risk_destroy().
  * @retval HEDGE_ERR_INVALID_ARG NULL argument, bad options (a NULL name, betas without names).
- * @retval HEDGE_ERR_DOMAIN a non-finite beta.
+ * @retval HEDGE_ERR_DOMAIN a non-finite beta, tenor edges not positive and increasing.
  * @retval HEDGE_ERR_NOT_FOUND no surface for an option's underlying, no spot for an underlying or
  *         for the beta reference; the message names the position.
  * @retval HEDGE_ERR_STALE / HEDGE_ERR_EXPIRED a position cannot be valued; the message names it.

@@ -17,11 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { N_BREAKDOWNS = 4 };
+enum { N_BREAKDOWNS = 5, MAX_TENORS = 64 };
 
 typedef struct racc {
     char underlying[32], venue[32], symbol[128];
     int64_t expiry_ms;
+    double tenor_days; /* the bucket's upper edge (tenor rows); for a position: its time to expiry in days */
     size_t positions;
     double quantity, spot;
     double value_usd, delta_coin, delta_usd, gamma_coin, gamma_usd, vega_usd, theta_usd, beta_delta_usd;
@@ -61,6 +62,7 @@ static hedge_status row_for(hedge_risk *r, int b, const racc *one, racc **out) {
         racc *row = &r->rows[b][i];
         if (strcmp(row->underlying, one->underlying) == 0 &&
             (b != HEDGE_BREAKDOWN_EXPIRY || row->expiry_ms == one->expiry_ms) &&
+            (b != HEDGE_BREAKDOWN_TENOR || row->tenor_days == one->tenor_days) &&
             (b != HEDGE_BREAKDOWN_VENUE || strcmp(row->venue, one->venue) == 0)) {
             *out = row;
             return HEDGE_OK;
@@ -77,6 +79,8 @@ static hedge_status row_for(hedge_risk *r, int b, const racc *one, racc **out) {
         row->expiry_ms = one->expiry_ms;
     if (b == HEDGE_BREAKDOWN_VENUE)
         memcpy(row->venue, one->venue, sizeof row->venue);
+    if (b == HEDGE_BREAKDOWN_TENOR)
+        row->tenor_days = one->tenor_days;
     *out = row;
     return HEDGE_OK;
 }
@@ -88,6 +92,8 @@ static int by_key(const void *pa, const void *pb) {
         return c;
     if (a->expiry_ms != b->expiry_ms)
         return a->expiry_ms < b->expiry_ms ? -1 : 1;
+    if (a->tenor_days != b->tenor_days)
+        return a->tenor_days < b->tenor_days ? -1 : 1;
     return strcmp(a->venue, b->venue);
 }
 
@@ -119,6 +125,7 @@ static hedge_status value_position(const char *fn, const hedge__pos *p, const he
     snprintf(one->venue, sizeof one->venue, "%s", sp->venue ? sp->venue : "");
     snprintf(one->symbol, sizeof one->symbol, "%s", sp->symbol);
     one->expiry_ms = sp->kind == HEDGE_INSTRUMENT_OPTION || sp->kind == HEDGE_INSTRUMENT_FUTURE ? sp->expiry_ms : 0;
+    one->tenor_days = v.time_to_expiry * 365.0;
     one->positions = 1;
     one->quantity = q;
     one->spot = v.spot;
@@ -154,6 +161,18 @@ HEDGE_API hedge_status hedge_risk_compute(hedge_risk **out, hedge_context *ctx, 
             return hedge__fail(ctx, HEDGE_ERR_DOMAIN, "%s: beta of %s must be finite, got %g", fn,
                                o.beta_underlyings[i], o.betas[i]);
     }
+    static const double default_tenors[] = {7, 30, 90, 180, 365};
+    const double *tenors = o.n_tenors ? o.tenor_days : default_tenors;
+    size_t n_tenors = o.n_tenors ? o.n_tenors : sizeof default_tenors / sizeof default_tenors[0];
+    if (o.n_tenors && !o.tenor_days)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: %zu tenor edges without their array", fn, o.n_tenors);
+    if (n_tenors > MAX_TENORS)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: at most %d tenor edges, got %zu", fn, MAX_TENORS,
+                           n_tenors);
+    for (size_t i = 0; i < n_tenors; i++)
+        if (!(tenors[i] > (i ? tenors[i - 1] : 0.0)) || !isfinite(tenors[i]))
+            return hedge__fail(ctx, HEDGE_ERR_DOMAIN, "%s: tenor edges must be finite, > 0 and increasing (edge %zu "
+                               "is %g)", fn, i, tenors[i]);
     double ref_spot = 0.0;
     if (o.beta_reference &&
         (st = hedge_snapshot_spot(&ref_spot, hedge_market_snapshot(market), o.beta_reference)))
@@ -165,7 +184,6 @@ HEDGE_API hedge_status hedge_risk_compute(hedge_risk **out, hedge_context *ctx, 
     memset(r, 0, sizeof *r);
     r->ctx = ctx;
     r->ref_spot = ref_spot;
-    int last = o.per_position ? HEDGE_BREAKDOWN_POSITION : HEDGE_BREAKDOWN_VENUE;
 
     hedge__portfolio_rdlock(portfolio);
     if (o.per_position)
@@ -175,10 +193,22 @@ HEDGE_API hedge_status hedge_risk_compute(hedge_risk **out, hedge_context *ctx, 
         racc one;
         if ((st = value_position(fn, &portfolio->pos[k], market, &o, &one)))
             break;
-        for (int b = HEDGE_BREAKDOWN_UNDERLYING; st == HEDGE_OK && b <= last; b++) {
+        for (int b = HEDGE_BREAKDOWN_UNDERLYING; st == HEDGE_OK && b < N_BREAKDOWNS; b++) {
             racc *row;
             if (b == HEDGE_BREAKDOWN_POSITION) {
-                r->rows[b][r->n[b]++] = one;
+                if (o.per_position)
+                    r->rows[b][r->n[b]++] = one;
+            } else if (b == HEDGE_BREAKDOWN_TENOR) {
+                /* the first edge at or beyond the position's tenor, else +infinity */
+                racc key = one;
+                key.tenor_days = INFINITY;
+                for (size_t t = 0; t < n_tenors; t++)
+                    if (one.tenor_days <= tenors[t]) {
+                        key.tenor_days = tenors[t];
+                        break;
+                    }
+                if ((st = row_for(r, b, &key, &row)) == HEDGE_OK)
+                    add_into(row, &one);
             } else if ((st = row_for(r, b, &one, &row)) == HEDGE_OK) {
                 add_into(row, &one);
             }
@@ -194,8 +224,8 @@ HEDGE_API hedge_status hedge_risk_compute(hedge_risk **out, hedge_context *ctx, 
     }
     /* the whole book mixes coins: its coin figures would not add up */
     r->total.delta_coin = r->total.gamma_coin = 0.0;
-    for (int b = HEDGE_BREAKDOWN_UNDERLYING; b <= HEDGE_BREAKDOWN_VENUE; b++)
-        if (r->n[b] > 1)
+    for (int b = HEDGE_BREAKDOWN_UNDERLYING; b < N_BREAKDOWNS; b++)
+        if (b != HEDGE_BREAKDOWN_POSITION && r->n[b] > 1)
             qsort(r->rows[b], r->n[b], sizeof(racc), by_key);
     *out = r;
     return HEDGE_OK;
@@ -225,6 +255,7 @@ static void fill(hedge_risk_row *dst, const racc *a, const hedge_risk *r, hedge_
     row.theta_usd = a->theta_usd;
     row.beta_delta_usd = a->beta_delta_usd;
     row.beta_delta_ref = r->ref_spot > 0.0 ? a->beta_delta_usd / r->ref_spot : 0.0;
+    row.tenor_days = by == HEDGE_BREAKDOWN_TENOR && !total ? a->tenor_days : 0.0;
     size_t keep = dst->struct_size, n = keep < sizeof row ? keep : sizeof row;
     memcpy(dst, &row, n);
     dst->struct_size = keep;
