@@ -149,7 +149,7 @@ HEDGE_API hedge_status hedge_risk_compute(hedge_risk **out, hedge_context *ctx, 
     if (!ctx || !portfolio || !market)
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
     hedge_risk_options o = HEDGE_RISK_OPTIONS_INIT;
-    hedge_status st;
+    hedge_status st = HEDGE_OK;
     if (options && (st = hedge__options_copy(&o, sizeof o, options, fn)))
         return st;
     if (o.n_betas && (!o.beta_underlyings || !o.betas))

@@ -18,7 +18,7 @@ HEDGE_API hedge_status hedge_portfolio_margin(hedge_margin_result *result, hedge
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: result->struct_size %zu is too small (set it with "
                            "HEDGE_MARGIN_RESULT_INIT)", fn, result->struct_size);
     hedge_margin_options o = HEDGE_MARGIN_OPTIONS_INIT;
-    hedge_status st;
+    hedge_status st = HEDGE_OK;
     if (options && (st = hedge__options_copy(&o, sizeof o, options, fn)))
         return st;
     if (!(o.vol_up >= 0.0) || !isfinite(o.vol_up) || !(o.vol_down >= 0.0 && o.vol_down < 1.0) ||

@@ -174,7 +174,7 @@ HEDGE_API hedge_status hedge_scenarios_run(hedge_scenario_pnl **out, hedge_conte
     if (n_scenarios == 0)
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: no scenarios", fn);
     hedge_scenario_options o = HEDGE_SCENARIO_OPTIONS_INIT;
-    hedge_status st;
+    hedge_status st = HEDGE_OK;
     if ((options && (st = hedge__options_copy(&o, sizeof o, options, fn))) ||
         (st = check_scenarios(fn, scenarios, n_scenarios)))
         return st;
