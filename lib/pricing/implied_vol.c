@@ -95,25 +95,27 @@ double hedge__iv_vega(double x, double s) {
 }
 
 /*
- * b(x, s) for the interpolation nodes of the initial guess, which need a few digits, not a few ulp:
- * the plain difference e^{x/2} N(h + t) - e^{-x/2} N(h - t) costs two erfc, where the accurate
+ * b(x, s) for the interpolation nodes and the first step, which need a few digits, not a few ulp:
+ * the plain difference e^{x/2} N(h + t) - e^{-x/2} N(h - t) with N from a bare erfc and the two
+ * exponentials of the solve (em = e^{x/2}, ep = e^{-x/2}) costs two erfc, where the accurate
  * kernel's series (small s against |x|/s) costs several times more. When the difference has lost
  * more than 20 bits to cancellation the accurate kernel is used after all.
  */
-static double node_black(double x, double s) {
+#define SQRT1_2 0.707106781186547524400844362104849039
+static double node_black(double x, double s, double em, double ep) {
     if (!(s > 0.0))
         return 0.0;
     double h = x / s, t = 0.5 * s;
-    double up = exp(0.5 * x) * hedge__norm_cdf(h + t);
-    double b = up - exp(-0.5 * x) * hedge__norm_cdf(h - t);
+    double up = em * (0.5 * erfc(-(h + t) * SQRT1_2));
+    double b = up - ep * (0.5 * erfc(-(h - t) * SQRT1_2));
     return b > 0x1p-20 * up ? b : hedge__black_otm(x, s);
 }
 
 /* b_max - b(x, s) for x <= 0: e^{x/2} N(-x/s - s/2) + e^{-x/2} N(x/s - s/2), two positive terms, so
  * the small distance to the upper bound keeps its relative accuracy where b itself would round to b_max. */
-static double black_complement(double x, double s) {
+static double black_complement(double x, double s, double em, double ep) {
     double h = x / s, t = 0.5 * s;
-    return exp(0.5 * x) * hedge__norm_cdf(-h - t) + exp(-0.5 * x) * hedge__norm_cdf(h - t);
+    return em * hedge__norm_cdf(-h - t) + ep * hedge__norm_cdf(h - t);
 }
 
 /*
@@ -171,6 +173,7 @@ enum branch { LOWEST, MIDDLE, UPPER };
 
 typedef struct solver {
     double x, beta, gap, ln_beta, ln_gap;
+    double em, ep; /* e^{x/2} = b_max and e^{-x/2}, once per solve */
     enum branch objective;
     double s, lo, hi; /* the root lies in (lo, hi) */
     bool bisected;
@@ -211,13 +214,13 @@ static double householder_step(solver *sv, bool accurate) {
     double nu, h2, h3;
     int dir; /* sign of beta - b(s) */
     if (sv->objective == UPPER) {
-        double g = black_complement(x, s), q = v / g;
+        double g = black_complement(x, s, sv->em, sv->ep), q = v / g;
         dir = g > sv->gap ? 1 : g < sv->gap ? -1 : 0;
         nu = (log(g) - sv->ln_gap) / q;
         h2 = B2 + q;
         h3 = B3 + 3.0 * q * B2 + 2.0 * q * q;
     } else {
-        double b = accurate ? hedge__black_otm(x, s) : node_black(x, s);
+        double b = accurate ? hedge__black_otm(x, s) : node_black(x, s, sv->em, sv->ep);
         dir = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
         if (sv->objective == LOWEST) {
             double L = log(b), p = v / b, k = 1.0 + 2.0 / L;
@@ -268,13 +271,14 @@ static double inverse_lower_map(double x, double f) {
 /* The initial guess from the branch's rational interpolation; sets the objective and the bracket. */
 static void initial_guess(solver *sv) {
     double x = sv->x, beta = sv->beta;
-    double b_max = exp(0.5 * x);
+    double em = sv->em, ep = sv->ep, b_max = em;
     double s_c = sqrt(-2.0 * x);
-    double b_c = node_black(x, s_c), v_c = hedge__iv_vega(x, s_c);
+    /* at the inflexion h^2 = t^2 = -x/2: the vega is e^{x/2}/sqrt(2 pi) without an exponential */
+    double b_c = node_black(x, s_c, em, ep), v_c = HEDGE__INV_SQRT_2PI * em;
     double s;
     if (beta <= b_c) { /* only when x < 0: b_c = 0 at x = 0 and beta > 0 */
         double s_l = s_c - b_c / v_c;
-        double b_l = s_l > 0.0 ? node_black(x, s_l) : 0.0;
+        double b_l = s_l > 0.0 ? node_black(x, s_l, em, ep) : 0.0;
         double v_l = hedge__iv_vega(x, s_l);
         if (beta < b_l) {
             double f_l, fb_l, fbb_l;
@@ -301,7 +305,7 @@ static void initial_guess(solver *sv) {
         }
     } else {
         double s_u = s_c + (b_max - b_c) / v_c;
-        double v_u = hedge__iv_vega(x, s_u), b_u = node_black(x, s_u);
+        double v_u = hedge__iv_vega(x, s_u), b_u = node_black(x, s_u, em, ep);
         if (beta <= b_u) {
             double w = b_u - b_c;
             double r = fit_r_left(w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, 0.0);
@@ -313,7 +317,7 @@ static void initial_guess(solver *sv) {
         } else {
             /* The upper map f = N(-s/2), interpolated in b with f(b_max) = 0 and f'(b_max) = -1/2;
              * 1 - t comes from the gap so that prices next to b_max keep their digits. */
-            double gap_u = black_complement(x, s_u);
+            double gap_u = black_complement(x, s_u, em, ep);
             double phi = hedge__norm_pdf(0.5 * s_u);
             double f_u = hedge__norm_cdf(-0.5 * s_u);
             double fs = -0.5 * phi, fss = 0.125 * s_u * phi;
@@ -336,9 +340,12 @@ static void initial_guess(solver *sv) {
 
 double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, int *iterations) {
     solver sv = {.x = -fabs(x), .beta = beta, .gap = gap};
-    sv.ln_beta = log(beta);
-    sv.ln_gap = log(gap);
+    sv.em = exp(0.5 * sv.x);
+    sv.ep = exp(-0.5 * sv.x);
     initial_guess(&sv);
+    /* only the transformed objectives need these logarithms */
+    sv.ln_beta = sv.objective == LOWEST ? log(beta) : 0.0;
+    sv.ln_gap = sv.objective == UPPER ? log(gap) : 0.0;
     int n = 0;
     double prev = INFINITY;
     for (;;) {
