@@ -15,8 +15,10 @@
  *                                s -> inf; objective ln(b_max - b).
  */
 #include "pricing/black.h"
+#include "pricing/iv_batch.h"
 #include "pricing/iv_internal.h"
 
+#include "core/cpu.h"
 #include "core/internal.h"
 #include "core/normal.h"
 
@@ -504,7 +506,58 @@ HEDGE_API hedge_status hedge_implied_vol_inverse(double *sigma, hedge_option_typ
                  hedge__log_moneyness(F, K), T);
 }
 
-/* ---- batches: the scalar path per element, so batch and scalar agree bit for bit ---- */
+/* ---- batches: the SIMD kernel (iv_kernel.h), and the scalar solver for every element it declines ---- */
+
+static hedge__iv_kernel_fn pick_kernel(void) {
+#ifdef HEDGE__BATCH_X86
+    switch (hedge__simd_level()) {
+    case HEDGE__SIMD_AVX512:
+        return hedge__iv_kernel_avx512;
+    case HEDGE__SIMD_AVX2:
+        return hedge__iv_kernel_avx2;
+    default:
+        break;
+    }
+#endif
+    return hedge__iv_kernel_portable;
+}
+
+static hedge_status one(const char *fn, size_t i, double *sig, const hedge__iv_args *a) {
+    if (a->black76)
+        return black76_one(fn, i, sig, a->type[i], a->price[i], a->S[i], a->K[i], a->T[i], a->r[i]);
+    return bsm_one(fn, i, sig, a->type[i], a->price[i], a->S[i], a->K[i], a->T[i], a->r[i], a->q[i]);
+}
+
+static hedge_status batch(const char *fn, size_t n, const hedge__iv_args *a, double *sigma, hedge_status *status) {
+    hedge__iv_kernel_fn kernel = pick_kernel();
+    double buf[HEDGE__IV_CHUNK];
+    size_t first = SIZE_MAX;
+    for (size_t begin = 0; begin < n; begin += HEDGE__IV_CHUNK) {
+        size_t count = n - begin < HEDGE__IV_CHUNK ? n - begin : HEDGE__IV_CHUNK;
+        kernel(a, begin, count, buf);
+        for (size_t k = 0; k < count; k++) {
+            size_t i = begin + k;
+            double sig = buf[k];
+            hedge_status st = HEDGE_OK;
+            if (isnan(sig)) { /* declined: validate and solve in scalar, with the error detail */
+                st = one(fn, i, &sig, a);
+                if (st != HEDGE_OK) {
+                    sig = NAN;
+                    if (first == SIZE_MAX)
+                        first = i;
+                }
+            }
+            sigma[i] = sig;
+            if (status)
+                status[i] = st;
+        }
+    }
+    if (first == SIZE_MAX)
+        return HEDGE_OK;
+    /* Later failures overwrote the detail; solving the first bad element again restores its message. */
+    double unused;
+    return one(fn, first, &unused, a);
+}
 
 HEDGE_API hedge_status hedge_implied_vol_black76_batch(size_t n, const int32_t *type, const double *price,
                                                        const double *F, const double *K, const double *T,
@@ -516,24 +569,8 @@ HEDGE_API hedge_status hedge_implied_vol_black76_batch(size_t n, const int32_t *
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
     if (!sigma)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: sigma is NULL", fn);
-    size_t first = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        double sig = NAN;
-        hedge_status st = black76_one(fn, i, &sig, type[i], price[i], F[i], K[i], T[i], r[i]);
-        if (st != HEDGE_OK) {
-            sig = NAN;
-            if (first == SIZE_MAX)
-                first = i;
-        }
-        sigma[i] = sig;
-        if (status)
-            status[i] = st;
-    }
-    if (first == SIZE_MAX)
-        return HEDGE_OK;
-    /* Later failures overwrote the detail; solving the first bad element again restores its message. */
-    double unused;
-    return black76_one(fn, first, &unused, type[first], price[first], F[first], K[first], T[first], r[first]);
+    hedge__iv_args a = {type, price, F, K, T, r, NULL, true};
+    return batch(fn, n, &a, sigma, status);
 }
 
 HEDGE_API hedge_status hedge_implied_vol_bsm_batch(size_t n, const int32_t *type, const double *price,
@@ -547,21 +584,6 @@ HEDGE_API hedge_status hedge_implied_vol_bsm_batch(size_t n, const int32_t *type
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
     if (!sigma)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: sigma is NULL", fn);
-    size_t first = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        double sig = NAN;
-        hedge_status st = bsm_one(fn, i, &sig, type[i], price[i], S[i], K[i], T[i], r[i], q[i]);
-        if (st != HEDGE_OK) {
-            sig = NAN;
-            if (first == SIZE_MAX)
-                first = i;
-        }
-        sigma[i] = sig;
-        if (status)
-            status[i] = st;
-    }
-    if (first == SIZE_MAX)
-        return HEDGE_OK;
-    double unused;
-    return bsm_one(fn, first, &unused, type[first], price[first], S[first], K[first], T[first], r[first], q[first]);
+    hedge__iv_args a = {type, price, S, K, T, r, q, false};
+    return batch(fn, n, &a, sigma, status);
 }
