@@ -93,8 +93,7 @@ static int series_terms(double z, double u) {
     return n + 1; /* one more than the estimate: the loop below stops on the actual terms */
 }
 
-static double otm_series(double h, double hl, double t) {
-    double g = gauss2(h, hl, t);
+static double otm_series(double h, double hl, double t, double g) {
     if (g == 0.0)
         return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
     double z = -h * SQRT1_2, u = t * SQRT1_2;
@@ -114,7 +113,8 @@ static double otm_series(double h, double hl, double t) {
     return (2.0 / HEDGE__SQRT_PI) * g * sum;
 }
 
-double hedge__black_otm(double x, double s) {
+/* g < 0: not supplied, formed here. */
+static double black_otm(double x, double s, double g) {
     x = -fabs(x);
     if (!(s > 0.0))
         return 0.0;
@@ -125,16 +125,25 @@ double hedge__black_otm(double x, double s) {
     double z = -h * SQRT1_2, u = t * SQRT1_2;
     /* The two terms of b differ by a relative amount of about 2u / max(1, z); below 1/8 the
      * subtraction would lose more than three bits, and the series converges by (u/z)^2 < 2^-8. */
+    if (g < 0.0 && (16.0 * u < fmax(1.0, z) || h + t < 0.0))
+        g = gauss2(h, hl, t);
     if (16.0 * u < fmax(1.0, z))
-        return otm_series(h, hl, t);
+        return otm_series(h, hl, t, g);
     if (h + t < 0.0) {
         /* Both terms in the lower tail: the scaled form cannot overflow or underflow early. */
         double a = hedge__erfcx(z - u), c = hedge__erfcx(z + u);
-        return 0.5 * gauss2(h, hl, t) * (a - c);
+        return 0.5 * g * (a - c);
     }
     double lower = hedge__norm_cdf(h - t);
     double upper = exp(0.5 * x) * hedge__norm_cdf(h + t);
     return lower == 0.0 ? upper : upper - exp(-0.5 * x) * lower;
+}
+
+double hedge__black_otm(double x, double s) { return black_otm(x, s, -1.0); }
+
+double hedge__black_otm_g(double x, double s, double g) {
+    /* a g that underflowed or lost its way (|h| beyond 1e154) is formed again, with gauss2's guards */
+    return black_otm(x, s, g > 0.0 && g <= 1.0 ? g : -1.0);
 }
 
 double hedge__black_normalised(double x, double s, int theta) {

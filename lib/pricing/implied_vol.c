@@ -80,6 +80,18 @@ static double inv_norm_cdf(double p) {
     return q < 0.0 ? -z : z;
 }
 
+/* exp(-(h^2 + t^2)/2) with h = x/s, t = s/2, the rounding of h and of the squares compensated (see
+ * hedge__iv_vega()); also returns h. */
+static double gauss_ht(double x, double s, double *h_out) {
+    double h = x / s, hl = fma(-h, s, x) / s, t = 0.5 * s;
+    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
+    double tt = t * t, tt_lo = fma(t, t, -tt);
+    double sum = hh + tt, bv = sum - hh;
+    double sum_lo = (hh - (sum - bv)) + (tt - bv);
+    *h_out = h;
+    return exp(-0.5 * sum) * (1.0 - 0.5 * (sum_lo + hh_lo + tt_lo));
+}
+
 double hedge__iv_vega(double x, double s) {
     if (!(s > 0.0))
         return x == 0.0 ? HEDGE__INV_SQRT_2PI : 0.0;
@@ -88,12 +100,8 @@ double hedge__iv_vega(double x, double s) {
     /* x^2/s^2 reaches 1e3 in the lowest branch: an ulp lost in h or in a square would cost 1e3 ulp of
      * vega. h + hl is x/s to twice the precision, and the rounding of both squares and of their sum
      * is carried into a first-order correction, so exp sees an exactly representable argument. */
-    double h = x / s, hl = fma(-h, s, x) / s, t = 0.5 * s;
-    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
-    double tt = t * t, tt_lo = fma(t, t, -tt);
-    double sum = hh + tt, bv = sum - hh;
-    double sum_lo = (hh - (sum - bv)) + (tt - bv);
-    return HEDGE__INV_SQRT_2PI * exp(-0.5 * sum) * (1.0 - 0.5 * (sum_lo + hh_lo + tt_lo));
+    double h;
+    return HEDGE__INV_SQRT_2PI * gauss_ht(x, s, &h);
 }
 
 /*
@@ -175,7 +183,7 @@ enum branch { LOWEST, MIDDLE, UPPER };
 
 typedef struct solver {
     double x, beta, gap, ln_beta, ln_gap;
-    double em, ep; /* e^{x/2} = b_max and e^{-x/2}, once per solve */
+    double em, ep; /* e^{x/2} = b_max and e^{-x/2}, once per solve (ep as 1/em unless UPPER) */
     enum branch objective;
     double s, lo, hi; /* the root lies in (lo, hi) */
     bool bisected;
@@ -209,10 +217,13 @@ static double householder_factor(double nu, double h2, double h3) {
  */
 static double householder_step(solver *sv, bool accurate) {
     double x = sv->x, s = sv->s;
-    double v = hedge__iv_vega(x, s);
-    double h = x / s;
-    double B2 = vega_ratio(x, s);
-    double B3 = B2 * B2 - 3.0 * (h / s) * (h / s) - 0.25;
+    /* gh = exp(-(h^2 + t^2)/2) serves the vega and the accurate b (hedge__black_otm_g) alike */
+    bool regular = s > 0.0 && !isinf(s);
+    double h = x / s, gh = regular ? gauss_ht(x, s, &h) : 0.0;
+    double v = regular ? HEDGE__INV_SQRT_2PI * gh : hedge__iv_vega(x, s);
+    double hs = h * (1.0 / s); /* h/s: one division serves both ratios below */
+    double B2 = h * hs - 0.25 * s;
+    double B3 = B2 * B2 - 3.0 * hs * hs - 0.25;
     double nu, h2, h3;
     int dir; /* sign of beta - b(s) */
     if (sv->objective == UPPER) {
@@ -222,13 +233,13 @@ static double householder_step(solver *sv, bool accurate) {
         h2 = B2 + q;
         h3 = B3 + 3.0 * q * B2 + 2.0 * q * q;
     } else {
-        double b = accurate ? hedge__black_otm(x, s) : node_black(x, s, sv->em, sv->ep);
+        double b = accurate ? hedge__black_otm_g(x, s, gh) : node_black(x, s, sv->em, sv->ep);
         dir = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
         if (sv->objective == LOWEST) {
-            double L = log(b), p = v / b, k = 1.0 + 2.0 / L;
+            double L = log(b), iL = 1.0 / L, p = v / b, k = 1.0 + 2.0 * iL;
             nu = (sv->ln_beta - L) * L / (sv->ln_beta * p);
             h2 = B2 - p * k;
-            h3 = B3 - 3.0 * B2 * p * k + 2.0 * p * p * (1.0 + 3.0 / L * (1.0 + 1.0 / L));
+            h3 = B3 - 3.0 * B2 * p * k + 2.0 * p * p * (1.0 + 3.0 * iL * (1.0 + iL));
         } else {
             nu = (sv->beta - b) / v;
             h2 = B2;
@@ -256,7 +267,9 @@ static double householder_step(solver *sv, bool accurate) {
  * s, from those in s divided by the vega v (and b''/b' = B2): f_b = f_s/v, f_bb = (f_ss - f_s B2)/v^2. */
 static void lower_map(double x, double s, double v, double B2, double *f, double *fb, double *fbb) {
     double ax = -x, z = ax / (SQRT3 * s);
-    double Phi = hedge__norm_cdf(-z), phi = hedge__norm_pdf(z), c = TWO_PI_OVER_SQRT27 * ax;
+    /* for the guess the bare erfc and exp serve: their last-ulp errors are below the guess's own */
+    double Phi = 0.5 * erfc(z * SQRT1_2), phi = HEDGE__INV_SQRT_2PI * exp(-0.5 * z * z);
+    double c = TWO_PI_OVER_SQRT27 * ax;
     double fs = 3.0 * c * Phi * Phi * phi * z / s;
     double fss = c * phi * z * (6.0 * Phi * phi * z + 3.0 * Phi * Phi * (z * z - 2.0)) / (s * s);
     *f = c * Phi * Phi * Phi;
@@ -276,7 +289,10 @@ static void initial_guess(solver *sv) {
     double em = sv->em, ep = sv->ep, b_max = em;
     double s_c = sqrt(-2.0 * x);
     /* at the inflexion h^2 = t^2 = -x/2: the vega is e^{x/2}/sqrt(2 pi) without an exponential */
-    double b_c = node_black(x, s_c, em, ep), v_c = HEDGE__INV_SQRT_2PI * em;
+    /* d1 = 0 and d2 = -s_c there: b_c = e^{x/2}/2 - e^{-x/2} N(-s_c), one erfc */
+    double b_c = 0.5 * em - ep * (0.5 * erfc(s_c * SQRT1_2)), v_c = HEDGE__INV_SQRT_2PI * em;
+    if (!(b_c > 0x1p-20 * em))
+        b_c = node_black(x, s_c, em, ep);
     double s;
     if (beta <= b_c) { /* only when x < 0: b_c = 0 at x = 0 and beta > 0 */
         double s_l = s_c - b_c / v_c;
@@ -343,8 +359,10 @@ static void initial_guess(solver *sv) {
 double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, int *iterations) {
     solver sv = {.x = -fabs(x), .beta = beta, .gap = gap};
     sv.em = exp(0.5 * sv.x);
-    sv.ep = exp(-0.5 * sv.x);
+    sv.ep = 1.0 / sv.em; /* enough for the guess and the cheap b; the accurate complement sets its own */
     initial_guess(&sv);
+    if (sv.objective == UPPER)
+        sv.ep = exp(-0.5 * sv.x);
     /* only the transformed objectives need these logarithms */
     sv.ln_beta = sv.objective == LOWEST ? log(beta) : 0.0;
     sv.ln_gap = sv.objective == UPPER ? log(gap) : 0.0;
