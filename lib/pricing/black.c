@@ -80,13 +80,27 @@ static double gauss2(double h, double hl, double t) {
 
 /* Terms the series needs for 2^-60: consecutive terms shrink by (2u)^2 M_{k+2} / (M_k (k+2)(k+3)),
  * and M_{k+2}/M_k lies below both (k+1)/2 (its value at z = 0) and (k+1)(k+2)/(4 z^2). */
+/* 1/((2n + 1)(2n + 2)) for n = 0 .. SERIES_TERMS: the ratios of consecutive factorials as products,
+ * so that neither loop below waits on a division per term. */
+static const double inv_odd_pair[SERIES_TERMS + 1] = {
+    1.0 / 2, 1.0 / 12, 1.0 / 30, 1.0 / 56, 1.0 / 90, 1.0 / 132, 1.0 / 182,
+    1.0 / 240, 1.0 / 306, 1.0 / 380, 1.0 / 462, 1.0 / 552, 1.0 / 650,
+};
+
+/* 1/((2i + 2)(2i + 3)) for i = 0 .. SERIES_TERMS, the same for the series' coefficients. */
+static const double inv_even_pair[SERIES_TERMS + 1] = {
+    1.0 / 6, 1.0 / 20, 1.0 / 42, 1.0 / 72, 1.0 / 110, 1.0 / 156, 1.0 / 210,
+    1.0 / 272, 1.0 / 342, 1.0 / 420, 1.0 / 506, 1.0 / 600, 1.0 / 702,
+};
+
 static int series_terms(double z, double u) {
-    double s4 = 4.0 * u * u, prod = 1.0;
+    double s4 = 4.0 * u * u, prod = 1.0, inv_4z2 = 0.25 / (z * z);
     int n = 1;
     for (; n < SERIES_TERMS; n++) {
         double k = 2.0 * n - 1.0;
-        double growth = fmin(0.5 * (k + 1.0), (k + 1.0) * (k + 2.0) / (4.0 * z * z));
-        prod *= s4 * growth / ((k + 2.0) * (k + 3.0));
+        double at_zero = 0.5 * (k + 1.0), large_z = (k + 1.0) * (k + 2.0) * inv_4z2;
+        double growth = at_zero < large_z ? at_zero : large_z;
+        prod *= s4 * growth * inv_odd_pair[n]; /* (k + 2)(k + 3) = (2n + 1)(2n + 2) */
         if (prod < 0x1p-60)
             break;
     }
@@ -108,7 +122,7 @@ static double otm_series(double h, double hl, double t, double g) {
         sum += term;
         if (term <= 0x1p-60 * sum)
             break;
-        c *= sq / ((k + 1.0) * (k + 2.0));
+        c *= sq * inv_even_pair[i]; /* (k + 1)(k + 2) = (2i + 2)(2i + 3) */
     }
     return (2.0 / HEDGE__SQRT_PI) * g * sum;
 }
