@@ -356,9 +356,10 @@ static void initial_guess(solver *sv) {
     keep_inside(sv, s);
 }
 
-double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, int *iterations) {
+/* The solver with em = e^{-|x|/2} supplied by a caller that has it. */
+static double normalised(double beta, double gap, double x, double em, int extra_steps, int *iterations) {
     solver sv = {.x = -fabs(x), .beta = beta, .gap = gap};
-    sv.em = exp(0.5 * sv.x);
+    sv.em = em;
     sv.ep = 1.0 / sv.em; /* enough for the guess and the cheap b; the accurate complement sets its own */
     initial_guess(&sv);
     if (sv.objective == UPPER)
@@ -389,6 +390,10 @@ double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, 
     if (iterations)
         *iterations = n;
     return sv.s;
+}
+
+double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, int *iterations) {
+    return normalised(beta, gap, x, exp(-0.5 * fabs(x)), extra_steps, iterations);
 }
 
 /* ---- prices to the normalised problem ---- */
@@ -461,14 +466,17 @@ static hedge_status solve(const char *fn, size_t index, double *sigma, int theta
     /* The time value is split off as the pricer splits it (hedge__black_intrinsic, K e^{x/2 - rT}),
      * not from F - K: with a time value of 1e-5 of the intrinsic value (a minute's expiry in the
      * money) a differently rounded F - K would move the answer by 1e-11. */
-    double norm = K * exp(0.5 * x - rT); /* e^{-rT} sqrt(F K) */
+    /* norm = e^{-rT} sqrt(F K) = K e^{x/2 - rT}, from D and em = e^{-|x|/2}, which the solver needs
+     * anyway; one exponential where either factor alone would leave the normal range */
+    double em = exp(-0.5 * fabs(x)), ed = x <= 0.0 ? em * D : D / em;
+    double norm = ed >= DBL_MIN && ed <= DBL_MAX ? K * ed : K * exp(0.5 * x - rT);
     double beta = (p_disc - hedge__black_intrinsic(x, K, theta, rT)) / norm;
     double gap = D * (upper - p) / norm; /* nearly exact next to the bound, by Sterbenz's lemma */
     if (!(beta > 0.0)) { /* at the pricer's lower bound, or a time value that underflowed */
         *sigma = 0.0;
         return HEDGE_OK;
     }
-    double s = hedge__iv_normalised(beta, gap, x, 0, NULL);
+    double s = normalised(beta, gap, x, em, 0, NULL);
     double sig = s / sqrt(T);
     if (!(sig >= 0.0) || !isfinite(sig))
         return hedge__fail(NULL, HEDGE_ERR_NOT_CONVERGED, "%s%s: no volatility found for price %.17g", fn,
