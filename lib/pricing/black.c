@@ -107,15 +107,32 @@ static int series_terms(double z, double u) {
     return n + 1; /* one more than the estimate: the loop below stops on the actual terms */
 }
 
-static double otm_series(double h, double hl, double t, double g) {
+static double otm_series(double h, double t, double g) {
     if (g == 0.0)
         return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
     double z = -h * SQRT1_2, u = t * SQRT1_2;
+    double two_u = 2.0 * u, sq = two_u * two_u;
+    double c = two_u, sum = 0.0;
+    if (z < FORWARD_Z) {
+        /* The forward recurrence needs no term count in advance: it runs alongside the sum, two
+         * moments per term, as far as the terms matter (the same arithmetic as moments()). */
+        double m_prev = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z), m_k = 0.5 - z * m_prev; /* M_0, M_1 */
+        for (int i = 0; i <= SERIES_TERMS; i++) {
+            int k = 2 * i + 1;
+            double term = c * m_k;
+            sum += term;
+            if (term <= 0x1p-60 * sum)
+                break;
+            c *= sq * inv_even_pair[i]; /* (k + 1)(k + 2) = (2i + 2)(2i + 3) */
+            double m_next = 0.5 * k * m_prev - z * m_k; /* M_{k+1} */
+            m_prev = m_next;
+            m_k = 0.5 * (k + 1) * m_k - z * m_next;     /* M_{k+2} */
+        }
+        return (2.0 / HEDGE__SQRT_PI) * g * sum;
+    }
     int terms = series_terms(z, u);
     double m[2 * SERIES_TERMS + 1];
     moments(m, 2 * terms, z);
-    double two_u = 2.0 * u, sq = two_u * two_u;
-    double c = two_u, sum = 0.0;
     for (int i = 0; i < terms; i++) {
         int k = 2 * i + 1;
         double term = c * m[k];
@@ -135,14 +152,15 @@ static double black_otm(double x, double s, double g) {
     if (x == 0.0)
         return erf(s * (0.5 * SQRT1_2)); /* 2 N(s/2) - 1 without the subtraction */
     double h = x / s, t = 0.5 * s;
-    double hl = fma(-h, s, x) / s; /* x/s = h + hl exactly to first order */
     double z = -h * SQRT1_2, u = t * SQRT1_2;
     /* The two terms of b differ by a relative amount of about 2u / max(1, z); below 1/8 the
      * subtraction would lose more than three bits, and the series converges by (u/z)^2 < 2^-8. */
-    if (g < 0.0 && (16.0 * u < fmax(1.0, z) || h + t < 0.0))
+    if (g < 0.0 && (16.0 * u < fmax(1.0, z) || h + t < 0.0)) {
+        double hl = fma(-h, s, x) / s; /* x/s = h + hl exactly to first order */
         g = gauss2(h, hl, t);
+    }
     if (16.0 * u < fmax(1.0, z))
-        return otm_series(h, hl, t, g);
+        return otm_series(h, t, g);
     if (h + t < 0.0) {
         /* Both terms in the lower tail: the scaled form cannot overflow or underflow early. */
         double a = hedge__erfcx(z - u), c = hedge__erfcx(z + u);
