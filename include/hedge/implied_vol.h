@@ -86,6 +86,15 @@ HEDGE_API hedge_status hedge_implied_vol_inverse(double *sigma, hedge_option_typ
 
 /**
  * @brief Batch Black-76 implied volatility over arrays of @p n options. Never allocates.
+ *
+ * The ordinary options of a chain are solved several at a time in SIMD code (AVX-512, AVX2 or
+ * SSE2, chosen at run time; the environment variable HEDGE_SIMD=portable|avx2|avx512 can lower the
+ * level, as for the pricing batches), and every element that code declines (invalid input, a bound,
+ * extreme or degenerate numbers) is solved by the scalar function, which also writes the error
+ * detail. The results are therefore not bit for bit those of hedge_implied_vol_black76(): they agree
+ * with it to 32 DBL_EPSILON (1 + kappa) relative, where kappa = price / (sigma vega) is the relative
+ * change of sigma per relative change of price (a few ulp for an ordinary option; larger only where
+ * the price's own rounding moves sigma as much). An element at the lower bound is 0 in both.
  * @param n       Number of options; 0 does nothing.
  * @param type    +1 call, -1 put, per option.
  * @param price   Discounted option prices.

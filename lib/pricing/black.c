@@ -80,61 +80,102 @@ static double gauss2(double h, double hl, double t) {
 
 /* Terms the series needs for 2^-60: consecutive terms shrink by (2u)^2 M_{k+2} / (M_k (k+2)(k+3)),
  * and M_{k+2}/M_k lies below both (k+1)/2 (its value at z = 0) and (k+1)(k+2)/(4 z^2). */
+/* 1/((2n + 1)(2n + 2)) for n = 0 .. SERIES_TERMS: the ratios of consecutive factorials as products,
+ * so that neither loop below waits on a division per term. */
+static const double inv_odd_pair[SERIES_TERMS + 1] = {
+    1.0 / 2, 1.0 / 12, 1.0 / 30, 1.0 / 56, 1.0 / 90, 1.0 / 132, 1.0 / 182,
+    1.0 / 240, 1.0 / 306, 1.0 / 380, 1.0 / 462, 1.0 / 552, 1.0 / 650,
+};
+
+/* 1/((2i + 2)(2i + 3)) for i = 0 .. SERIES_TERMS, the same for the series' coefficients. */
+static const double inv_even_pair[SERIES_TERMS + 1] = {
+    1.0 / 6, 1.0 / 20, 1.0 / 42, 1.0 / 72, 1.0 / 110, 1.0 / 156, 1.0 / 210,
+    1.0 / 272, 1.0 / 342, 1.0 / 420, 1.0 / 506, 1.0 / 600, 1.0 / 702,
+};
+
 static int series_terms(double z, double u) {
-    double s4 = 4.0 * u * u, prod = 1.0;
+    double s4 = 4.0 * u * u, prod = 1.0, inv_4z2 = 0.25 / (z * z);
     int n = 1;
     for (; n < SERIES_TERMS; n++) {
         double k = 2.0 * n - 1.0;
-        double growth = fmin(0.5 * (k + 1.0), (k + 1.0) * (k + 2.0) / (4.0 * z * z));
-        prod *= s4 * growth / ((k + 2.0) * (k + 3.0));
+        double at_zero = 0.5 * (k + 1.0), large_z = (k + 1.0) * (k + 2.0) * inv_4z2;
+        double growth = at_zero < large_z ? at_zero : large_z;
+        prod *= s4 * growth * inv_odd_pair[n]; /* (k + 2)(k + 3) = (2n + 1)(2n + 2) */
         if (prod < 0x1p-60)
             break;
     }
     return n + 1; /* one more than the estimate: the loop below stops on the actual terms */
 }
 
-static double otm_series(double h, double hl, double t) {
-    double g = gauss2(h, hl, t);
+static double otm_series(double h, double t, double g) {
     if (g == 0.0)
         return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
     double z = -h * SQRT1_2, u = t * SQRT1_2;
+    double two_u = 2.0 * u, sq = two_u * two_u;
+    double c = two_u, sum = 0.0;
+    if (z < FORWARD_Z) {
+        /* The forward recurrence needs no term count in advance: it runs alongside the sum, two
+         * moments per term, as far as the terms matter (the same arithmetic as moments()). */
+        double m_prev = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z), m_k = 0.5 - z * m_prev; /* M_0, M_1 */
+        for (int i = 0; i <= SERIES_TERMS; i++) {
+            int k = 2 * i + 1;
+            double term = c * m_k;
+            sum += term;
+            if (term <= 0x1p-60 * sum)
+                break;
+            c *= sq * inv_even_pair[i]; /* (k + 1)(k + 2) = (2i + 2)(2i + 3) */
+            double m_next = 0.5 * k * m_prev - z * m_k; /* M_{k+1} */
+            m_prev = m_next;
+            m_k = 0.5 * (k + 1) * m_k - z * m_next;     /* M_{k+2} */
+        }
+        return (2.0 / HEDGE__SQRT_PI) * g * sum;
+    }
     int terms = series_terms(z, u);
     double m[2 * SERIES_TERMS + 1];
     moments(m, 2 * terms, z);
-    double two_u = 2.0 * u, sq = two_u * two_u;
-    double c = two_u, sum = 0.0;
     for (int i = 0; i < terms; i++) {
         int k = 2 * i + 1;
         double term = c * m[k];
         sum += term;
         if (term <= 0x1p-60 * sum)
             break;
-        c *= sq / ((k + 1.0) * (k + 2.0));
+        c *= sq * inv_even_pair[i]; /* (k + 1)(k + 2) = (2i + 2)(2i + 3) */
     }
     return (2.0 / HEDGE__SQRT_PI) * g * sum;
 }
 
-double hedge__black_otm(double x, double s) {
+/* g < 0: not supplied, formed here. */
+static double black_otm(double x, double s, double g) {
     x = -fabs(x);
     if (!(s > 0.0))
         return 0.0;
     if (x == 0.0)
         return erf(s * (0.5 * SQRT1_2)); /* 2 N(s/2) - 1 without the subtraction */
     double h = x / s, t = 0.5 * s;
-    double hl = fma(-h, s, x) / s; /* x/s = h + hl exactly to first order */
     double z = -h * SQRT1_2, u = t * SQRT1_2;
     /* The two terms of b differ by a relative amount of about 2u / max(1, z); below 1/8 the
      * subtraction would lose more than three bits, and the series converges by (u/z)^2 < 2^-8. */
+    if (g < 0.0 && (16.0 * u < fmax(1.0, z) || h + t < 0.0)) {
+        double hl = fma(-h, s, x) / s; /* x/s = h + hl exactly to first order */
+        g = gauss2(h, hl, t);
+    }
     if (16.0 * u < fmax(1.0, z))
-        return otm_series(h, hl, t);
+        return otm_series(h, t, g);
     if (h + t < 0.0) {
         /* Both terms in the lower tail: the scaled form cannot overflow or underflow early. */
         double a = hedge__erfcx(z - u), c = hedge__erfcx(z + u);
-        return 0.5 * gauss2(h, hl, t) * (a - c);
+        return 0.5 * g * (a - c);
     }
     double lower = hedge__norm_cdf(h - t);
     double upper = exp(0.5 * x) * hedge__norm_cdf(h + t);
     return lower == 0.0 ? upper : upper - exp(-0.5 * x) * lower;
+}
+
+double hedge__black_otm(double x, double s) { return black_otm(x, s, -1.0); }
+
+double hedge__black_otm_g(double x, double s, double g) {
+    /* a g that underflowed or lost its way (|h| beyond 1e154) is formed again, with gauss2's guards */
+    return black_otm(x, s, g > 0.0 && g <= 1.0 ? g : -1.0);
 }
 
 double hedge__black_normalised(double x, double s, int theta) {

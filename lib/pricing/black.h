@@ -16,6 +16,11 @@
  * computed to a few ulp of relative error for every s >= 0 (0 when s == 0). */
 double hedge__black_otm(double x, double s);
 
+/* The same, given g = exp(-(h^2 + t^2)/2) (h = x/s, t = s/2, the rounding of h and of the squares
+ * compensated; the normalised vega is g / sqrt(2 pi)), which a caller that has the vega need not pay
+ * for twice. */
+double hedge__black_otm_g(double x, double s, double g);
+
 /* ln(F/K) to a few ulp of itself, also near the money where log(F/K) is off by the rounding of the
  * quotient (1e-16 absolute: 1e-11 of the price when x and the total volatility are both 1e-5). */
 double hedge__log_moneyness(double F, double K);

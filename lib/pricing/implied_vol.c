@@ -15,8 +15,10 @@
  *                                s -> inf; objective ln(b_max - b).
  */
 #include "pricing/black.h"
+#include "pricing/iv_batch.h"
 #include "pricing/iv_internal.h"
 
+#include "core/cpu.h"
 #include "core/internal.h"
 #include "core/normal.h"
 
@@ -78,6 +80,18 @@ static double inv_norm_cdf(double p) {
     return q < 0.0 ? -z : z;
 }
 
+/* exp(-(h^2 + t^2)/2) with h = x/s, t = s/2, the rounding of h and of the squares compensated (see
+ * hedge__iv_vega()); also returns h. */
+static double gauss_ht(double x, double s, double *h_out) {
+    double h = x / s, hl = fma(-h, s, x) / s, t = 0.5 * s;
+    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
+    double tt = t * t, tt_lo = fma(t, t, -tt);
+    double sum = hh + tt, bv = sum - hh;
+    double sum_lo = (hh - (sum - bv)) + (tt - bv);
+    *h_out = h;
+    return exp(-0.5 * sum) * (1.0 - 0.5 * (sum_lo + hh_lo + tt_lo));
+}
+
 double hedge__iv_vega(double x, double s) {
     if (!(s > 0.0))
         return x == 0.0 ? HEDGE__INV_SQRT_2PI : 0.0;
@@ -86,34 +100,32 @@ double hedge__iv_vega(double x, double s) {
     /* x^2/s^2 reaches 1e3 in the lowest branch: an ulp lost in h or in a square would cost 1e3 ulp of
      * vega. h + hl is x/s to twice the precision, and the rounding of both squares and of their sum
      * is carried into a first-order correction, so exp sees an exactly representable argument. */
-    double h = x / s, hl = fma(-h, s, x) / s, t = 0.5 * s;
-    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
-    double tt = t * t, tt_lo = fma(t, t, -tt);
-    double sum = hh + tt, bv = sum - hh;
-    double sum_lo = (hh - (sum - bv)) + (tt - bv);
-    return HEDGE__INV_SQRT_2PI * exp(-0.5 * sum) * (1.0 - 0.5 * (sum_lo + hh_lo + tt_lo));
+    double h;
+    return HEDGE__INV_SQRT_2PI * gauss_ht(x, s, &h);
 }
 
 /*
- * b(x, s) for the interpolation nodes of the initial guess, which need a few digits, not a few ulp:
- * the plain difference e^{x/2} N(h + t) - e^{-x/2} N(h - t) costs two erfc, where the accurate
+ * b(x, s) for the interpolation nodes and the first step, which need a few digits, not a few ulp:
+ * the plain difference e^{x/2} N(h + t) - e^{-x/2} N(h - t) with N from a bare erfc and the two
+ * exponentials of the solve (em = e^{x/2}, ep = e^{-x/2}) costs two erfc, where the accurate
  * kernel's series (small s against |x|/s) costs several times more. When the difference has lost
  * more than 20 bits to cancellation the accurate kernel is used after all.
  */
-static double node_black(double x, double s) {
+#define SQRT1_2 0.707106781186547524400844362104849039
+static double node_black(double x, double s, double em, double ep) {
     if (!(s > 0.0))
         return 0.0;
     double h = x / s, t = 0.5 * s;
-    double up = exp(0.5 * x) * hedge__norm_cdf(h + t);
-    double b = up - exp(-0.5 * x) * hedge__norm_cdf(h - t);
+    double up = em * (0.5 * erfc(-(h + t) * SQRT1_2));
+    double b = up - ep * (0.5 * erfc(-(h - t) * SQRT1_2));
     return b > 0x1p-20 * up ? b : hedge__black_otm(x, s);
 }
 
 /* b_max - b(x, s) for x <= 0: e^{x/2} N(-x/s - s/2) + e^{-x/2} N(x/s - s/2), two positive terms, so
  * the small distance to the upper bound keeps its relative accuracy where b itself would round to b_max. */
-static double black_complement(double x, double s) {
+static double black_complement(double x, double s, double em, double ep) {
     double h = x / s, t = 0.5 * s;
-    return exp(0.5 * x) * hedge__norm_cdf(-h - t) + exp(-0.5 * x) * hedge__norm_cdf(h - t);
+    return em * hedge__norm_cdf(-h - t) + ep * hedge__norm_cdf(h - t);
 }
 
 /*
@@ -171,6 +183,7 @@ enum branch { LOWEST, MIDDLE, UPPER };
 
 typedef struct solver {
     double x, beta, gap, ln_beta, ln_gap;
+    double em, ep; /* e^{x/2} = b_max and e^{-x/2}, once per solve (ep as 1/em unless UPPER) */
     enum branch objective;
     double s, lo, hi; /* the root lies in (lo, hi) */
     bool bisected;
@@ -204,26 +217,29 @@ static double householder_factor(double nu, double h2, double h3) {
  */
 static double householder_step(solver *sv, bool accurate) {
     double x = sv->x, s = sv->s;
-    double v = hedge__iv_vega(x, s);
-    double h = x / s;
-    double B2 = vega_ratio(x, s);
-    double B3 = B2 * B2 - 3.0 * (h / s) * (h / s) - 0.25;
+    /* gh = exp(-(h^2 + t^2)/2) serves the vega and the accurate b (hedge__black_otm_g) alike */
+    bool regular = s > 0.0 && !isinf(s);
+    double h = x / s, gh = regular ? gauss_ht(x, s, &h) : 0.0;
+    double v = regular ? HEDGE__INV_SQRT_2PI * gh : hedge__iv_vega(x, s);
+    double hs = h * (1.0 / s); /* h/s: one division serves both ratios below */
+    double B2 = h * hs - 0.25 * s;
+    double B3 = B2 * B2 - 3.0 * hs * hs - 0.25;
     double nu, h2, h3;
     int dir; /* sign of beta - b(s) */
     if (sv->objective == UPPER) {
-        double g = black_complement(x, s), q = v / g;
+        double g = black_complement(x, s, sv->em, sv->ep), q = v / g;
         dir = g > sv->gap ? 1 : g < sv->gap ? -1 : 0;
         nu = (log(g) - sv->ln_gap) / q;
         h2 = B2 + q;
         h3 = B3 + 3.0 * q * B2 + 2.0 * q * q;
     } else {
-        double b = accurate ? hedge__black_otm(x, s) : node_black(x, s);
+        double b = accurate ? hedge__black_otm_g(x, s, gh) : node_black(x, s, sv->em, sv->ep);
         dir = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
         if (sv->objective == LOWEST) {
-            double L = log(b), p = v / b, k = 1.0 + 2.0 / L;
+            double L = log(b), iL = 1.0 / L, p = v / b, k = 1.0 + 2.0 * iL;
             nu = (sv->ln_beta - L) * L / (sv->ln_beta * p);
             h2 = B2 - p * k;
-            h3 = B3 - 3.0 * B2 * p * k + 2.0 * p * p * (1.0 + 3.0 / L * (1.0 + 1.0 / L));
+            h3 = B3 - 3.0 * B2 * p * k + 2.0 * p * p * (1.0 + 3.0 * iL * (1.0 + iL));
         } else {
             nu = (sv->beta - b) / v;
             h2 = B2;
@@ -251,7 +267,9 @@ static double householder_step(solver *sv, bool accurate) {
  * s, from those in s divided by the vega v (and b''/b' = B2): f_b = f_s/v, f_bb = (f_ss - f_s B2)/v^2. */
 static void lower_map(double x, double s, double v, double B2, double *f, double *fb, double *fbb) {
     double ax = -x, z = ax / (SQRT3 * s);
-    double Phi = hedge__norm_cdf(-z), phi = hedge__norm_pdf(z), c = TWO_PI_OVER_SQRT27 * ax;
+    /* for the guess the bare erfc and exp serve: their last-ulp errors are below the guess's own */
+    double Phi = 0.5 * erfc(z * SQRT1_2), phi = HEDGE__INV_SQRT_2PI * exp(-0.5 * z * z);
+    double c = TWO_PI_OVER_SQRT27 * ax;
     double fs = 3.0 * c * Phi * Phi * phi * z / s;
     double fss = c * phi * z * (6.0 * Phi * phi * z + 3.0 * Phi * Phi * (z * z - 2.0)) / (s * s);
     *f = c * Phi * Phi * Phi;
@@ -268,13 +286,17 @@ static double inverse_lower_map(double x, double f) {
 /* The initial guess from the branch's rational interpolation; sets the objective and the bracket. */
 static void initial_guess(solver *sv) {
     double x = sv->x, beta = sv->beta;
-    double b_max = exp(0.5 * x);
+    double em = sv->em, ep = sv->ep, b_max = em;
     double s_c = sqrt(-2.0 * x);
-    double b_c = node_black(x, s_c), v_c = hedge__iv_vega(x, s_c);
+    /* at the inflexion h^2 = t^2 = -x/2: the vega is e^{x/2}/sqrt(2 pi) without an exponential */
+    /* d1 = 0 and d2 = -s_c there: b_c = e^{x/2}/2 - e^{-x/2} N(-s_c), one erfc */
+    double b_c = 0.5 * em - ep * (0.5 * erfc(s_c * SQRT1_2)), v_c = HEDGE__INV_SQRT_2PI * em;
+    if (!(b_c > 0x1p-20 * em))
+        b_c = node_black(x, s_c, em, ep);
     double s;
     if (beta <= b_c) { /* only when x < 0: b_c = 0 at x = 0 and beta > 0 */
         double s_l = s_c - b_c / v_c;
-        double b_l = s_l > 0.0 ? node_black(x, s_l) : 0.0;
+        double b_l = s_l > 0.0 ? node_black(x, s_l, em, ep) : 0.0;
         double v_l = hedge__iv_vega(x, s_l);
         if (beta < b_l) {
             double f_l, fb_l, fbb_l;
@@ -301,7 +323,7 @@ static void initial_guess(solver *sv) {
         }
     } else {
         double s_u = s_c + (b_max - b_c) / v_c;
-        double v_u = hedge__iv_vega(x, s_u), b_u = node_black(x, s_u);
+        double v_u = hedge__iv_vega(x, s_u), b_u = node_black(x, s_u, em, ep);
         if (beta <= b_u) {
             double w = b_u - b_c;
             double r = fit_r_left(w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, 0.0);
@@ -313,7 +335,7 @@ static void initial_guess(solver *sv) {
         } else {
             /* The upper map f = N(-s/2), interpolated in b with f(b_max) = 0 and f'(b_max) = -1/2;
              * 1 - t comes from the gap so that prices next to b_max keep their digits. */
-            double gap_u = black_complement(x, s_u);
+            double gap_u = black_complement(x, s_u, em, ep);
             double phi = hedge__norm_pdf(0.5 * s_u);
             double f_u = hedge__norm_cdf(-0.5 * s_u);
             double fs = -0.5 * phi, fss = 0.125 * s_u * phi;
@@ -334,11 +356,17 @@ static void initial_guess(solver *sv) {
     keep_inside(sv, s);
 }
 
-double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, int *iterations) {
+/* The solver with em = e^{-|x|/2} supplied by a caller that has it. */
+static double normalised(double beta, double gap, double x, double em, int extra_steps, int *iterations) {
     solver sv = {.x = -fabs(x), .beta = beta, .gap = gap};
-    sv.ln_beta = log(beta);
-    sv.ln_gap = log(gap);
+    sv.em = em;
+    sv.ep = 1.0 / sv.em; /* enough for the guess and the cheap b; the accurate complement sets its own */
     initial_guess(&sv);
+    if (sv.objective == UPPER)
+        sv.ep = exp(-0.5 * sv.x);
+    /* only the transformed objectives need these logarithms */
+    sv.ln_beta = sv.objective == LOWEST ? log(beta) : 0.0;
+    sv.ln_gap = sv.objective == UPPER ? log(gap) : 0.0;
     int n = 0;
     double prev = INFINITY;
     for (;;) {
@@ -362,6 +390,10 @@ double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, 
     if (iterations)
         *iterations = n;
     return sv.s;
+}
+
+double hedge__iv_normalised(double beta, double gap, double x, int extra_steps, int *iterations) {
+    return normalised(beta, gap, x, exp(-0.5 * fabs(x)), extra_steps, iterations);
 }
 
 /* ---- prices to the normalised problem ---- */
@@ -434,14 +466,17 @@ static hedge_status solve(const char *fn, size_t index, double *sigma, int theta
     /* The time value is split off as the pricer splits it (hedge__black_intrinsic, K e^{x/2 - rT}),
      * not from F - K: with a time value of 1e-5 of the intrinsic value (a minute's expiry in the
      * money) a differently rounded F - K would move the answer by 1e-11. */
-    double norm = K * exp(0.5 * x - rT); /* e^{-rT} sqrt(F K) */
+    /* norm = e^{-rT} sqrt(F K) = K e^{x/2 - rT}, from D and em = e^{-|x|/2}, which the solver needs
+     * anyway; one exponential where either factor alone would leave the normal range */
+    double em = exp(-0.5 * fabs(x)), ed = x <= 0.0 ? em * D : D / em;
+    double norm = ed >= DBL_MIN && ed <= DBL_MAX ? K * ed : K * exp(0.5 * x - rT);
     double beta = (p_disc - hedge__black_intrinsic(x, K, theta, rT)) / norm;
     double gap = D * (upper - p) / norm; /* nearly exact next to the bound, by Sterbenz's lemma */
     if (!(beta > 0.0)) { /* at the pricer's lower bound, or a time value that underflowed */
         *sigma = 0.0;
         return HEDGE_OK;
     }
-    double s = hedge__iv_normalised(beta, gap, x, 0, NULL);
+    double s = normalised(beta, gap, x, em, 0, NULL);
     double sig = s / sqrt(T);
     if (!(sig >= 0.0) || !isfinite(sig))
         return hedge__fail(NULL, HEDGE_ERR_NOT_CONVERGED, "%s%s: no volatility found for price %.17g", fn,
@@ -497,7 +532,58 @@ HEDGE_API hedge_status hedge_implied_vol_inverse(double *sigma, hedge_option_typ
                  hedge__log_moneyness(F, K), T);
 }
 
-/* ---- batches: the scalar path per element, so batch and scalar agree bit for bit ---- */
+/* ---- batches: the SIMD kernel (iv_kernel.h), and the scalar solver for every element it declines ---- */
+
+static hedge__iv_kernel_fn pick_kernel(void) {
+#ifdef HEDGE__BATCH_X86
+    switch (hedge__simd_level()) {
+    case HEDGE__SIMD_AVX512:
+        return hedge__iv_kernel_avx512;
+    case HEDGE__SIMD_AVX2:
+        return hedge__iv_kernel_avx2;
+    default:
+        break;
+    }
+#endif
+    return hedge__iv_kernel_portable;
+}
+
+static hedge_status one(const char *fn, size_t i, double *sig, const hedge__iv_args *a) {
+    if (a->black76)
+        return black76_one(fn, i, sig, a->type[i], a->price[i], a->S[i], a->K[i], a->T[i], a->r[i]);
+    return bsm_one(fn, i, sig, a->type[i], a->price[i], a->S[i], a->K[i], a->T[i], a->r[i], a->q[i]);
+}
+
+static hedge_status batch(const char *fn, size_t n, const hedge__iv_args *a, double *sigma, hedge_status *status) {
+    hedge__iv_kernel_fn kernel = pick_kernel();
+    double buf[HEDGE__IV_CHUNK];
+    size_t first = SIZE_MAX;
+    for (size_t begin = 0; begin < n; begin += HEDGE__IV_CHUNK) {
+        size_t count = n - begin < HEDGE__IV_CHUNK ? n - begin : HEDGE__IV_CHUNK;
+        kernel(a, begin, count, buf);
+        for (size_t k = 0; k < count; k++) {
+            size_t i = begin + k;
+            double sig = buf[k];
+            hedge_status st = HEDGE_OK;
+            if (isnan(sig)) { /* declined: validate and solve in scalar, with the error detail */
+                st = one(fn, i, &sig, a);
+                if (st != HEDGE_OK) {
+                    sig = NAN;
+                    if (first == SIZE_MAX)
+                        first = i;
+                }
+            }
+            sigma[i] = sig;
+            if (status)
+                status[i] = st;
+        }
+    }
+    if (first == SIZE_MAX)
+        return HEDGE_OK;
+    /* Later failures overwrote the detail; solving the first bad element again restores its message. */
+    double unused;
+    return one(fn, first, &unused, a);
+}
 
 HEDGE_API hedge_status hedge_implied_vol_black76_batch(size_t n, const int32_t *type, const double *price,
                                                        const double *F, const double *K, const double *T,
@@ -509,24 +595,8 @@ HEDGE_API hedge_status hedge_implied_vol_black76_batch(size_t n, const int32_t *
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
     if (!sigma)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: sigma is NULL", fn);
-    size_t first = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        double sig = NAN;
-        hedge_status st = black76_one(fn, i, &sig, type[i], price[i], F[i], K[i], T[i], r[i]);
-        if (st != HEDGE_OK) {
-            sig = NAN;
-            if (first == SIZE_MAX)
-                first = i;
-        }
-        sigma[i] = sig;
-        if (status)
-            status[i] = st;
-    }
-    if (first == SIZE_MAX)
-        return HEDGE_OK;
-    /* Later failures overwrote the detail; solving the first bad element again restores its message. */
-    double unused;
-    return black76_one(fn, first, &unused, type[first], price[first], F[first], K[first], T[first], r[first]);
+    hedge__iv_args a = {type, price, F, K, T, r, NULL, true};
+    return batch(fn, n, &a, sigma, status);
 }
 
 HEDGE_API hedge_status hedge_implied_vol_bsm_batch(size_t n, const int32_t *type, const double *price,
@@ -540,21 +610,6 @@ HEDGE_API hedge_status hedge_implied_vol_bsm_batch(size_t n, const int32_t *type
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
     if (!sigma)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: sigma is NULL", fn);
-    size_t first = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        double sig = NAN;
-        hedge_status st = bsm_one(fn, i, &sig, type[i], price[i], S[i], K[i], T[i], r[i], q[i]);
-        if (st != HEDGE_OK) {
-            sig = NAN;
-            if (first == SIZE_MAX)
-                first = i;
-        }
-        sigma[i] = sig;
-        if (status)
-            status[i] = st;
-    }
-    if (first == SIZE_MAX)
-        return HEDGE_OK;
-    double unused;
-    return bsm_one(fn, first, &unused, type[first], price[first], S[first], K[first], T[first], r[first], q[first]);
+    hedge__iv_args a = {type, price, S, K, T, r, q, false};
+    return batch(fn, n, &a, sigma, status);
 }
