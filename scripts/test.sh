@@ -1,7 +1,7 @@
 #!/bin/bash
 # Second README command: the whole test suite, as CI runs it.
 #   1. release build with warnings fatal, every test (Check summaries shown)
-#   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test; the libFuzzer targets, 30 s each
 #   3. valgrind (memcheck, leaks fatal) over the unit suites of the release build
 #   4. ThreadSanitizer build, unit suites
 #   5. line coverage of lib/ with gcovr (at least 90%)
@@ -45,6 +45,17 @@ run "release build: all tests" build/release --verbose
 setup build/sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
 meson compile -C build/sanitize
 run "ASan+UBSan build: all tests" build/sanitize --setup sanitize
+
+echo "== libFuzzer targets, ${HEDGE_FUZZ_SECONDS:-30} s each (clang, ASan+UBSan; scripts/fuzz.sh)"
+fuzz_ok=0
+scripts/fuzz.sh "${HEDGE_FUZZ_SECONDS:-30}" >build/fuzz-summary.txt 2>&1 || fuzz_ok=$?
+cat build/fuzz-summary.txt
+passed=$((passed + $(grep -c '^fuzz: .*, ok$' build/fuzz-summary.txt || true)))
+failed=$((failed + $(grep -c '^fuzz: .*FAILED' build/fuzz-summary.txt || true)))
+if [ $fuzz_ok -ne 0 ]; then
+  grep -q '^fuzz: .*FAILED' build/fuzz-summary.txt || failed=$((failed + 1)) # failed before running any target
+  status=1
+fi
 
 run "valgrind: unit suites" build/release --setup valgrind --suite unit
 
