@@ -1,6 +1,6 @@
 #!/bin/bash
 # Second README command: the whole test suite, as CI runs it.
-#   1. release build with warnings fatal, every test (Check summaries shown)
+#   1. release build with warnings fatal, every test (Check summaries shown); its ABI against abi/
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test; the libFuzzer targets, 30 s each
 #   3. valgrind (memcheck, leaks fatal) over the unit suites of the release build
 #   4. ThreadSanitizer build, unit suites
@@ -38,9 +38,14 @@ run() { # label, meson test args...
 }
 status=0
 
-setup build/release --buildtype=release -Dwerror=true
+# Release optimisation with debug information (as distributions build, before splitting it off):
+# the ABI check reads the types from it. (--buildtype=release would reset debug on a reconfigure.)
+setup build/release -Doptimization=3 -Ddebug=true -Dwerror=true
 meson compile -C build/release
 run "release build: all tests" build/release --verbose
+
+echo "== ABI of libhedge.so.1 against abi/libhedge.so.1.abi (abidiff)"
+if scripts/abi-check.sh build/release; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 setup build/sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
 meson compile -C build/sanitize
