@@ -2,8 +2,10 @@
 # Installs the Debian 12 packages libhedge needs to build, test and benchmark. Idempotent: it only
 # calls apt-get when a package is missing, so it is fast (and offline) on a machine that has them.
 set -eu
+# clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes, not pulled in without
+# recommends) build the fuzz targets; abigail-tools gives abidw/abidiff for the ABI check.
 packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind libjansson-dev
-libquantlib0-dev gcovr"
+libquantlib0-dev gcovr clang libclang-rt-14-dev abigail-tools"
 missing=
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Second README command: the whole test suite, as CI runs it.
-#   1. release build with warnings fatal, every test (Check summaries shown)
-#   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test
+#   1. release build with warnings fatal, every test (Check summaries shown); its ABI against abi/
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test; the libFuzzer targets, 30 s each
 #   3. valgrind (memcheck, leaks fatal) over the unit suites of the release build
 #   4. ThreadSanitizer build, unit suites
 #   5. line coverage of lib/ with gcovr (at least 90%)
@@ -38,13 +38,29 @@ run() { # label, meson test args...
 }
 status=0
 
-setup build/release --buildtype=release -Dwerror=true
+# Release optimisation with debug information (as distributions build, before splitting it off):
+# the ABI check reads the types from it. (--buildtype=release would reset debug on a reconfigure.)
+setup build/release -Doptimization=3 -Ddebug=true -Dwerror=true
 meson compile -C build/release
 run "release build: all tests" build/release --verbose
+
+echo "== ABI of libhedge.so.1 against abi/libhedge.so.1.abi (abidiff)"
+if scripts/abi-check.sh build/release; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 setup build/sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
 meson compile -C build/sanitize
 run "ASan+UBSan build: all tests" build/sanitize --setup sanitize
+
+echo "== libFuzzer targets, ${HEDGE_FUZZ_SECONDS:-30} s each (clang, ASan+UBSan; scripts/fuzz.sh)"
+fuzz_ok=0
+scripts/fuzz.sh "${HEDGE_FUZZ_SECONDS:-30}" >build/fuzz-summary.txt 2>&1 || fuzz_ok=$?
+cat build/fuzz-summary.txt
+passed=$((passed + $(grep -c '^fuzz: .*, ok$' build/fuzz-summary.txt || true)))
+failed=$((failed + $(grep -c '^fuzz: .*FAILED' build/fuzz-summary.txt || true)))
+if [ $fuzz_ok -ne 0 ]; then
+  grep -q '^fuzz: .*FAILED' build/fuzz-summary.txt || failed=$((failed + 1)) # failed before running any target
+  status=1
+fi
 
 run "valgrind: unit suites" build/release --setup valgrind --suite unit
 

@@ -86,8 +86,12 @@ bool hedge__time_parse(const char *s, int64_t *ms) {
 }
 
 bool hedge__time_format(char out[32], int64_t ms) {
-    int64_t days = ms >= 0 ? ms / MS_PER_DAY : -((-ms + MS_PER_DAY - 1) / MS_PER_DAY);
-    int64_t rem = ms - days * MS_PER_DAY;
+    /* Floor division by remainder adjustment: negating ms overflows for INT64_MIN (UBSan found it). */
+    int64_t days = ms / MS_PER_DAY, rem = ms % MS_PER_DAY;
+    if (rem < 0) {
+        rem += MS_PER_DAY;
+        days--;
+    }
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);

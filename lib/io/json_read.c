@@ -375,7 +375,8 @@ static hedge_status read_quote(reader *r, json_t *o, hedge_snapshot_builder *b) 
     pop(r);
     if (st == HEDGE_OK) {
         push_key(r, "asks");
-        st = read_ladder(r, asks, levels + q.n_bids, q.n_asks);
+        /* levels is NULL when there is no ladder at all, and NULL + 0 is undefined in C (UBSan). */
+        st = read_ladder(r, asks, levels ? levels + q.n_bids : NULL, q.n_asks);
         pop(r);
     }
     /* the top of book defaults to the first level of a ladder */

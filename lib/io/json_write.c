@@ -12,6 +12,7 @@
 #include <hedge/market.h>
 #include <hedge/portfolio.h>
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,9 +99,18 @@ static void key_(emitter *e, const char *key) {
     e->first = false;
 }
 
+/* %.17g writes -0.0 as "-0", which JSON readers (jansson included) take for the integer 0: the
+ * sign would be lost on the round trip, so negative zero is written as a real. */
+static void double_(emitter *e, double v) {
+    if (v == 0 && signbit(v))
+        put(e, "-0.0", 4);
+    else
+        putf(e, "%.17g", v);
+}
+
 static void num(emitter *e, const char *key, double v) {
     key_(e, key);
-    putf(e, "%.17g", v);
+    double_(e, v);
 }
 
 static void integer(emitter *e, const char *key, int64_t v) {
@@ -148,8 +158,13 @@ static void write_ladder(emitter *e, const char *key, const hedge_depth_level *l
         return;
     key_(e, key);
     put(e, "[", 1);
-    for (size_t i = 0; i < n; i++)
-        putf(e, i ? ", [%.17g, %.17g]" : "[%.17g, %.17g]", lv[i].price, lv[i].size);
+    for (size_t i = 0; i < n; i++) {
+        put(e, i ? ", [" : "[", i ? 3 : 1);
+        double_(e, lv[i].price);
+        put(e, ", ", 2);
+        double_(e, lv[i].size);
+        put(e, "]", 1);
+    }
     put(e, "]", 1);
 }
 

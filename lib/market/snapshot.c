@@ -387,6 +387,8 @@ static void combine_sources(underlying_entry *u, const hedge_snapshot_builder *b
 
 HEDGE_API hedge_status hedge_snapshot_builder_finish(hedge_snapshot **out, hedge_snapshot_builder *b) {
     static const char fn[] = "hedge_snapshot_builder_finish";
+    if (out)
+        *out = NULL; /* documented: NULL on every failure, the NULL builder included */
     if (!out || !b)
         return hedge__fail(b ? b->ctx : NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
     *out = NULL;

@@ -12,6 +12,14 @@
 #include <stdatomic.h>
 #include <string.h>
 
+/* ln(K/F) from the ratio, one rounding from exact near the money; when the ratio leaves the normal
+ * range (a subnormal strike against a large forward) it would give log(0) = -inf and a NaN
+ * variance, so there the difference of logarithms, which stays finite, is used. */
+static double log_moneyness(double strike, double forward) {
+    double x = strike / forward;
+    return isnormal(x) ? log(x) : log(strike) - log(forward);
+}
+
 static hedge__svi svi_of(const hedge_svi_slice *s) { return (hedge__svi){s->a, s->b, s->rho, s->m, s->sigma}; }
 
 static hedge_status alloc_surface(hedge_vol_surface **out, hedge_context *ctx, int64_t valuation_ms, size_t n,
@@ -103,7 +111,7 @@ HEDGE_API hedge_status hedge_vol_surface_fit(hedge_vol_surface **out, hedge_cont
         const hedge_smile_data *d = &smiles[i];
         double T = (double)(d->expiry_ms - valuation_ms) / HEDGE_MS_PER_YEAR;
         for (size_t j = 0; j < d->n; j++) {
-            k[j] = log(d->strikes[j] / d->forward);
+            k[j] = log_moneyness(d->strikes[j], d->forward);
             w[j] = d->vols[j] * d->vols[j] * T;
         }
         hedge__svi p;
@@ -240,7 +248,7 @@ HEDGE_API hedge_status hedge_vol_surface_vol(double *vol, const hedge_vol_surfac
         return hedge__fail(NULL, HEDGE_ERR_EXPIRED, "%s: expiry %lld is not after the valuation time %lld", fn,
                            (long long)expiry_ms, (long long)surface->valuation_ms);
     double T = (double)(expiry_ms - surface->valuation_ms) / HEDGE_MS_PER_YEAR;
-    *vol = sqrt(total_variance(surface, log(strike / forward), T) / T);
+    *vol = sqrt(total_variance(surface, log_moneyness(strike, forward), T) / T);
     return HEDGE_OK;
 }
 
