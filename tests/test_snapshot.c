@@ -386,6 +386,26 @@ START_TEST(shared_between_threads) {
 }
 END_TEST
 
+/* Ages are computed without signed overflow: a spot observed at INT64_MIN (found by fuzz_handles)
+ * is simply stale, with its age in the message. */
+START_TEST(ancient_timestamps_are_stale) {
+    hedge_context *ctx = ctx_new();
+    hedge_snapshot_builder *b;
+    ck_assert_status(hedge_snapshot_builder_create(&b, ctx, NOW, NULL), HEDGE_OK);
+    ck_assert_status(hedge_snapshot_builder_set_spot(b, "BTC", 97000, INT64_MIN, 1), HEDGE_OK);
+    ck_assert_status(hedge_snapshot_builder_set_funding(b, "BTC-PERP", 1e-4, 1e-4, INT64_MIN, 1), HEDGE_OK);
+    hedge_snapshot *s;
+    ck_assert_status(hedge_snapshot_builder_finish(&s, b), HEDGE_OK);
+    double v;
+    ck_assert_status(hedge_snapshot_spot(&v, s, "BTC"), HEDGE_ERR_STALE);
+    ck_assert(strstr(hedge_error_message(), "9223373826854775808 ms old"));
+    ck_assert_status(hedge_snapshot_funding(&v, NULL, s, "BTC-PERP"), HEDGE_ERR_STALE);
+    hedge_snapshot_destroy(s);
+    hedge_snapshot_builder_destroy(b);
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
 Suite *hedge_test_suite_snapshot(void) {
     Suite *s = suite_create("snapshot");
     TCase *tc = tcase_create("snapshot");
@@ -399,6 +419,7 @@ Suite *hedge_test_suite_snapshot(void) {
     tcase_add_test(tc, bad_builder_options);
     tcase_add_test(tc, oom_sweep);
     tcase_add_test(tc, shared_between_threads);
+    tcase_add_test(tc, ancient_timestamps_are_stale);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -94,7 +94,13 @@ static hedge_status check_time(const hedge_snapshot_builder *b, const char *fn, 
     return HEDGE_OK;
 }
 
-static bool is_stale(int64_t valuation_ms, int64_t ts, int64_t max_age) { return valuation_ms - ts > max_age; }
+/* The age of an observation, ts <= valuation_ms: as unsigned, since the difference of two int64
+ * values (a timestamp of INT64_MIN, say) can exceed INT64_MAX. */
+static uint64_t age_ms(int64_t valuation_ms, int64_t ts) { return (uint64_t)valuation_ms - (uint64_t)ts; }
+
+static bool is_stale(int64_t valuation_ms, int64_t ts, int64_t max_age) {
+    return age_ms(valuation_ms, ts) > (uint64_t)max_age;
+}
 
 /* Finds an underlying, or appends a fresh entry for it (the builder only grows on success). */
 static hedge_status find_or_add_underlying(hedge_snapshot_builder *b, const char *name, underlying_entry **out) {
@@ -470,8 +476,8 @@ static hedge_status spot_of(double *spot, const hedge_snapshot *s, const char *u
     if (u->spot_stale)
         return hedge__fail(NULL, HEDGE_ERR_STALE, "%s: %s: too few fresh, agreeing price sources", fn, underlying);
     if (is_stale(s->valuation_ms, u->spot_ts, u->spot_max_age))
-        return hedge__fail(NULL, HEDGE_ERR_STALE, "%s: %s: spot is %lld ms old, limit %lld", fn, underlying,
-                           (long long)(s->valuation_ms - u->spot_ts), (long long)u->spot_max_age);
+        return hedge__fail(NULL, HEDGE_ERR_STALE, "%s: %s: spot is %llu ms old, limit %lld", fn, underlying,
+                           (unsigned long long)age_ms(s->valuation_ms, u->spot_ts), (long long)u->spot_max_age);
     *spot = u->spot;
     return HEDGE_OK;
 }
@@ -535,8 +541,8 @@ HEDGE_API hedge_status hedge_snapshot_funding(double *rate, double *predicted, c
         if (strcmp(f->symbol, symbol) != 0)
             continue;
         if (is_stale(snapshot->valuation_ms, f->timestamp_ms, f->max_age_ms))
-            return hedge__fail(NULL, HEDGE_ERR_STALE, "%s: %s: funding is %lld ms old, limit %lld", fn, symbol,
-                               (long long)(snapshot->valuation_ms - f->timestamp_ms), (long long)f->max_age_ms);
+            return hedge__fail(NULL, HEDGE_ERR_STALE, "%s: %s: funding is %llu ms old, limit %lld", fn, symbol,
+                               (unsigned long long)age_ms(snapshot->valuation_ms, f->timestamp_ms), (long long)f->max_age_ms);
         if (rate)
             *rate = f->rate;
         if (predicted)
@@ -564,8 +570,8 @@ HEDGE_API hedge_status hedge_snapshot_quote(hedge_quote *quote, const hedge_snap
     if (!e)
         return hedge__fail(NULL, HEDGE_ERR_NOT_FOUND, "%s: no quote for %s on %s", fn, symbol, venue);
     if (is_stale(snapshot->valuation_ms, e->q.timestamp_ms, e->q.max_age_ms))
-        return hedge__fail(NULL, HEDGE_ERR_STALE, "%s: %s on %s is %lld ms old, limit %lld", fn, symbol, venue,
-                           (long long)(snapshot->valuation_ms - e->q.timestamp_ms), (long long)e->q.max_age_ms);
+        return hedge__fail(NULL, HEDGE_ERR_STALE, "%s: %s on %s is %llu ms old, limit %lld", fn, symbol, venue,
+                           (unsigned long long)age_ms(snapshot->valuation_ms, e->q.timestamp_ms), (long long)e->q.max_age_ms);
     size_t size = quote->struct_size < sizeof(hedge_quote) ? quote->struct_size : sizeof(hedge_quote);
     memcpy((char *)quote + sizeof(size_t), (const char *)&e->q + sizeof(size_t), size - sizeof(size_t));
     return HEDGE_OK;

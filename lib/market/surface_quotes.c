@@ -58,7 +58,8 @@ static hedge_quote_verdict pick_quote(const hedge_quote **q, const hedge_snapsho
         const hedge_quote *c = &s->d.quotes[i].q;
         if (venue && strcmp(s->d.quotes[i].venue, venue) != 0)
             continue;
-        if (s->valuation_ms - c->timestamp_ms > c->max_age_ms) {
+        /* unsigned: timestamps as old as INT64_MIN would overflow a signed difference */
+        if ((uint64_t)s->valuation_ms - (uint64_t)c->timestamp_ms > (uint64_t)c->max_age_ms) {
             if (why == HEDGE_QUOTE_MISSING)
                 why = HEDGE_QUOTE_STALE;
         } else if (!(c->bid > 0 && c->ask > 0)) {
