@@ -12,6 +12,41 @@
 //! another handle holds a reference to (a portfolio keeps its instruments). Accessors that hand out
 //! a part of a handle without a new reference return a [`Borrowed`], which cannot outlive the owner.
 //!
+//! A market's snapshot is lent, not given; it cannot outlive the market:
+//!
+//! ```compile_fail
+//! # use libhedge::*;
+//! let ctx = Context::new().unwrap();
+//! let snapshot = {
+//!     let market = Market::from_json(&ctx, "{}", None).unwrap();
+//!     market.snapshot()
+//! };
+//! ```
+//!
+//! and no handle outlives its context:
+//!
+//! ```compile_fail
+//! # use libhedge::*;
+//! let book = {
+//!     let ctx = Context::new().unwrap();
+//!     Portfolio::new(&ctx).unwrap()
+//! };
+//! ```
+//!
+//! A clone of the lent snapshot is a reference of its own, which may outlive the market (not the
+//! context):
+//!
+//! ```no_run
+//! # use libhedge::*;
+//! let ctx = Context::new().unwrap();
+//! let snapshot = {
+//!     let market = Market::load_json(&ctx, "market.json").unwrap();
+//!     let s = market.snapshot().clone();
+//!     s
+//! };
+//! println!("{}", snapshot.spot("BTC").unwrap());
+//! ```
+//!
 //! # Threads
 //! Follows `docs/threading.md`: the context and the immutable handles ([`Instrument`], [`Snapshot`],
 //! [`VolSurface`], [`Market`], [`Risk`], [`ScenarioPnl`]) are `Send + Sync`; a [`Portfolio`] locks
