@@ -244,15 +244,12 @@ impl<'ctx> Snapshot<'ctx> {
         let v = cstring("venue", venue)?;
         let mut q = sys::hedge_quote::init();
         check(unsafe { sys::hedge_snapshot_quote(&mut q, self.raw.as_ptr(), s.as_ptr(), v.as_ptr()) })?;
-        let ladder = |p: *const DepthLevel, n: usize| -> &[DepthLevel] {
-            if p.is_null() || n == 0 { &[] } else { unsafe { std::slice::from_raw_parts(p, n) } }
-        };
         Ok(Quote {
             symbol: unsafe { borrowed_str(q.symbol) }.unwrap_or(""),
             venue: unsafe { borrowed_str(q.venue) }.unwrap_or(""),
             bid: q.bid, ask: q.ask, bid_size: q.bid_size, ask_size: q.ask_size,
-            bids: ladder(q.bids, q.n_bids),
-            asks: ladder(q.asks, q.n_asks),
+            bids: unsafe { ladder(q.bids, q.n_bids) },
+            asks: unsafe { ladder(q.asks, q.n_asks) },
             timestamp_ms: q.timestamp_ms,
             max_age_ms: q.max_age_ms,
         })
@@ -283,6 +280,10 @@ impl<'ctx> Snapshot<'ctx> {
             })
             .collect())
     }
+}
+
+unsafe fn ladder<'a>(p: *const DepthLevel, n: usize) -> &'a [DepthLevel] {
+    if p.is_null() || n == 0 { &[] } else { std::slice::from_raw_parts(p, n) }
 }
 
 impl<'ctx> Clone for Snapshot<'ctx> {
