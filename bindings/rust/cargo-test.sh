@@ -1,0 +1,38 @@
+#!/bin/sh
+# Usage: cargo-test.sh SOURCEDIR BUILDDIR SANITIZE CC
+# Runs the Rust crates' tests against the library of a meson build tree: cargo's output stays in
+# the build tree, and libhedge is found the way a user finds it, through pkg-config (meson's
+# libhedge-uninstalled.pc), or through LIBHEDGE_LIB_DIR where pkg-config is missing.
+set -eu
+src=$1 build=$2 sanitize=$3 cc=$4
+command -v cargo >/dev/null 2>&1 || { echo "cargo not found: skipping the Rust bindings"; exit 77; }
+
+export CARGO_TARGET_DIR="$build/bindings/rust/target"
+export LD_LIBRARY_PATH="$build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+if command -v pkg-config >/dev/null 2>&1; then
+  export PKG_CONFIG_PATH="$build/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+else
+  export LIBHEDGE_LIB_DIR="$build/lib"
+fi
+if [ "$sanitize" != none ]; then
+  # A sanitized libhedge.so calls into the sanitizer runtimes, which the C compiler links when
+  # told to; rustc links through it. ASan and TSan must also be the first library loaded, which
+  # a preload gives the test programs alone (cargo and rustc are not instrumented; a preload
+  # there would report their deliberate leaks).
+  export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-fsanitize=$sanitize"
+  preload=
+  for s in $(echo "$sanitize" | tr , ' '); do
+    case $s in
+      address) preload="$preload $("$cc" -print-file-name=libasan.so)" ;;
+      thread) preload="$preload $("$cc" -print-file-name=libtsan.so)" ;;
+    esac
+  done
+  if [ -n "$preload" ]; then
+    host=$(rustc -vV | sed -n 's/^host: //p' | tr 'a-z-' 'A-Z_')
+    export "CARGO_TARGET_${host}_RUNNER=env LD_PRELOAD=$(echo $preload | tr ' ' :)"
+  fi
+fi
+cd "$src/bindings/rust"
+cargo --version
+# --locked: the committed Cargo.lock (format 3, readable by Debian 12's cargo) is never rewritten.
+exec cargo test --offline --locked

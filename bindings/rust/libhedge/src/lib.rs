@@ -1,0 +1,103 @@
+//! Safe Rust bindings to libhedge: pricing kernels with every Greek, implied volatility, instruments,
+//! market snapshots, volatility surfaces, markets read from JSON, portfolios, aggregated risk,
+//! scenario revaluation and margin.
+//!
+//! Units are the C library's everywhere: times in years (ACT/365), continuously compounded rates,
+//! volatility as a fraction per square-root year, vega per 1.00 of volatility, theta per year,
+//! timestamps in milliseconds since the Unix epoch (UTC).
+//!
+//! # Ownership and lifetimes
+//! Every handle made from a [`Context`] borrows it (`Instrument<'ctx>`, `Market<'ctx>`, ...), because
+//! the C library requires the context to outlive every object created from it, including objects
+//! another handle holds a reference to (a portfolio keeps its instruments). Accessors that hand out
+//! a part of a handle without a new reference return a [`Borrowed`], which cannot outlive the owner.
+//!
+//! A market's snapshot is lent, not given; it cannot outlive the market:
+//!
+//! ```compile_fail
+//! # use libhedge::*;
+//! let ctx = Context::new().unwrap();
+//! let snapshot = {
+//!     let market = Market::from_json(&ctx, "{}", None).unwrap();
+//!     market.snapshot()
+//! };
+//! ```
+//!
+//! and no handle outlives its context:
+//!
+//! ```compile_fail
+//! # use libhedge::*;
+//! let book = {
+//!     let ctx = Context::new().unwrap();
+//!     Portfolio::new(&ctx).unwrap()
+//! };
+//! ```
+//!
+//! A clone of the lent snapshot is a reference of its own, which may outlive the market (not the
+//! context):
+//!
+//! ```no_run
+//! # use libhedge::*;
+//! let ctx = Context::new().unwrap();
+//! let snapshot = {
+//!     let market = Market::load_json(&ctx, "market.json").unwrap();
+//!     let s = market.snapshot().clone();
+//!     s
+//! };
+//! println!("{}", snapshot.spot("BTC").unwrap());
+//! ```
+//!
+//! # Threads
+//! Follows `docs/threading.md`: the context and the immutable handles ([`Instrument`], [`Snapshot`],
+//! [`VolSurface`], [`Market`], [`Risk`], [`ScenarioPnl`]) are `Send + Sync`; a [`Portfolio`] locks
+//! internally and is `Send + Sync`; a [`SnapshotBuilder`] belongs to one thread at a time (`Send`,
+//! not `Sync`). The pricing functions are pure and callable from anywhere.
+//!
+//! # Errors
+//! A failing call returns [`HedgeError`]: the status code, its symbolic name and the message the
+//! library recorded on the calling thread, which names the argument at fault.
+
+mod context;
+mod error;
+mod implied_vol;
+mod instrument;
+mod margin;
+mod market;
+mod portfolio;
+mod pricing;
+mod risk;
+mod scenario;
+mod snapshot;
+mod surface;
+mod util;
+
+pub use libhedge_sys as sys;
+
+pub use context::{Context, ContextBuilder, LogLevel};
+pub use error::{HedgeError, Result, Status};
+pub use implied_vol::*;
+pub use instrument::{Instrument, InstrumentKind, InstrumentSpec, Settlement, Valuation};
+pub use margin::{cross_liquidation_price, liquidation_price, CrossPosition, MarginOptions, MarginResult};
+pub use market::Market;
+pub use portfolio::{Portfolio, Position};
+pub use pricing::*;
+pub use risk::{pnl_explain, Breakdown, PnlExplain, Risk, RiskOptions, RiskRow};
+pub use scenario::{scenario_grid, Scenario, ScenarioPnl, Shift};
+pub use snapshot::{DepthLevel, Quote, Snapshot, SnapshotBuilder, SnapshotOptions, SourceReport, SourceVerdict};
+pub use surface::{ArbitrageKind, ArbitrageReport, SmileData, SviSlice, VolSurface};
+pub use util::Borrowed;
+
+/// Version of the libhedge loaded at run time, major * 10000 + minor * 100 + patch.
+pub fn version_number() -> u32 {
+    unsafe { sys::hedge_version_number() }
+}
+
+/// Version of the libhedge loaded at run time, "major.minor.patch".
+pub fn version_string() -> &'static str {
+    unsafe { util::static_str(sys::hedge_version_string()) }
+}
+
+/// Capability bits of the loaded library on this machine (`sys::HEDGE_CAP_*`).
+pub fn capabilities() -> u64 {
+    unsafe { sys::hedge_capabilities() }
+}

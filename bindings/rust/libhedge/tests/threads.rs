@@ -1,0 +1,63 @@
+// The thread contract of docs/threading.md, checked at compile time, then exercised.
+
+use libhedge::*;
+
+fn send_sync<T: Send + Sync>() {}
+fn send<T: Send>() {}
+
+// A type implementing Sync makes the call below ambiguous (two impls apply) and fails to compile,
+// so this only builds for types that are not Sync.
+trait AmbiguousIfSync<A> {
+    fn check() {}
+}
+impl<T: ?Sized> AmbiguousIfSync<()> for T {}
+#[allow(dead_code)]
+struct IsSync;
+impl<T: ?Sized + Sync> AmbiguousIfSync<IsSync> for T {}
+
+#[test]
+fn static_thread_contract() {
+    send_sync::<Context>();
+    send_sync::<Instrument<'static>>();
+    send_sync::<Snapshot<'static>>();
+    send_sync::<VolSurface<'static>>();
+    send_sync::<Market<'static>>();
+    send_sync::<Portfolio<'static>>();
+    send_sync::<Risk<'static>>();
+    send_sync::<ScenarioPnl<'static>>();
+    send_sync::<HedgeError>();
+    send_sync::<Borrowed<'static, Snapshot<'static>>>();
+    send::<SnapshotBuilder<'static>>();
+    <SnapshotBuilder<'static> as AmbiguousIfSync<_>>::check();
+}
+
+#[test]
+fn shared_market_and_portfolio_across_threads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../examples/market.json");
+    let ctx = Context::new().unwrap();
+    let market = Market::load_json(&ctx, path).unwrap();
+    let book = Portfolio::load_json(&ctx, &market, path).unwrap();
+    let want = Risk::compute(&ctx, &book, &market, &RiskOptions::default()).unwrap().total().delta_usd;
+    let extra = market.find_instrument("BTC-27NOV26").unwrap().clone();
+    std::thread::scope(|s| {
+        for i in 0..4 {
+            let (ctx, market, book, extra) = (&ctx, &market, &book, &extra);
+            s.spawn(move || {
+                for _ in 0..20 {
+                    let risk = Risk::compute(ctx, book, market, &RiskOptions::default()).unwrap();
+                    assert!(risk.total().delta_usd.is_finite());
+                }
+                // Each thread's error detail is its own.
+                let err = bsm_price(OptionType::Call, 100.0, 100.0, 1.0, 0.0, 0.0, -(i as f64) - 1.0).unwrap_err();
+                assert!(err.message().contains(&format!("-{}", i + 1)), "{}", err);
+                if i == 0 {
+                    // The portfolio is internally locked: changing it through &self is allowed.
+                    let _ = book.add(extra, 1.0, 0.0);
+                    book.remove("BTC-27NOV26").unwrap();
+                }
+            });
+        }
+    });
+    let after = Risk::compute(&ctx, &book, &market, &RiskOptions::default()).unwrap().total().delta_usd;
+    assert_eq!(after, want);
+}
