@@ -33,6 +33,8 @@ typedef struct fx {
     hedge_quote q;
     size_t count;
     void *handle;               /* out-handle of create calls */
+    hedge_market *market;       /* snap + surf, for the risk layer */
+    hedge_portfolio *pf;        /* 3 BTC-C */
 } fx;
 
 typedef struct row {
@@ -160,6 +162,48 @@ ROW(market_read_unknown_member, static const char t[] = "{\"valuation_time\": 0,
 ROW(market_load_missing_file, return hedge_market_load_json(H(hedge_market), f->ctx, "/nonexistent/market.json"))
 ROW(market_write_null_buffer, f->count = 77; return hedge_market_write_json(NULL, 10, &f->count, NULL))
 
+/* portfolio.h */
+ROW(portfolio_add_null_instrument, hedge_position p = HEDGE_POSITION_INIT; return hedge_portfolio_add(f->pf, &p))
+ROW(portfolio_add_nan_quantity, hedge_position p = HEDGE_POSITION_INIT; p.instrument = f->option; p.quantity = nan_;
+    return hedge_portfolio_add(f->pf, &p))
+ROW(portfolio_add_duplicate, hedge_position p = HEDGE_POSITION_INIT; p.instrument = f->option;
+    return hedge_portfolio_add(f->pf, &p))
+ROW(portfolio_update_unknown, return hedge_portfolio_update(f->pf, "NOPE", 1, 0))
+ROW(portfolio_update_neg_entry, return hedge_portfolio_update(f->pf, "BTC-C", 1, -2))
+ROW(portfolio_remove_null, return hedge_portfolio_remove(f->pf, NULL))
+ROW(portfolio_find_small_struct, hedge_position p = HEDGE_POSITION_INIT; p.struct_size = 8; p.quantity = SENTINEL;
+    hedge_status st = hedge_portfolio_find(&p, f->pf, "BTC-C"); f->d[0] = p.quantity; return st)
+ROW(portfolio_read_unknown_symbol, static const char t[] = "{\"book\": [{\"symbol\": \"NOPE\", \"quantity\": 1}]}";
+    return hedge_portfolio_read_json(H(hedge_portfolio), f->ctx, f->market, t, sizeof t - 1, "b.json"))
+ROW(portfolio_write_null, f->count = 77; return hedge_portfolio_write_json(NULL, 0, &f->count, f->market, NULL))
+/* risk.h */
+ROW(risk_null_portfolio, return hedge_risk_compute(H(hedge_risk), f->ctx, NULL, f->market, NULL))
+ROW(risk_nan_beta, const char *u[1] = {"BTC"}; double b[1] = {nan_}; hedge_risk_options o = HEDGE_RISK_OPTIONS_INIT;
+    o.beta_underlyings = u; o.betas = b; o.n_betas = 1; return hedge_risk_compute(H(hedge_risk), f->ctx, f->pf, f->market, &o))
+ROW(risk_bad_tenors, double t[2] = {30, 7}; hedge_risk_options o = HEDGE_RISK_OPTIONS_INIT; o.tenor_days = t; o.n_tenors = 2;
+    return hedge_risk_compute(H(hedge_risk), f->ctx, f->pf, f->market, &o))
+ROW(explain_reversed, hedge_pnl_explain x = HEDGE_PNL_EXPLAIN_INIT; x.actual = SENTINEL;
+    hedge_market *later; hedge_status st = hedge_market_create(&later, f->ctx, f->after, NULL, 0, NULL, NULL, 0);
+    if (st) return st;
+    st = hedge_pnl_explain_compute(&x, f->pf, later, f->market, NULL); hedge_market_destroy(later);
+    f->d[0] = x.actual; return st)
+ROW(aggregate_bad_bucket, uint32_t b[2] = {0, 9}; double c[2] = {1, 2}; const double *cols[1] = {c};
+    return hedge_aggregate_columns(2, b, cols, 1, f->d, 4))
+/* scenario.h */
+ROW(scenarios_spot_crash, hedge_shift sh = {NULL, -1.0, 0, 0}; hedge_scenario sc = {&sh, 1, 0};
+    return hedge_scenarios_run(H(hedge_scenario_pnl), f->ctx, f->pf, f->market, &sc, 1, NULL))
+ROW(scenarios_none, hedge_scenario sc = {NULL, 0, 0};
+    return hedge_scenarios_run(H(hedge_scenario_pnl), f->ctx, f->pf, f->market, &sc, 0, NULL))
+ROW(scenario_grid_bad_range, double v[1] = {0}; hedge_scenario sc[3]; hedge_shift sh[3];
+    return hedge_scenario_grid(sc, sh, 3, &f->count, 1.5, 1, v, 1, 0))
+/* margin.h */
+ROW(margin_bad_vol_down, hedge_margin_options o = HEDGE_MARGIN_OPTIONS_INIT; o.vol_down = 1.5;
+    hedge_margin_result r = HEDGE_MARGIN_RESULT_INIT; r.margin = SENTINEL;
+    hedge_status st = hedge_portfolio_margin(&r, f->ctx, f->pf, f->market, &o); f->d[0] = r.margin; return st)
+ROW(liquidation_zero_quantity, return hedge_liquidation_price(&f->d[0], HEDGE_SETTLE_LINEAR, 1, 0, 100, 10, 0.005))
+ROW(cross_mixed_settlements, hedge_cross_position p[2] = {{HEDGE_SETTLE_LINEAR, 1, 1, 100, 0.01},
+    {HEDGE_SETTLE_INVERSE, 10, 1, 100, 0.01}}; return hedge_cross_liquidation_price(&f->d[0], p, 2, 100, 100))
+
 static const row rows[] = {
 #define R(name, st, frag) {#name, st, frag, name}
     R(bsm_price_nan_S, HEDGE_ERR_DOMAIN, "hedge_bsm_price: underlying price must be finite and > 0, got nan"),
@@ -236,6 +280,26 @@ static const row rows[] = {
     R(market_read_unknown_member, HEDGE_ERR_PARSE, "t.json:1:42: /market/typo: unknown member \"typo\""),
     R(market_load_missing_file, HEDGE_ERR_IO, "cannot open /nonexistent/market.json"),
     R(market_write_null_buffer, HEDGE_ERR_INVALID_ARG, "hedge_market_write_json: NULL argument"),
+    R(portfolio_add_null_instrument, HEDGE_ERR_INVALID_ARG, "hedge_portfolio_add: NULL argument"),
+    R(portfolio_add_nan_quantity, HEDGE_ERR_DOMAIN, "quantity must be finite, got nan"),
+    R(portfolio_add_duplicate, HEDGE_ERR_EXISTS, "the portfolio already holds BTC-C"),
+    R(portfolio_update_unknown, HEDGE_ERR_NOT_FOUND, "hedge_portfolio_update: no position in NOPE"),
+    R(portfolio_update_neg_entry, HEDGE_ERR_DOMAIN, "entry price must be finite and >= 0, got -2"),
+    R(portfolio_remove_null, HEDGE_ERR_INVALID_ARG, "hedge_portfolio_remove: NULL argument"),
+    R(portfolio_find_small_struct, HEDGE_ERR_INVALID_ARG, "position->struct_size 8 is too small"),
+    R(portfolio_read_unknown_symbol, HEDGE_ERR_NOT_FOUND, "no instrument \"NOPE\" in the market"),
+    R(portfolio_write_null, HEDGE_ERR_INVALID_ARG, "hedge_portfolio_write_json: NULL argument"),
+    R(risk_null_portfolio, HEDGE_ERR_INVALID_ARG, "hedge_risk_compute: NULL argument"),
+    R(risk_nan_beta, HEDGE_ERR_DOMAIN, "beta of BTC must be finite, got nan"),
+    R(risk_bad_tenors, HEDGE_ERR_DOMAIN, "tenor edges must be finite, > 0 and increasing (edge 1 is 7)"),
+    R(explain_reversed, HEDGE_ERR_INVALID_ARG, "the second market is earlier than the first"),
+    R(aggregate_bad_bucket, HEDGE_ERR_INVALID_ARG, "bucket 9 is not below 4"),
+    R(scenarios_spot_crash, HEDGE_ERR_DOMAIN, "the spot move > -1"),
+    R(scenarios_none, HEDGE_ERR_INVALID_ARG, "hedge_scenarios_run: no scenarios"),
+    R(scenario_grid_bad_range, HEDGE_ERR_DOMAIN, "spot range must be in (0, 1), got 1.5"),
+    R(margin_bad_vol_down, HEDGE_ERR_DOMAIN, "vol_down in [0, 1)"),
+    R(liquidation_zero_quantity, HEDGE_ERR_DOMAIN, "a non-zero finite quantity"),
+    R(cross_mixed_settlements, HEDGE_ERR_INVALID_ARG, "position 1 settles differently from position 0"),
 #undef R
 };
 
@@ -272,10 +336,19 @@ static void setup(fx *f) {
     s.strike = 100000;
     s.expiry_ms = EXPIRY;
     ck_assert_status(hedge_instrument_create(&f->option, f->ctx, &s), HEDGE_OK);
+    const char *names[1] = {"BTC"};
+    const hedge_vol_surface *surfs[1] = {f->surf};
+    const hedge_instrument *insts[1] = {f->option};
+    ck_assert_status(hedge_market_create(&f->market, f->ctx, f->snap, insts, 1, surfs, names, 1), HEDGE_OK);
+    ck_assert_status(hedge_portfolio_create(&f->pf, f->ctx), HEDGE_OK);
+    hedge_position p = HEDGE_POSITION_INIT;
+    p.instrument = f->option;
+    p.quantity = 3;
+    ck_assert_status(hedge_portfolio_add(f->pf, &p), HEDGE_OK);
 }
 
 /* What the shared handles say, to compare before and after the table. */
-static void observe(const fx *f, double out[6]) {
+static void observe(const fx *f, double out[8]) {
     hedge_valuation v = HEDGE_VALUATION_INIT;
     ck_assert_status(hedge_instrument_value(&v, f->option, f->snap, f->surf), HEDGE_OK);
     out[0] = v.value;
@@ -286,6 +359,11 @@ static void observe(const fx *f, double out[6]) {
     hedge_snapshot *built;
     ck_assert_status(hedge_snapshot_builder_finish(&built, f->builder), HEDGE_OK); /* nothing was added */
     out[5] = (double)hedge_snapshot_spot(&out[5], built, "SOL");
+    out[6] = (double)hedge_portfolio_count(f->pf);
+    hedge_position p = HEDGE_POSITION_INIT;
+    ck_assert_status(hedge_portfolio_find(&p, f->pf, "BTC-C"), HEDGE_OK);
+    out[7] = p.quantity + 1000 * p.entry_price;
+    hedge_position_clear(&p);
     hedge_snapshot_destroy(built);
 }
 
@@ -322,7 +400,7 @@ static int untouched(const fx *f) {
 START_TEST(every_entry_point_rejects_bad_input_precisely) {
     fx f;
     setup(&f);
-    double before[6], after[6];
+    double before[8], after[8];
     observe(&f, before);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const row *r = &rows[i];
@@ -341,6 +419,8 @@ START_TEST(every_entry_point_rejects_bad_input_precisely) {
     observe(&f, after);
     ck_assert_msg(memcmp(before, after, sizeof before) == 0, "the shared handles changed");
     hedge_snapshot_builder_destroy(f.builder);
+    hedge_portfolio_destroy(f.pf);
+    hedge_market_destroy(f.market);
     hedge_instrument_destroy(f.option);
     hedge_vol_surface_destroy(f.surf);
     hedge_snapshot_destroy(f.after);
