@@ -155,6 +155,31 @@ START_TEST(portfolio_margin) {
 }
 END_TEST
 
+typedef struct oom_arg {
+    hedge_market *m;
+    hedge_portfolio *pf;
+} oom_arg;
+
+static hedge_status oom_margin(hedge_context *ctx, void *arg) {
+    oom_arg *a = arg;
+    hedge_margin_result r = HEDGE_MARGIN_RESULT_INIT;
+    return hedge_portfolio_margin(&r, ctx, a->pf, a->m, NULL);
+}
+
+/* Every allocation of the margin computation (grid, scenario matrix, risk report) may fail. */
+START_TEST(oom_sweep) {
+    hedge_context *ctx;
+    ck_assert_status(hedge_context_create(&ctx, NULL), HEDGE_OK);
+    oom_arg a;
+    ck_assert_status(hedge_market_load_json(&a.m, ctx, SAMPLE), HEDGE_OK);
+    ck_assert_status(hedge_portfolio_load_json(&a.pf, ctx, a.m, SAMPLE), HEDGE_OK);
+    ck_assert_int_gt(test_oom_sweep(oom_margin, &a), 5);
+    hedge_portfolio_destroy(a.pf);
+    hedge_market_destroy(a.m);
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
 Suite *hedge_test_suite_margin(void) {
     Suite *s = suite_create("margin");
     TCase *tc = tcase_create("margin");
@@ -163,6 +188,7 @@ Suite *hedge_test_suite_margin(void) {
     tcase_add_test(tc, matches_binance_formula);
     tcase_add_test(tc, cross_margin);
     tcase_add_test(tc, portfolio_margin);
+    tcase_add_test(tc, oom_sweep);
     suite_add_tcase(s, tc);
     return s;
 }
