@@ -51,9 +51,10 @@ BK_INLINE double bk_double(uint64_t u) {
     return x;
 }
 
-/* e^x for x in [-708, 708]: x = k ln2 + r with |r| <= ln2/2, a degree-13 Taylor polynomial
- * (truncation 5e-18 relative), and 2^k put into the exponent field. */
-BK_INLINE double bk_exp(double x) {
+/* x = k ln2 + r with |r| <= ln2/2 (x in [-708, 708]): returns 2^k in *scale and e^r - 1 from a
+ * degree-13 Taylor polynomial (truncation 5e-18 relative), kept apart from the 1 so that e^x and
+ * e^x - 1 can each be rounded once. */
+BK_INLINE double bk_exp_reduced(double x, double *scale) {
     double kd = BK_FMA(x, BK_LOG2E, BK_SHIFTER);
     uint64_t ki = bk_bits(kd);
     kd -= BK_SHIFTER;
@@ -71,33 +72,20 @@ BK_INLINE double bk_exp(double x) {
     p = BK_FMA(p, r, 1.0 / 24.0);
     p = BK_FMA(p, r, 1.0 / 6.0);
     p = BK_FMA(p, r, 0.5);
-    p = BK_FMA(p, r * r, r); /* e^r - 1, kept separate so the final rounding is relative to e^r */
-    double scale = bk_double((ki + 1023u) << 52);
+    *scale = bk_double((ki + 1023u) << 52);
+    return BK_FMA(p, r * r, r);
+}
+
+/* e^x for x in [-708, 708]: 2^k (1 + p). */
+BK_INLINE double bk_exp(double x) {
+    double scale, p = bk_exp_reduced(x, &scale);
     return BK_FMA(scale, p, scale);
 }
 
-/* e^x - 1 with full relative accuracy near 0: the same reduction, and 2^k p + (2^k - 1), where
- * 2^k - 1 is exact and vanishes for |x| < ln2/2. */
+/* e^x - 1 with full relative accuracy near 0: 2^k p + (2^k - 1), where 2^k - 1 is exact and
+ * vanishes for |x| < ln2/2. */
 BK_INLINE double bk_expm1(double x) {
-    double kd = BK_FMA(x, BK_LOG2E, BK_SHIFTER);
-    uint64_t ki = bk_bits(kd);
-    kd -= BK_SHIFTER;
-    double r = BK_FMA(-kd, BK_LN2_HI, x);
-    r = BK_FMA(-kd, BK_LN2_LO, r);
-    double p = 1.0 / 6227020800.0;
-    p = BK_FMA(p, r, 1.0 / 479001600.0);
-    p = BK_FMA(p, r, 1.0 / 39916800.0);
-    p = BK_FMA(p, r, 1.0 / 3628800.0);
-    p = BK_FMA(p, r, 1.0 / 362880.0);
-    p = BK_FMA(p, r, 1.0 / 40320.0);
-    p = BK_FMA(p, r, 1.0 / 5040.0);
-    p = BK_FMA(p, r, 1.0 / 720.0);
-    p = BK_FMA(p, r, 1.0 / 120.0);
-    p = BK_FMA(p, r, 1.0 / 24.0);
-    p = BK_FMA(p, r, 1.0 / 6.0);
-    p = BK_FMA(p, r, 0.5);
-    p = BK_FMA(p, r * r, r);
-    double scale = bk_double((ki + 1023u) << 52);
+    double scale, p = bk_exp_reduced(x, &scale);
     return BK_FMA(scale, p, scale - 1.0);
 }
 
