@@ -12,6 +12,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 debs=${1:-$tmp/debs}
 fail() { echo "deb-test: FAIL: $*"; exit 1; }
+# has PATTERN COMMAND...: the output of COMMAND matches PATTERN. Not `COMMAND | grep -q`: grep -q
+# stops reading at the first match, and under pipefail the writer's SIGPIPE fails the pipeline.
+has() { local pattern=$1; shift; "$@" >"$tmp/out"; grep -Eq -- "$pattern" "$tmp/out"; }
 
 echo "deb-test: dpkg-buildpackage -us -uc -b (log in the build's output on failure)"
 scripts/deb-build.sh "$debs" >"$tmp/build.log" 2>&1 || { tail -n 80 "$tmp/build.log"; fail "package build"; }
@@ -53,7 +56,7 @@ echo "deb-test: pkg-config --cflags --libs libhedge: $flags"
 case $flags in *"-I$root/usr/include"*"-L$libdir"*) ;; *) fail "pkg-config flags do not point into the root" ;; esac
 # shellcheck disable=SC2086
 cc -std=c99 -Wall -Werror -o "$tmp/consumer-shared" tests/consumer.c $flags
-LD_LIBRARY_PATH=$libdir ldd "$tmp/consumer-shared" | grep -q "libhedge.so.1 => $libdir/libhedge.so.1" ||
+LD_LIBRARY_PATH=$libdir has "libhedge.so.1 => $libdir/libhedge.so.1" ldd "$tmp/consumer-shared" ||
   fail "the consumer does not load the packaged libhedge.so.1"
 LD_LIBRARY_PATH=$libdir "$tmp/consumer-shared" | sed 's/^/deb-test: shared /'
 # shellcheck disable=SC2046
@@ -62,10 +65,10 @@ cc -std=c99 -Wall -Werror -DHEDGE_STATIC -o "$tmp/consumer-static" tests/consume
 "$tmp/consumer-static" | sed 's/^/deb-test: static /'
 
 hedge=$root/usr/bin/hedge
-LD_LIBRARY_PATH=$libdir ldd "$hedge" | grep -q "libhedge.so.1 => $libdir/libhedge.so.1" ||
+LD_LIBRARY_PATH=$libdir has "libhedge.so.1 => $libdir/libhedge.so.1" ldd "$hedge" ||
   fail "the packaged hedge does not load the packaged libhedge.so.1"
 LD_LIBRARY_PATH=$libdir "$hedge" version | sed 's/^/deb-test: hedge version: /'
-LD_LIBRARY_PATH=$libdir "$hedge" version | grep -qx "libhedge $(echo "$version" | sed 's/[-+~].*//')" ||
+LD_LIBRARY_PATH=$libdir has "^libhedge $(echo "$version" | sed 's/[-+~].*//')\$" "$hedge" version ||
   fail "hedge version does not print the package's version"
 LD_LIBRARY_PATH=$libdir "$hedge" price --model black76 examples/btc-options.csv >"$tmp/prices.csv" ||
   fail "hedge price on examples/btc-options.csv"
@@ -74,11 +77,11 @@ LD_LIBRARY_PATH=$libdir "$hedge" price --model black76 examples/btc-options.csv 
 # SIMD kernels from vectorising (the batch pricer is 8x slower when they do not).
 lib=$(readlink -f "$libdir/libhedge.so.1")
 for f in "$lib" "$hedge"; do
-  readelf -lW "$f" | grep -q GNU_RELRO || fail "$f: no RELRO"
-  readelf -dW "$f" | grep -Eq 'BIND_NOW|FLAGS.*NOW' || fail "$f: not linked with -z now"
-  readelf -sW --dyn-syms "$f" | grep -q __stack_chk_fail || fail "$f: no stack protector"
+  has GNU_RELRO readelf -lW "$f" || fail "$f: no RELRO"
+  has 'BIND_NOW|FLAGS.*NOW' readelf -dW "$f" || fail "$f: not linked with -z now"
+  has __stack_chk_fail readelf -sW --dyn-syms "$f" || fail "$f: no stack protector"
 done
-readelf -hW "$hedge" | grep -q 'DYN ' || fail "hedge is not a position-independent executable"
+has 'DYN ' readelf -hW "$hedge" || fail "hedge is not a position-independent executable"
 if [ "$arch" = amd64 ]; then
   objdump -d --no-show-raw-insn "$lib" >"$tmp/lib.s"
   ymm=$(grep -c '%ymm' "$tmp/lib.s" || true) zmm=$(grep -c '%zmm' "$tmp/lib.s" || true)
