@@ -5,7 +5,8 @@ set -eu
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes, not pulled in without
 # recommends) build the fuzz targets; abigail-tools gives abidw/abidiff for the ABI check.
 packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind libjansson-dev
-libquantlib0-dev gcovr clang libclang-rt-14-dev abigail-tools"
+libquantlib0-dev gcovr clang libclang-rt-14-dev abigail-tools dpkg-dev debhelper fakeroot
+build-essential"
 missing=
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

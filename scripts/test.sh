@@ -6,6 +6,7 @@
 #   4. ThreadSanitizer build, unit suites
 #   5. line coverage of lib/ with gcovr (at least 90%)
 #   6. the Doxygen reference, where any undocumented public symbol is an error
+#   7. the Debian packages: built, linted, unpacked into an empty root and used (scripts/deb-test.sh)
 # Ends with one line "tests: N passed, N failed" over all runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +82,9 @@ fi
 
 echo "== Doxygen reference (warnings are errors)"
 if ninja -C build/release docs >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+echo "== Debian packages"
+if scripts/deb-test.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 echo "tests: $passed passed, $failed failed"
 exit $status

@@ -1,0 +1,92 @@
+#!/bin/bash
+# Usage: deb-test.sh [OUTDIR]
+# Builds the Debian packages (scripts/deb-build.sh, dpkg-buildpackage -us -uc -b, which runs the
+# meson tests and checks the symbols file), lints them, unpacks them into an empty root with
+# dpkg-deb -x (no installation, no root), and uses them as a user would: a program built with
+# nothing but `pkg-config libhedge` against that root, shared and static, and the packaged `hedge`.
+# The packages are kept in OUTDIR if given, else thrown away. About a minute.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+debs=${1:-$tmp/debs}
+fail() { echo "deb-test: FAIL: $*"; exit 1; }
+# has PATTERN COMMAND...: the output of COMMAND matches PATTERN. Not `COMMAND | grep -q`: grep -q
+# stops reading at the first match, and under pipefail the writer's SIGPIPE fails the pipeline.
+has() { local pattern=$1; shift; "$@" >"$tmp/out"; grep -Eq -- "$pattern" "$tmp/out"; }
+
+echo "deb-test: dpkg-buildpackage -us -uc -b (log in the build's output on failure)"
+scripts/deb-build.sh "$debs" >"$tmp/build.log" 2>&1 || { tail -n 80 "$tmp/build.log"; fail "package build"; }
+grep -E '^(Ok|Fail|Timeout): ' "$tmp/build.log" | tr -s ' ' | paste -sd' ' | sed 's/^/deb-test: dh_auto_test: /'
+version=$(dpkg-parsechangelog -S Version)
+arch=$(dpkg-architecture -qDEB_HOST_ARCH)
+ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+for p in libhedge1_${version}_$arch libhedge-dev_${version}_$arch hedge_${version}_$arch libhedge-doc_${version}_all; do
+  [ -f "$debs/$p.deb" ] || fail "$p.deb was not built"
+done
+
+if command -v lintian >/dev/null; then
+  # lintian only advises against root; the packages are built without it (Rules-Requires-Root: no)
+  lstatus=0
+  lintian --fail-on "${LINTIAN_FAIL_ON:-error}" --info "$debs"/libhedge_"${version}"_"$arch".changes \
+    >"$tmp/lintian" 2>&1 || lstatus=$?
+  grep -v 'running with root privileges' "$tmp/lintian" || true
+  [ $lstatus -eq 0 ] || fail "lintian reports errors"
+  echo "deb-test: lintian: $(grep -c '^E:' "$tmp/lintian") errors, $(grep -c '^W:' "$tmp/lintian") warnings"
+else
+  echo "deb-test: lintian not installed, skipped (apt-get install lintian)"
+fi
+
+root=$tmp/root
+mkdir "$root"
+for deb in "$debs"/*_"$version"_*.deb; do
+  case $deb in *-dbgsym_*) ;; *) dpkg-deb -x "$deb" "$root" ;; esac
+done
+libdir=$root/usr/lib/$ma
+[ -e "$libdir/libhedge.so.1" ] && [ -e "$libdir/libhedge.so" ] && [ -f "$libdir/libhedge.a" ] ||
+  fail "libhedge.so.1, libhedge.so or libhedge.a missing or dangling in $libdir"
+[ -f "$root/usr/share/doc/libhedge-doc/html/index.html" ] || fail "no HTML reference in libhedge-doc"
+
+# The root supplies libhedge; its dependencies (jansson) come from the build machine, as apt would
+# install them. pkgconf puts the sysroot in front of -I and -L.
+export PKG_CONFIG_PATH=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root
+flags=$(pkg-config --cflags --libs libhedge)
+echo "deb-test: pkg-config --cflags --libs libhedge: $flags"
+case $flags in *"-I$root/usr/include"*"-L$libdir"*) ;; *) fail "pkg-config flags do not point into the root" ;; esac
+# shellcheck disable=SC2086
+cc -std=c99 -Wall -Werror -o "$tmp/consumer-shared" tests/consumer.c $flags
+LD_LIBRARY_PATH=$libdir has "libhedge.so.1 => $libdir/libhedge.so.1" ldd "$tmp/consumer-shared" ||
+  fail "the consumer does not load the packaged libhedge.so.1"
+LD_LIBRARY_PATH=$libdir "$tmp/consumer-shared" | sed 's/^/deb-test: shared /'
+# shellcheck disable=SC2046
+cc -std=c99 -Wall -Werror -DHEDGE_STATIC -o "$tmp/consumer-static" tests/consumer.c \
+  $(pkg-config --cflags libhedge) "$libdir/libhedge.a" $(pkg-config --libs --static libhedge | sed 's/-lhedge//')
+"$tmp/consumer-static" | sed 's/^/deb-test: static /'
+
+hedge=$root/usr/bin/hedge
+LD_LIBRARY_PATH=$libdir has "libhedge.so.1 => $libdir/libhedge.so.1" ldd "$hedge" ||
+  fail "the packaged hedge does not load the packaged libhedge.so.1"
+LD_LIBRARY_PATH=$libdir "$hedge" version | sed 's/^/deb-test: hedge version: /'
+LD_LIBRARY_PATH=$libdir has "^libhedge $(echo "$version" | sed 's/[-+~].*//')\$" "$hedge" version ||
+  fail "hedge version does not print the package's version"
+LD_LIBRARY_PATH=$libdir "$hedge" price --model black76 examples/btc-options.csv >"$tmp/prices.csv" ||
+  fail "hedge price on examples/btc-options.csv"
+
+# Debian's CFLAGS (-O2, hardening) must neither drop the flags dpkg-buildflags asks for nor stop the
+# SIMD kernels from vectorising (the batch pricer is 8x slower when they do not).
+lib=$(readlink -f "$libdir/libhedge.so.1")
+for f in "$lib" "$hedge"; do
+  has GNU_RELRO readelf -lW "$f" || fail "$f: no RELRO"
+  has 'BIND_NOW|FLAGS.*NOW' readelf -dW "$f" || fail "$f: not linked with -z now"
+  has __stack_chk_fail readelf -sW --dyn-syms "$f" || fail "$f: no stack protector"
+done
+has 'DYN ' readelf -hW "$hedge" || fail "hedge is not a position-independent executable"
+if [ "$arch" = amd64 ]; then
+  objdump -d --no-show-raw-insn "$lib" >"$tmp/lib.s"
+  ymm=$(grep -c '%ymm' "$tmp/lib.s" || true) zmm=$(grep -c '%zmm' "$tmp/lib.s" || true)
+  [ "$ymm" -gt 1000 ] && [ "$zmm" -gt 1000 ] ||
+    fail "the SIMD kernels were not vectorised ($ymm ymm, $zmm zmm instructions)"
+  echo "deb-test: hardening flags present; SIMD kernels vectorised ($ymm ymm, $zmm zmm instructions)"
+fi
+echo "deb-test: packages ok in $((SECONDS - start)) s"
