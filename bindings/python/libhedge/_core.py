@@ -272,7 +272,9 @@ class Context:
         opts = ffi.new("hedge_context_options *")
         lib.hedge_context_options_init(opts)
         self._callbacks = []
-        self._pending = None
+        # what a failing Python allocator raised; a list, not self, so no callback refers back to
+        # this object (the C context's destructor holds the callbacks)
+        self._pending = []
         if allocator is not None:
             self._add_allocator(opts, allocator)
         if log is not None:
@@ -295,8 +297,10 @@ class Context:
     def _add_allocator(self, opts, allocator):
         # An exception inside a callback cannot cross the C frames: it becomes a failed allocation
         # (NULL), which the library reports as HEDGE_ERR_NOMEM, and is re-raised from that.
+        pending = self._pending
+
         def remember(exc, value, tb):
-            self._pending = value
+            pending.append(value)
 
         def alloc(user, size, align):
             return ffi.cast("void *", allocator.alloc(size, align) or 0)
@@ -387,6 +391,7 @@ class Handle:
         if self._ptr is not None:
             ffi.release(self._ptr)
             self._ptr = None
+            self._keep.clear()  # the contexts may go now
 
     def __enter__(self):
         return self
@@ -398,7 +403,8 @@ class Handle:
 def context_check(ctx, status):
     """check() for calls that allocate through ctx: an exception raised by a Python allocator is
     re-raised as the cause of the HEDGE_ERR_NOMEM it turned into."""
-    pending, ctx._pending = ctx._pending, None
+    pending = ctx._pending[-1] if ctx._pending else None
+    ctx._pending.clear()
     if status != 0:
         err = error_for(status)
         if pending is not None:
