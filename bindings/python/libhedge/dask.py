@@ -164,7 +164,8 @@ class _Inputs:
 
 
 def position_greeks(inputs, book):
-    """Per-position figures, quantity applied: a dict of arrays named as GREEKS."""
+    """Per-position figures, quantity applied: a dict of arrays named as GREEKS, and "price", the
+    value of one unit of underlying (USD)."""
     g = _price(book.type, inputs.S, inputs.K, inputs.T, inputs.r, inputs.q, inputs.vol,
                ("price", "delta", "gamma", "vega", "theta"))
     qm = book.quantity * book.multiplier
@@ -176,6 +177,7 @@ def position_greeks(inputs, book):
            "vega_usd": qm * g["vega"], "theta_usd": qm * g["theta"]}
     out["delta_usd"] = out["delta_coin"] * S
     out["gamma_usd"] = out["gamma_coin"] * S * S / 100.0
+    out["price"] = g["price"]  # per unit of underlying, the base of the scenario P&L
     return out
 
 
@@ -187,27 +189,100 @@ def _move(scenario, underlyings):
     return (np.array([h.spot for h in hs]), np.array([h.vol_rel for h in hs]), np.array([h.vol_abs for h in hs]))
 
 
-def position_pnl(inputs, book, scenarios, base_value_usd=None):
+def position_pnl(inputs, book, scenarios, base_price=None):
     """Yields, for each scenario, the per-position P&L in USD (quantity applied), as
-    hedge_scenarios_run computes it for options: full revaluation minus the base value."""
-    qm = book.quantity * book.multiplier
-    if base_value_usd is None:
-        base = _price(book.type, inputs.S, inputs.K, inputs.T, inputs.r, inputs.q, inputs.vol, ("price",))["price"]
-    else:
-        base = base_value_usd / np.where(qm == 0, 1.0, qm)
+    hedge_scenarios_run computes it for options: q (m price' - m price), full revaluation."""
+    if base_price is None:
+        base_price = _price(book.type, inputs.S, inputs.K, inputs.T, inputs.r, inputs.q, inputs.vol,
+                            ("price",))["price"]
+    base = book.multiplier * base_price
     for sc in scenarios:
         spot, vol_rel, vol_abs = _move(sc, book.underlyings)
         u = book.underlying
-        S = inputs.S * (1.0 + spot[u])
+        S = inputs.S * (1.0 + spot)[u]
         T = np.maximum(inputs.T - sc.days / 365.0, 0.0) if sc.days > 0 else inputs.T
-        vol = np.maximum(inputs.vol * (1.0 + vol_rel[u]) + vol_abs[u], 0.0)
+        vol = np.maximum(inputs.vol * (1.0 + vol_rel)[u] + vol_abs[u], 0.0)
         price = _price(book.type, S, inputs.K, T, inputs.r, inputs.q, vol, ("price",))["price"]
-        yield book.quantity * (book.multiplier * price - book.multiplier * base)
+        yield book.quantity * (book.multiplier * price - base)
+
+
+def _blocked_pnl_sums(inputs, book, scenarios, base_price):
+    """The exact per-scenario sums of position_pnl, computed a block of positions at a time into
+    reused buffers: the same figures, without a fresh array per step (Dask's workers set
+    MALLOC_TRIM_THRESHOLD_, which makes every large temporary a new mmap, several times slower)."""
+    sums = [ExactSum() for _ in scenarios]
+    moves = [(1.0 + sp, 1.0 + vr, va) for sp, vr, va in (_move(sc, book.underlyings) for sc in scenarios)]
+    B = _BLOCK
+    S, T, vol, tmp, price = (np.empty(B) for _ in range(5))
+    out = new("hedge_greeks_arrays")
+    for a in range(0, len(book), B):
+        n = min(len(book), a + B) - a
+        sl = slice(a, a + n)
+        u, K, r, q = book.underlying[sl], inputs.K[sl], inputs.r[sl], inputs.q[sl]
+        S0, T0, v0, typ = inputs.S[sl], inputs.T[sl], inputs.vol[sl], book.type[sl]
+        qty, m = book.quantity[sl], book.multiplier[sl]
+        base = m * base_price[sl]
+        out.price = _ptr(price)
+        for j, (sc, (grow, vgrow, vabs)) in enumerate(zip(scenarios, moves)):
+            np.multiply(S0, np.take(grow, u, out=tmp[:n]), out=S[:n])
+            if sc.days > 0:
+                np.maximum(np.subtract(T0, sc.days / 365.0, out=T[:n]), 0.0, out=T[:n])
+                Tp = T[:n]
+            else:
+                Tp = T0
+            np.multiply(v0, np.take(vgrow, u, out=tmp[:n]), out=vol[:n])
+            np.add(vol[:n], np.take(vabs, u, out=tmp[:n]), out=vol[:n])
+            np.maximum(vol[:n], 0.0, out=vol[:n])
+            Tc = np.ascontiguousarray(Tp)
+            st = lib.hedge_bsm_greeks_batch(n, _ptr(typ, "int32_t *"), _ptr(S), _ptr(K), _ptr(Tc), _ptr(r), _ptr(q),
+                                            _ptr(vol), out)
+            if st != 0:
+                from ._core import check
+                check(st)
+            p = np.multiply(m, price[:n], out=tmp[:n])
+            np.subtract(p, base, out=p)
+            np.multiply(qty, p, out=p)
+            sums[j].add(p)
+    return [x.fractions()[0] for x in sums]
 
 
 # ---- exact sums --------------------------------------------------------------------------------
 
 _CHUNK = 1 << 24  # positions per bincount: |hi| < 2**27, so partial sums stay below 2**51, exact in a double
+_BLOCK = 8192     # positions per block of the scenario loop: its buffers stay in cache
+_EMIN = -1074     # the exponent of the smallest subnormal: integer totals count units of 2**(_EMIN - 53)
+
+
+class ExactSum:
+    """Exact running sums of doubles per bucket, as Python integers (see exact_sums)."""
+
+    def __init__(self, n_buckets=1):
+        self.totals = [0] * n_buckets
+
+    def add(self, values, bucket=None):
+        x = np.asarray(values, np.float64).reshape(-1)
+        nb = len(self.totals)
+        bucket = np.zeros(x.size, np.int64) if bucket is None else np.asarray(bucket, np.int64).reshape(-1)
+        if not np.isfinite(x).all():
+            raise ValueError("exact sums: values must be finite")
+        for a in range(0, x.size, _CHUNK):
+            m, e = np.frexp(x[a:a + _CHUNK])
+            M = np.ldexp(m, 53).astype(np.int64)  # x = M 2**(e - 53), |M| < 2**53, exactly
+            emin, emax = int(e.min()), int(e.max())
+            span = emax - emin + 1
+            key = bucket[a:a + _CHUNK] * span + (e - emin)
+            hi = np.bincount(key, weights=(M >> 26).astype(np.float64), minlength=nb * span)
+            lo = np.bincount(key, weights=(M & ((1 << 26) - 1)).astype(np.float64), minlength=nb * span)
+            hi, lo = hi.astype(np.int64).reshape(nb, span), lo.astype(np.int64).reshape(nb, span)
+            for b in range(nb):
+                acc = 0
+                for j in range(span - 1, -1, -1):  # Horner in powers of two
+                    acc = (acc << 1) + (int(hi[b, j]) << 26) + int(lo[b, j])
+                self.totals[b] += acc << (emin - _EMIN)
+        return self
+
+    def fractions(self):
+        return [fractions.Fraction(t, 1 << (53 - _EMIN)) for t in self.totals]
 
 
 def exact_sums(values, bucket=None, n_buckets=1):
@@ -218,27 +293,7 @@ def exact_sums(values, bucket=None, n_buckets=1):
     even in bincount's doubles because every partial sum is an integer below 2**53. The rest is
     Python integer arithmetic. Non-finite values raise ValueError.
     """
-    x = np.ascontiguousarray(values, np.float64).reshape(-1)
-    bucket = np.zeros(x.size, np.int64) if bucket is None else np.asarray(bucket, np.int64).reshape(-1)
-    if not np.isfinite(x).all():
-        raise ValueError("exact_sums: values must be finite")
-    totals = [0] * n_buckets  # integers, in units of 2**(EMIN - 53)
-    EMIN = -1074
-    for a in range(0, x.size, _CHUNK):
-        m, e = np.frexp(x[a:a + _CHUNK])
-        M = np.ldexp(m, 53).astype(np.int64)
-        emin, emax = (int(e.min()), int(e.max())) if e.size else (0, 0)
-        span = emax - emin + 1
-        key = bucket[a:a + _CHUNK] * span + (e - emin)
-        hi = np.bincount(key, weights=(M >> 26).astype(np.float64), minlength=n_buckets * span)
-        lo = np.bincount(key, weights=(M & ((1 << 26) - 1)).astype(np.float64), minlength=n_buckets * span)
-        hi, lo = hi.astype(np.int64).reshape(n_buckets, span), lo.astype(np.int64).reshape(n_buckets, span)
-        for b in range(n_buckets):
-            acc = 0
-            for j in range(span - 1, -1, -1):  # Horner in powers of two
-                acc = (acc << 1) + (int(hi[b, j]) << 26) + int(lo[b, j])
-            totals[b] += acc << (emin - EMIN)
-    return [fractions.Fraction(t, 1 << (53 - EMIN)) for t in totals]
+    return ExactSum(n_buckets).add(values, bucket).fractions()
 
 
 # ---- shards ------------------------------------------------------------------------------------
@@ -266,7 +321,7 @@ def shard_risk(market_json, book, scenarios):
     nb = len(book.underlyings)
     greeks = position_greeks(inputs, book)
     sums = {g: exact_sums(greeks[g], book.underlying, nb) for g in GREEKS}
-    pnl = [exact_sums(col)[0] for col in position_pnl(inputs, book, scenarios, greeks["value_usd"])]
+    pnl = _blocked_pnl_sums(inputs, book, list(scenarios), greeks["price"])
     return {"positions": len(book), "underlyings": book.underlyings, "greeks": sums, "pnl": pnl}
 
 
@@ -309,4 +364,4 @@ def sharded_risk(client, market_json, book, scenarios=None, n_shards=None):
 
 
 __all__ = ["OptionBook", "random_book", "position_greeks", "position_pnl", "exact_sums", "shard_risk", "combine",
-           "book_risk", "sharded_risk", "GREEKS", "Scenario", "Shift"]
+           "book_risk", "sharded_risk", "ExactSum", "GREEKS", "Scenario", "Shift"]
