@@ -439,18 +439,32 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 
 def library_path():
-    """The shared library to load: $HEDGE_LIBRARY, else an in-tree release build, else the installed one."""
+    """The shared library to load: $HEDGE_LIBRARY, else an in-tree release build, else None (the installed one)."""
     env = os.environ.get("HEDGE_LIBRARY")
     if env:
         return env
     in_tree = REPO_ROOT / "build" / "release" / "lib" / SONAME
     if in_tree.exists():
         return str(in_tree)
-    # dlopen searches the loader's paths for a bare SONAME; find_library covers odd prefixes.
-    return ctypes.util.find_library("hedge") or SONAME
+    return None
 
 
-lib = ffi.dlopen(library_path())
+def _open():
+    path = library_path()
+    if path:
+        return ffi.dlopen(path)
+    # The versioned SONAME first: find_library may return the unversioned libhedge.so, which only
+    # the -dev package ships and which may belong to another ABI; it is the fallback for odd prefixes.
+    try:
+        return ffi.dlopen(SONAME)
+    except OSError:
+        found = ctypes.util.find_library("hedge")
+        if not found:
+            raise
+        return ffi.dlopen(found)
+
+
+lib = _open()
 
 
 def new(ctype):
