@@ -3,7 +3,7 @@
 # calls apt-get when a package is missing, so it is fast (and offline) on a machine that has them.
 set -eu
 packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind libjansson-dev
-libquantlib0-dev gcovr"
+libquantlib0-dev gcovr python3-numpy python3-cvxopt"
 missing=
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
