@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { RUIZ_PASSES = 15, CHECK_EVERY = 5, MIN_RHO_INTERVAL = 25 };
+enum { RUIZ_PASSES = 10, CHECK_EVERY = 5, MIN_RHO_INTERVAL = 25 };
 static const double RHO_START = 0.1, RHO_MIN = 1e-6, RHO_MAX = 1e6, RHO_EQ = 1e3, SIGMA = 1e-6, ALPHA = 1.6;
 /* Infeasibility certificates are accepted at this relative accuracy (OSQP uses 1e-4 to 1e-5). */
 static const double EPS_INF = 1e-5;
@@ -39,6 +39,11 @@ static double now_s(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+/* fmax and fmin are libm calls on baseline x86-64 (their NaN rules keep them from being inlined);
+ * these compile to one instruction. The data are checked finite or infinite, never NaN. */
+static inline double maxd(double a, double b) { return a > b ? a : b; }
+static inline double mind(double a, double b) { return a < b ? a : b; }
 
 static double clean_inf(double v) { return v >= HEDGE__QP_INF ? HUGE_VAL : v <= -HEDGE__QP_INF ? -HUGE_VAL : v; }
 static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
@@ -146,59 +151,58 @@ void hedge__admm_Pmul(const hedge__admm *s, double *out, const double *x) {
 
 /* ---- scaling ---- */
 
-/* Column norms of the scaled P (its largest entry; the diagonal on the Woodbury path, where P is
- * never formed: for a PSD matrix that is the same scale) into col, and returns their mean. */
-static double p_colnorms(const hedge__admm *s, const double *pdiag, double *col) {
-    size_t n = s->n;
-    double sum = 0;
+/* Ruiz equilibration of [P A' I; A 0 0; I 0 0], the identity rows kept at 1 (their row scaling is
+ * the inverse of the column scaling, which is where OSQP's iteration converges for them), and a
+ * cost scaling that brings the mean column of P and the largest linear or L1 coefficient near 1.
+ * A column's norm in P is its largest entry; on the Woodbury path, where P is never formed, its
+ * diagonal (for a PSD matrix the same scale). pdiag: the unscaled diagonal of P (Woodbury path).
+ * c, w: the unscaled linear and L1 vectors. Each pass sweeps P once: the sweep that applies a pass's
+ * scaling also finds the next pass's norms, and the cost scaling is applied to P at the end. */
+static void equilibrate(hedge__admm *s, double *pdiag, const double *c, const double *w) {
+    size_t n = s->n, m = s->m;
+    double *col = s->wn2, *row = s->wmn, *pmax = s->Px, pg = 1.0; /* the scaled P is pg times P */
+    for (size_t j = 0; j < n; j++)
+        s->d[j] = 1.0;
+    for (size_t i = 0; i < m; i++)
+        s->e[i] = 1.0;
+    s->cs = 1.0;
     for (size_t j = 0; j < n; j++) {
         double v = 0;
         if (s->woodbury)
             v = pdiag[j];
         else
             for (size_t i = 0; i < n; i++)
-                v = fmax(v, fabs(s->P[j * n + i]));
-        col[j] = v;
-        sum += v;
+                v = maxd(v, fabs(s->P[j * n + i]));
+        pmax[j] = v;
     }
-    return sum / (double)n;
-}
-
-/* Ruiz equilibration of [P A' I; A 0 0; I 0 0], the identity rows kept at 1 (their row scaling is
- * the inverse of the column scaling, which is where OSQP's iteration converges for them), and a
- * cost scaling that brings the mean column of P and the largest linear or L1 coefficient near 1.
- * pdiag: the unscaled diagonal of P (Woodbury path). c, w: the unscaled linear and L1 vectors. */
-static void equilibrate(hedge__admm *s, double *pdiag, const double *c, const double *w) {
-    size_t n = s->n, m = s->m;
-    double *col = s->wn2, *row = s->wmn;
-    for (size_t j = 0; j < n; j++)
-        s->d[j] = 1.0;
-    for (size_t i = 0; i < m; i++)
-        s->e[i] = 1.0;
-    s->cs = 1.0;
     for (int pass = 0; pass < RUIZ_PASSES; pass++) {
-        p_colnorms(s, pdiag, col);
         for (size_t j = 0; j < n; j++)
-            col[j] = fmax(col[j], 1.0);
+            col[j] = maxd(pg * pmax[j], 1.0);
         for (size_t i = 0; i < m; i++) {
             double r = 0;
             const double *a = s->A + i * n;
             for (size_t j = 0; j < n; j++) {
                 double v = fabs(a[j]);
-                r = fmax(r, v);
-                col[j] = fmax(col[j], v);
+                r = maxd(r, v);
+                col[j] = maxd(col[j], v);
             }
             row[i] = 1.0 / sqrt(scale_limit(r));
         }
         for (size_t j = 0; j < n; j++)
             col[j] = 1.0 / sqrt(scale_limit(col[j]));
-        if (s->woodbury) {
-            for (size_t j = 0; j < n; j++)
-                pdiag[j] *= col[j] * col[j];
-        } else {
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < n; j++)
-                    s->P[i * n + j] *= col[i] * col[j];
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s->woodbury) {
+                pmax[i] = pdiag[i] *= col[i] * col[i];
+            } else {
+                double *pr = s->P + i * n, ci = col[i], v = 0;
+                for (size_t j = 0; j < n; j++) {
+                    pr[j] *= ci * col[j];
+                    v = maxd(v, fabs(pr[j]));
+                }
+                pmax[i] = v;
+            }
+            sum += pmax[i];
         }
         for (size_t i = 0; i < m; i++)
             for (size_t j = 0; j < n; j++)
@@ -207,19 +211,19 @@ static void equilibrate(hedge__admm *s, double *pdiag, const double *c, const do
             s->d[j] *= col[j];
         for (size_t i = 0; i < m; i++)
             s->e[i] *= row[i];
-        /* cost scaling */
-        double mean = p_colnorms(s, pdiag, col), lin = 0;
+        double lin = 0;
         for (size_t j = 0; j < n; j++)
-            lin = fmax(lin, s->cs * s->d[j] * fmax(fabs(c[j]), w[j]));
-        double g = 1.0 / scale_limit(fmax(mean, lin));
-        if (s->woodbury)
-            for (size_t j = 0; j < n; j++)
-                pdiag[j] *= g;
-        else
-            for (size_t i = 0; i < n * n; i++)
-                s->P[i] *= g;
+            lin = maxd(lin, s->cs * s->d[j] * maxd(fabs(c[j]), w[j]));
+        double g = 1.0 / scale_limit(maxd(pg * sum / (double)n, lin));
+        pg *= g;
         s->cs *= g;
     }
+    if (s->woodbury)
+        for (size_t j = 0; j < n; j++)
+            pdiag[j] *= pg;
+    else
+        for (size_t i = 0; i < n * n; i++)
+            s->P[i] *= pg;
 }
 
 /* Writes the scaled form of one vector of the problem into dst. */
@@ -293,7 +297,7 @@ static void set_rho_vector(hedge__admm *s) {
     for (size_t r = 0; r < m + s->n; r++) {
         double v = s->kind[r] == 2 ? RHO_EQ * s->rho : s->kind[r] == 1 ? s->rho : RHO_MIN;
         if (s->woodbury && r >= m)
-            v = fmax(v, RHO_WOODBURY_MIN);
+            v = maxd(v, RHO_WOODBURY_MIN);
         s->rho_v[r] = v;
     }
 }
@@ -516,39 +520,39 @@ static residuals measure(hedge__admm *s) {
     double pu = 0, axu = 0, zu = 0, ps = 0, axs = 0, zs = 0;
     for (size_t i = 0; i < m; i++) {
         double ax = la->dot(s->A + i * n, x, n), r = fabs(ax - z[i]), ie = 1.0 / s->e[i];
-        pu = fmax(pu, r * ie);
-        axu = fmax(axu, fabs(ax) * ie);
-        zu = fmax(zu, fabs(z[i]) * ie);
-        ps = fmax(ps, r);
-        axs = fmax(axs, fabs(ax));
-        zs = fmax(zs, fabs(z[i]));
+        pu = maxd(pu, r * ie);
+        axu = maxd(axu, fabs(ax) * ie);
+        zu = maxd(zu, fabs(z[i]) * ie);
+        ps = maxd(ps, r);
+        axs = maxd(axs, fabs(ax));
+        zs = maxd(zs, fabs(z[i]));
     }
     double du = 0, pxu = 0, atu = 0, qu = 0, ds = 0, pxs = 0, ats = 0, qs = 0;
     for (size_t j = 0; j < n; j++) {
         double r = fabs(x[j] - z[m + j]), dj = s->d[j];
-        pu = fmax(pu, r * dj);
-        axu = fmax(axu, fabs(x[j]) * dj);
-        zu = fmax(zu, fabs(z[m + j]) * dj);
-        ps = fmax(ps, r);
-        axs = fmax(axs, fabs(x[j]));
-        zs = fmax(zs, fabs(z[m + j]));
+        pu = maxd(pu, r * dj);
+        axu = maxd(axu, fabs(x[j]) * dj);
+        zu = maxd(zu, fabs(z[m + j]) * dj);
+        ps = maxd(ps, r);
+        axs = maxd(axs, fabs(x[j]));
+        zs = maxd(zs, fabs(z[m + j]));
         double at = s->Aty[j] + y[m + j], g = fabs(s->Px[j] + s->q[j] + at), u = 1.0 / (s->cs * dj);
-        du = fmax(du, g * u);
-        pxu = fmax(pxu, fabs(s->Px[j]) * u);
-        atu = fmax(atu, fabs(at) * u);
-        qu = fmax(qu, fabs(s->q[j]) * u);
-        ds = fmax(ds, g);
-        pxs = fmax(pxs, fabs(s->Px[j]));
-        ats = fmax(ats, fabs(at));
-        qs = fmax(qs, fabs(s->q[j]));
+        du = maxd(du, g * u);
+        pxu = maxd(pxu, fabs(s->Px[j]) * u);
+        atu = maxd(atu, fabs(at) * u);
+        qu = maxd(qu, fabs(s->q[j]) * u);
+        ds = maxd(ds, g);
+        pxs = maxd(pxs, fabs(s->Px[j]));
+        ats = maxd(ats, fabs(at));
+        qs = maxd(qs, fabs(s->q[j]));
     }
     residuals r;
     r.prim = pu;
     r.dual = du;
-    r.eps_prim = s->eps_abs + s->eps_rel * fmax(axu, zu);
-    r.eps_dual = s->eps_abs + s->eps_rel * fmax(pxu, fmax(atu, qu));
-    r.prim_rel = ps / fmax(fmax(axs, zs), 1e-10);
-    r.dual_rel = ds / fmax(fmax(pxs, fmax(ats, qs)), 1e-10);
+    r.eps_prim = s->eps_abs + s->eps_rel * maxd(axu, zu);
+    r.eps_dual = s->eps_abs + s->eps_rel * maxd(pxu, maxd(atu, qu));
+    r.prim_rel = ps / maxd(maxd(axs, zs), 1e-10);
+    r.dual_rel = ds / maxd(maxd(pxs, maxd(ats, qs)), 1e-10);
     return r;
 }
 
@@ -562,11 +566,11 @@ static bool primal_infeasible(hedge__admm *s) {
         double lo = r < m ? s->lo[r] : s->lb[r - m], hi = r < m ? s->hi[r] : s->ub[r - m];
         double v = s->y[r] - s->yprev[r];
         if (hi == HUGE_VAL)
-            v = fmin(v, 0.0);
+            v = mind(v, 0.0);
         if (lo == -HUGE_VAL)
-            v = fmax(v, 0.0);
+            v = maxd(v, 0.0);
         dy[r] = v;
-        norm = fmax(norm, fabs(v) * (r < m ? s->e[r] : 1.0 / s->d[r - m]));
+        norm = maxd(norm, fabs(v) * (r < m ? s->e[r] : 1.0 / s->d[r - m]));
         if (v > 0)
             support += hi * v;
         else if (v < 0)
@@ -589,7 +593,7 @@ static bool dual_infeasible(hedge__admm *s) {
     double *dx = s->wn, norm = 0, lin = 0;
     for (size_t j = 0; j < n; j++) {
         dx[j] = s->x[j] - s->xprev[j];
-        norm = fmax(norm, fabs(dx[j]) * s->d[j]);
+        norm = maxd(norm, fabs(dx[j]) * s->d[j]);
         lin += s->q[j] * dx[j] + s->w[j] * fabs(dx[j]);
     }
     double tol = EPS_INF * norm;
@@ -638,14 +642,14 @@ hedge__admm_eval hedge__admm_evaluate(hedge__admm *s, const double *x, const dou
     double prim = 0, axn = 0, obj = 0;
     for (size_t i = 0; i < m; i++) {
         double ax = la->dot(s->A + i * n, x, n);
-        prim = fmax(prim, fmax(fmax(s->lo[i] - ax, ax - s->hi[i]), 0.0) / s->e[i]);
-        axn = fmax(axn, fabs(ax) / s->e[i]);
+        prim = maxd(prim, maxd(maxd(s->lo[i] - ax, ax - s->hi[i]), 0.0) / s->e[i]);
+        axn = maxd(axn, fabs(ax) / s->e[i]);
     }
     double dual = 0, pxn = 0, atn = 0, qn = 0;
     for (size_t j = 0; j < n; j++) {
         double xj = x[j], dj = s->d[j], u = 1.0 / (s->cs * dj);
-        prim = fmax(prim, fmax(fmax(s->lb[j] - xj, xj - s->ub[j]), 0.0) * dj);
-        axn = fmax(axn, fabs(xj) * dj);
+        prim = maxd(prim, maxd(maxd(s->lb[j] - xj, xj - s->ub[j]), 0.0) * dj);
+        axn = maxd(axn, fabs(xj) * dj);
         obj += (0.5 * s->Px[j] + s->q[j]) * xj + s->w[j] * fabs(xj - s->t[j]);
         /* split the bound row's dual into the bounds' normal cone and the L1 subgradient */
         double slo, shi, zb = 0.0, v = yb[j];
@@ -654,21 +658,21 @@ hedge__admm_eval hedge__admm_evaluate(hedge__admm *s, const double *x, const dou
         if (at_lo && at_hi)
             zb = v - clampd(v, slo, shi);
         else if (at_hi)
-            zb = fmax(0.0, v - shi);
+            zb = maxd(0.0, v - shi);
         else if (at_lo)
-            zb = fmin(0.0, v - slo);
+            zb = mind(0.0, v - slo);
         s->wn2[j] = zb;
         double g = s->Px[j] + s->q[j] + s->Aty[j] + zb, sub = clampd(-g, slo, shi);
-        dual = fmax(dual, fabs(g + sub) * u);
-        pxn = fmax(pxn, fabs(s->Px[j]) * u);
-        atn = fmax(atn, fabs(s->Aty[j] + v) * u);
-        qn = fmax(qn, fabs(s->q[j]) * u);
+        dual = maxd(dual, fabs(g + sub) * u);
+        pxn = maxd(pxn, fabs(s->Px[j]) * u);
+        atn = maxd(atn, fabs(s->Aty[j] + v) * u);
+        qn = maxd(qn, fabs(s->q[j]) * u);
     }
     hedge__admm_eval ev;
     ev.prim = prim;
     ev.dual = dual;
     ev.eps_prim = s->eps_abs + s->eps_rel * axn;
-    ev.eps_dual = s->eps_abs + s->eps_rel * fmax(pxn, fmax(atn, qn));
+    ev.eps_dual = s->eps_abs + s->eps_rel * maxd(pxn, maxd(atn, qn));
     ev.objective = obj / s->cs;
     return ev;
 }
@@ -760,7 +764,7 @@ static hedge_status solve(void *state, hedge_solution *sol) {
             status = HEDGE_SOLVE_DUAL_INFEASIBLE;
             break;
         }
-        if (s->polish && fmax(r.prim_rel, r.dual_rel) <= tau) {
+        if (s->polish && maxd(r.prim_rel, r.dual_rel) <= tau) {
             tau *= 0.1;
             if (hedge__admm_polish(s, &ev)) {
                 status = HEDGE_SOLVE_OPTIMAL;
@@ -774,7 +778,7 @@ static hedge_status solve(void *state, hedge_solution *sol) {
         }
         /* adapt rho once the iterations since the last factorisation have cost a good part of it */
         if (since_factor >= MIN_RHO_INTERVAL && (double)since_factor * s->iter_flops >= 0.4 * s->factor_flops) {
-            double ratio = sqrt(r.prim_rel / fmax(r.dual_rel, 1e-300));
+            double ratio = sqrt(r.prim_rel / maxd(r.dual_rel, 1e-300));
             double rho = clampd(s->rho * ratio, RHO_MIN, RHO_MAX);
             if (rho > 5 * s->rho || rho < s->rho / 5) {
                 s->rho = rho;
@@ -792,9 +796,9 @@ static hedge_status solve(void *state, hedge_solution *sol) {
         if (status == HEDGE_SOLVE_PRIMAL_INFEASIBLE) {
             double norm = 0;
             for (size_t i = 0; i < m; i++)
-                norm = fmax(norm, fabs(s->wmn[i]) * s->e[i]);
+                norm = maxd(norm, fabs(s->wmn[i]) * s->e[i]);
             for (size_t j = 0; j < n; j++)
-                norm = fmax(norm, fabs(s->wmn[m + j]) / s->d[j]);
+                norm = maxd(norm, fabs(s->wmn[m + j]) / s->d[j]);
             for (size_t i = 0; sol->y && i < m; i++)
                 sol->y[i] = s->wmn[i] * s->e[i] / norm;
             for (size_t j = 0; sol->z && j < n; j++)
@@ -803,7 +807,7 @@ static hedge_status solve(void *state, hedge_solution *sol) {
         } else {
             double norm = 0;
             for (size_t j = 0; j < n; j++)
-                norm = fmax(norm, fabs(s->x[j] - s->xprev[j]) * s->d[j]);
+                norm = maxd(norm, fabs(s->x[j] - s->xprev[j]) * s->d[j]);
             for (size_t j = 0; sol->x && j < n; j++)
                 sol->x[j] = (s->x[j] - s->xprev[j]) * s->d[j] / norm;
             for (size_t i = 0; sol->y && i < m; i++)

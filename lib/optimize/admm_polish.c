@@ -21,6 +21,9 @@
 
 enum { REFINE_STEPS = 6 };
 
+static inline double maxd(double a, double b) { return a > b ? a : b; } /* see admm.c */
+static inline double mind(double a, double b) { return a < b ? a : b; }
+
 /* H^-1 v in place, H = P_ff + delta I. */
 static void h_solve(hedge__admm *s, double *v) {
     const hedge__la_kernels *la = s->la;
@@ -136,10 +139,10 @@ static double kkt_residual(hedge__admm *s, const double *x, const double *y, dou
             ax += arow[s->fidx[a]] * x[a];
         }
         e2[b] = s->pr2[b] - ax;
-        big = fmax(big, fabs(e2[b]));
+        big = maxd(big, fabs(e2[b]));
     }
     for (size_t a = 0; a < nf; a++)
-        big = fmax(big, fabs(e1[a]));
+        big = maxd(big, fabs(e1[a]));
     return big;
 }
 
@@ -227,7 +230,7 @@ bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
     for (size_t b = 0; b < s->na; b++) {
         size_t i = s->aidx[b];
         double v = s->pyf[b];
-        s->cy[i] = act[i] == HEDGE__ACT_LO ? fmin(v, 0.0) : act[i] == HEDGE__ACT_HI ? fmax(v, 0.0) : v;
+        s->cy[i] = act[i] == HEDGE__ACT_LO ? mind(v, 0.0) : act[i] == HEDGE__ACT_HI ? maxd(v, 0.0) : v;
     }
     hedge__admm_Pmul(s, s->wn, s->cx);
     hedge__la_gemv_t(la, s->wn, s->A, m, n, n, s->cy);
