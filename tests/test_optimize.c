@@ -8,6 +8,9 @@
 
 #include <hedge/sys/backend.h>
 
+#include "core/cpu.h"
+#include "optimize/linalg.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -721,6 +724,70 @@ START_TEST(solve_update_and_warm_start_never_allocate) {
 }
 END_TEST
 
+/* ---- the dense kernels, every set this CPU runs, against plain loops ---- */
+
+START_TEST(linalg_kernels_agree_with_plain_loops) {
+    const hedge__la_kernels *sets[3] = {&hedge__la_portable, NULL, NULL};
+#ifdef HEDGE__LA_X86
+    if (hedge__simd_level() >= HEDGE__SIMD_AVX2)
+        sets[1] = &hedge__la_avx2;
+    if (hedge__simd_level() >= HEDGE__SIMD_AVX512)
+        sets[2] = &hedge__la_avx512;
+#endif
+    static const size_t dims[][2] = {{1, 1}, {7, 3}, {50, 17}, {33, 40}, {300, 61}, {5, 130}};
+    rng r = {3};
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+        size_t rows = dims[d][0], cols = dims[d][1], ld = cols + 3;
+        double *X = malloc(rows * ld * sizeof(double)), *C = malloc(cols * (cols + 1) * sizeof(double));
+        double *ref = calloc(cols * cols, sizeof(double)), *b = malloc(cols * sizeof(double));
+        double *x = malloc(cols * sizeof(double)), *y = malloc(cols * sizeof(double));
+        for (size_t i = 0; i < rows * ld; i++)
+            X[i] = sym(&r);
+        for (size_t i = 0; i < cols; i++)
+            for (size_t j = 0; j < cols; j++)
+                for (size_t q = 0; q < rows; q++)
+                    ref[i * cols + j] += X[q * ld + i] * X[q * ld + j];
+        for (int k = 0; k < 3; k++) {
+            const hedge__la_kernels *la = sets[k];
+            if (!la)
+                continue;
+            la->gram(C, cols + 1, X, rows, cols, ld);
+            for (size_t i = 0; i < cols; i++)
+                for (size_t j = 0; j <= i; j++)
+                    ck_assert_msg(fabs(C[i * (cols + 1) + j] - ref[i * cols + j]) <= 1e-12 * rows,
+                                  "set %d, %zu x %zu: C[%zu][%zu] = %g, expected %g", k, rows, cols, i, j,
+                                  C[i * (cols + 1) + j], ref[i * cols + j]);
+            for (size_t j = 0; j < cols; j++)
+                x[j] = sym(&r), y[j] = sym(&r);
+            double dref = 0;
+            for (size_t j = 0; j < cols; j++)
+                dref += x[j] * y[j];
+            ck_assert_close(la->dot(x, y, cols), dref, 1e-13, 1e-13);
+            memcpy(b, y, cols * sizeof(double));
+            la->axpy(b, 0.5, x, cols);
+            for (size_t j = 0; j < cols; j++)
+                ck_assert_close(b[j], y[j] + 0.5 * x[j], 1e-15, 1e-15);
+            /* Cholesky of X'X + I, then a solve checked by multiplying back */
+            for (size_t i = 0; i < cols; i++)
+                C[i * (cols + 1) + i] += 1.0;
+            ck_assert(hedge__la_cholesky(la, C, cols, cols + 1));
+            memcpy(b, y, cols * sizeof(double));
+            hedge__la_chol_solve(la, C, cols, cols + 1, b);
+            for (size_t i = 0; i < cols; i++) {
+                double v = b[i];
+                for (size_t j = 0; j < cols; j++)
+                    v += ref[i * cols + j] * b[j];
+                ck_assert_close(v, y[i], 1e-9, 1e-9);
+            }
+        }
+        /* a matrix that is not positive definite is refused */
+        double bad[4] = {1, 2, 2, 1};
+        ck_assert(!hedge__la_cholesky(&hedge__la_portable, bad, 2, 2));
+        free(X), free(C), free(ref), free(b), free(x), free(y);
+    }
+}
+END_TEST
+
 /* ---- (6) the registry ---- */
 
 /* A toy backend of the test's own: unconstrained problems with a positive diagonal only. */
@@ -855,6 +922,7 @@ Suite *hedge_test_suite_optimize(void) {
     tcase_add_test(tc, oom_sweep_over_create_setup_and_solve);
     tcase_add_test(tc, solve_update_and_warm_start_never_allocate);
     tcase_add_test(tc, registry_lists_registers_and_dispatches);
+    tcase_add_test(tc, linalg_kernels_agree_with_plain_loops);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -70,8 +70,14 @@ const hedge__la_kernels hedge__la_portable = {gram_portable, dot_portable, axpy_
 
 const hedge__la_kernels *hedge__la_pick(void) {
 #ifdef HEDGE__LA_X86
-    if (hedge__simd_level() >= HEDGE__SIMD_AVX2)
+    switch (hedge__simd_level()) {
+    case HEDGE__SIMD_AVX512:
+        return &hedge__la_avx512;
+    case HEDGE__SIMD_AVX2:
         return &hedge__la_avx2;
+    default:
+        break;
+    }
 #endif
     return &hedge__la_portable;
 }

@@ -24,6 +24,7 @@ extern const hedge__la_kernels hedge__la_portable;
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HEDGE__LA_X86 1
 extern const hedge__la_kernels hedge__la_avx2;
+extern const hedge__la_kernels hedge__la_avx512;
 #endif
 
 /* For the kernel sets: rows of X per pass of a Gram kernel (a pass should stay in L2), and the
