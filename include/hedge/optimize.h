@@ -20,6 +20,19 @@
  * factorisation; solve() never allocates. Vectors (c, w, t, lo, hi, lb, ub) can be updated on
  * a solver without a new setup, and a solve can be warm-started from any primal-dual point.
  *
+ * @par The built-in backend "admm"
+ * An operator-splitting (ADMM) method after OSQP (Stellato et al., 2020): the bounds and the L1
+ * terms are handled exactly by a proximal step, the data are equilibrated, and setup factorises
+ * P + sigma I + A'RA once, as an n x n matrix when n <= k + m and through the (k + m) x (k + m)
+ * Woodbury capacitance matrix otherwise (so F'F is formed only when it is the smaller object). When
+ * the iterates settle, a polish solves the KKT system of the guessed active set exactly and is kept
+ * only if it meets the tolerances, so answers are typically accurate to 1e-12 relative. An update
+ * never refactorises; when it turns a row or bound between free, inequality and equality, the next
+ * solve refactorises once, in memory set aside at setup. A solve first tries the polish on the
+ * previous answer's active set (or on the warm start's), so a re-solve after a small change
+ * usually takes no ADMM iteration at all. @c iterations counts ADMM iterations; @c max_iter
+ * bounds them.
+ *
  * @par Thread safety
  * A problem may be read by any number of threads (solvers set up on it, say) while nobody changes
  * it. A solver is used by one thread at a time.
@@ -148,8 +161,12 @@ HEDGE_API const unsigned char *hedge_qp_integer_data(const hedge_qp *qp);
 /** @brief Outcome of a solve. */
 typedef enum hedge_solve_status {
     HEDGE_SOLVE_OPTIMAL = 0,            /**< Converged to the requested tolerances. */
-    HEDGE_SOLVE_PRIMAL_INFEASIBLE = 1,  /**< No point meets the constraints; a certificate is in y. */
-    HEDGE_SOLVE_DUAL_INFEASIBLE = 2,    /**< The objective is unbounded below; a direction is in x. */
+    HEDGE_SOLVE_PRIMAL_INFEASIBLE = 1,  /**< No point meets the constraints; a certificate is in y and
+                                             z (A'y + z ~ 0 with a negative support function of the
+                                             bounds), scaled to a largest entry of 1; objective +inf. */
+    HEDGE_SOLVE_DUAL_INFEASIBLE = 2,    /**< The objective is unbounded below; a direction d is in x
+                                             (P d ~ 0, c'd + sum w|d| < 0, feasible for the bounds),
+                                             scaled to a largest entry of 1; objective -inf. */
     HEDGE_SOLVE_ITERATION_LIMIT = 3,    /**< Stopped at the iteration limit; x is the last iterate. */
     HEDGE_SOLVE_TIME_LIMIT = 4          /**< Stopped at the time limit. */
 } hedge_solve_status;
