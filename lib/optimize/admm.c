@@ -29,6 +29,8 @@ enum { RUIZ_PASSES = 10, CHECK_EVERY = 5, MIN_RHO_INTERVAL = 25 };
 static const double RHO_START = 0.1, RHO_MIN = 1e-6, RHO_MAX = 1e6, RHO_EQ = 1e3, SIGMA = 1e-6, ALPHA = 1.6;
 /* Infeasibility certificates are accepted at this relative accuracy (OSQP uses 1e-4 to 1e-5). */
 static const double EPS_INF = 1e-5;
+/* The polish is first tried when the scaled relative residuals fall below this. */
+static const double POLISH_FIRST = 1e-3;
 /* Woodbury divides by the diagonal part of the matrix, so it must not be as small as RHO_MIN. */
 static const double RHO_WOODBURY_MIN = 1e-4;
 /* Equilibration factors are kept within [1e-4, 1e4] per pass; a norm below the floor is left alone. */
@@ -720,6 +722,13 @@ static void adopt_candidate(hedge__admm *s) {
     }
 }
 
+/* The guess from the iterate: zeta = z + y. */
+static bool guess_from_iterate(hedge__admm *s) {
+    for (size_t r = 0; r < s->m + s->n; r++)
+        s->wmn[r] = s->z[r] + s->y[r];
+    return hedge__admm_guess(s, s->wmn);
+}
+
 static hedge_status solve(void *state, hedge_solution *sol) {
     hedge__admm *s = state;
     double t0 = now_s();
@@ -738,14 +747,20 @@ static hedge_status solve(void *state, hedge_solution *sol) {
     hedge__admm_eval ev;
     bool polished = false, answered = false;
     size_t it = 0, since_factor = 0;
-    double tau = 1e-3;
-    if (s->polish && s->have_start && hedge__admm_polish(s, &ev)) {
+    /* rho may change after this many iterations since the last factorisation: at least what makes a
+     * refactorisation a minor part of the work, doubled after each change, so that rho settles (ADMM
+     * converges for a fixed rho; a rho that keeps jumping can keep it from converging, as on LPs) */
+    double rho_interval = maxd((double)MIN_RHO_INTERVAL, 0.4 * s->factor_flops / s->iter_flops);
+    double tau = POLISH_FIRST, polish_interval = MIN_RHO_INTERVAL;
+    size_t since_polish = 0;
+    if (s->polish && s->have_start && (guess_from_iterate(s), hedge__admm_polish(s, &ev))) {
         status = HEDGE_SOLVE_OPTIMAL;
         polished = answered = true;
     }
     while (!answered && it < s->max_iter) {
         it++;
         since_factor++;
+        since_polish++;
         bool check = it % CHECK_EVERY == 0 || it == s->max_iter;
         iterate(s, check);
         if (!check)
@@ -753,7 +768,7 @@ static hedge_status solve(void *state, hedge_solution *sol) {
         residuals r = measure(s);
         if (r.prim <= r.eps_prim && r.dual <= r.eps_dual) {
             status = HEDGE_SOLVE_OPTIMAL;
-            polished = s->polish && hedge__admm_polish(s, &ev);
+            polished = s->polish && (guess_from_iterate(s), hedge__admm_polish(s, &ev));
             break;
         }
         if (primal_infeasible(s)) {
@@ -764,25 +779,41 @@ static hedge_status solve(void *state, hedge_solution *sol) {
             status = HEDGE_SOLVE_DUAL_INFEASIBLE;
             break;
         }
-        if (s->polish && maxd(r.prim_rel, r.dual_rel) <= tau) {
-            tau *= 0.1;
-            if (hedge__admm_polish(s, &ev)) {
-                status = HEDGE_SOLVE_OPTIMAL;
-                polished = true;
-                break;
+        /* The polish is tried when the residuals first fall below 1e-3 and then at every tenfold
+         * fall; and, since a degenerate vertex can make one guess fail long before the next level,
+         * also whenever the guess has changed since the last try, at intervals that double. */
+        if (s->polish) {
+            double level = maxd(r.prim_rel, r.dual_rel);
+            bool at_level = level <= tau;
+            bool attempt = at_level;
+            if (!attempt && tau < POLISH_FIRST && level <= POLISH_FIRST && (double)since_polish >= polish_interval)
+                attempt = guess_from_iterate(s);
+            else if (attempt)
+                guess_from_iterate(s);
+            if (attempt) {
+                if (at_level)
+                    tau = 0.1 * mind(tau, level);
+                else
+                    polish_interval *= 2;
+                since_polish = 0;
+                if (hedge__admm_polish(s, &ev)) {
+                    status = HEDGE_SOLVE_OPTIMAL;
+                    polished = true;
+                    break;
+                }
             }
         }
         if (s->time_limit_s > 0 && now_s() - t0 >= s->time_limit_s) {
             status = HEDGE_SOLVE_TIME_LIMIT;
             break;
         }
-        /* adapt rho once the iterations since the last factorisation have cost a good part of it */
-        if (since_factor >= MIN_RHO_INTERVAL && (double)since_factor * s->iter_flops >= 0.4 * s->factor_flops) {
+        if ((double)since_factor >= rho_interval) {
             double ratio = sqrt(r.prim_rel / maxd(r.dual_rel, 1e-300));
             double rho = clampd(s->rho * ratio, RHO_MIN, RHO_MAX);
             if (rho > 5 * s->rho || rho < s->rho / 5) {
                 s->rho = rho;
                 since_factor = 0;
+                rho_interval *= 2;
                 if (!factor(s))
                     return hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "admm: refactorisation failed");
             }

@@ -72,6 +72,7 @@ typedef struct hedge__admm {
     size_t *fidx, *aidx; /* n, m */
     unsigned char *act;  /* m + n: this attempt's activity */
     unsigned char *key;  /* m + n: the activity the cached factors were made for */
+    bool key_set;        /* key holds the last guess the polish was tried on */
     bool key_h_valid, key_s_valid;
     int pmode;           /* how H is factored: 0 explicit, 1 Woodbury capacitance */
     size_t nf, na;
@@ -93,8 +94,13 @@ typedef struct hedge__admm_eval {
 hedge__admm_eval hedge__admm_evaluate(hedge__admm *s, const double *x, const double *ya, const double *yb,
                                       const double *p);
 
-/* Tries the polish from the current iterate: on success the candidate is in cx, cy, cyb and the
- * evaluation in *ev, and true is returned. Never allocates. */
+/* Guesses the active set (into act and the index lists) from the point zeta (m + n: z + y for the
+ * ADMM iterate); true when the guess differs from the last one the polish was tried on. */
+bool hedge__admm_guess(hedge__admm *s, const double *zeta);
+
+/* Tries the polish on the guess hedge__admm_guess() made, then on up to a few corrected guesses:
+ * on success the candidate is in cx, cy, cyb and the evaluation in *ev, and true is returned.
+ * Uses wmn. Never allocates. */
 bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev);
 
 #endif

@@ -19,7 +19,9 @@
 #include <math.h>
 #include <string.h>
 
-enum { REFINE_STEPS = 6 };
+/* Iterative refinement steps against the unregularised system, and the active-set corrections a
+ * polish makes after a failed try before it returns to the ADMM iterations. */
+enum { REFINE_STEPS = 6, PDAS_STEPS = 3 };
 
 static inline double maxd(double a, double b) { return a > b ? a : b; } /* see admm.c */
 static inline double mind(double a, double b) { return a < b ? a : b; }
@@ -146,15 +148,14 @@ static double kkt_residual(hedge__admm *s, const double *x, const double *y, dou
     return big;
 }
 
-bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
+bool hedge__admm_guess(hedge__admm *s, const double *zeta_v) {
     size_t n = s->n, m = s->m;
-    const hedge__la_kernels *la = s->la;
     unsigned char *act = s->act;
-    /* The guess, OSQP's: a bound is active when the pre-projection point z + y lies beyond it. For
-     * a variable the same point, soft-thresholded by w, also says whether it sits at its target. */
+    /* The guess, OSQP's: a bound is active when the pre-projection point zeta = z + y lies beyond it.
+     * For a variable the same point, soft-thresholded by w, also says whether it sits at its target. */
     s->na = 0;
     for (size_t i = 0; i < m; i++) {
-        double zeta = s->z[i] + s->y[i];
+        double zeta = zeta_v[i];
         act[i] = s->lo[i] == s->hi[i] ? HEDGE__ACT_EQ
                  : zeta < s->lo[i]    ? HEDGE__ACT_LO
                  : zeta > s->hi[i]    ? HEDGE__ACT_HI
@@ -164,7 +165,7 @@ bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
     }
     s->nf = 0;
     for (size_t j = 0; j < n; j++) {
-        double zeta = s->z[m + j] + s->y[m + j], u = zeta - s->t[j], wj = s->w[j];
+        double zeta = zeta_v[m + j], u = zeta - s->t[j], wj = s->w[j];
         bool kink = wj > 0 && fabs(u) <= wj;
         double pos = kink ? s->t[j] : u > 0 ? zeta - wj : zeta + wj;
         unsigned char a = s->lb[j] == s->ub[j] ? HEDGE__ACT_EQ
@@ -181,6 +182,14 @@ bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
         if (a == HEDGE__ACT_NONE)
             s->fidx[s->nf++] = j;
     }
+    return !s->key_set || memcmp(act, s->key, m + n) != 0;
+}
+
+/* One try on the current guess. */
+static bool polish_once(hedge__admm *s, hedge__admm_eval *ev) {
+    size_t n = s->n, m = s->m;
+    const hedge__la_kernels *la = s->la;
+    const unsigned char *act = s->act;
     /* factors: kept while the free variables (H) and the active rows (S) are the same */
     bool same_free = s->key_h_valid, same_rows;
     for (size_t j = 0; same_free && j < n; j++)
@@ -189,6 +198,7 @@ bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
     for (size_t i = 0; same_rows && i < m; i++)
         same_rows = (s->key[i] == HEDGE__ACT_NONE) == (act[i] == HEDGE__ACT_NONE);
     memcpy(s->key, act, m + n);
+    s->key_set = true;
     if (!same_free) {
         s->key_s_valid = false;
         if (!(s->key_h_valid = factor_h(s)))
@@ -238,4 +248,26 @@ bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
         s->cyb[j] = -(s->wn[j] + s->q[j]);
     *ev = hedge__admm_evaluate(s, s->cx, s->cy, s->cyb, s->cx);
     return ev->prim <= ev->eps_prim && ev->dual <= ev->eps_dual;
+}
+
+bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
+    size_t n = s->n, m = s->m;
+    for (int step = 0;; step++) {
+        if (polish_once(s, ev))
+            return true;
+        if (step == PDAS_STEPS)
+            return false;
+        /* A primal-dual active-set step from the failed candidate: the same test as the guess from
+         * the iterate, on x (not clipped) plus its own multipliers, releases the constraints whose
+         * multipliers have the wrong sign and takes in those x violates. It stops when it repeats. */
+        double *zeta = s->wmn;
+        for (size_t i = 0; i < m; i++)
+            zeta[i] = s->la->dot(s->A + i * n, s->cx, n);
+        for (size_t b = 0; b < s->na; b++)
+            zeta[s->aidx[b]] += s->pyf[b];
+        for (size_t j = 0; j < n; j++)
+            zeta[m + j] = s->cx[j] + s->cyb[j];
+        if (!hedge__admm_guess(s, zeta))
+            return false;
+    }
 }
