@@ -6,7 +6,7 @@ set -eu
 # recommends) build the fuzz targets; abigail-tools gives abidw/abidiff for the ABI check.
 packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind libjansson-dev
 libquantlib0-dev gcovr clang libclang-rt-14-dev abigail-tools dpkg-dev debhelper fakeroot
-build-essential python3-cffi python3-numpy python3-pytest python3-distributed python3-scipy"
+build-essential python3-cffi python3-numpy python3-pytest python3-distributed python3-scipy python3-cvxopt"
 missing=
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

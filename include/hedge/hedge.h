@@ -24,6 +24,7 @@
 #include <hedge/instrument.h>
 #include <hedge/margin.h>
 #include <hedge/market.h>
+#include <hedge/optimize.h>
 #include <hedge/portfolio.h>
 #include <hedge/pricing.h>
 #include <hedge/risk.h>

@@ -8,6 +8,9 @@
 
 #include <hedge/context.h>
 #include <hedge/status.h>
+#include <hedge/sys/backend.h>
+
+#include <stdatomic.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +33,10 @@ struct hedge_context {
     hedge_log_fn log;
     void *log_user;
     hedge_log_level log_level;
+    /* registered optimizer backends: entries are written before the count is published (release),
+     * so readers that load the count (acquire) see complete tables */
+    hedge_backend backends[16];
+    atomic_size_t n_backends;
 };
 
 /*
