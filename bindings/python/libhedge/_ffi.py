@@ -420,6 +420,70 @@ typedef struct hedge_cross_position {
 } hedge_cross_position;
 hedge_status hedge_cross_liquidation_price(double *price, const hedge_cross_position *positions, size_t n,
                                            double collateral, double mark);
+
+/* optimize.h */
+typedef struct hedge_qp hedge_qp;
+typedef struct hedge_solver hedge_solver;
+typedef enum hedge_qp_vector {
+    HEDGE_QP_DIAGONAL = 0, HEDGE_QP_LINEAR = 1, HEDGE_QP_L1_WEIGHT = 2, HEDGE_QP_L1_TARGET = 3,
+    HEDGE_QP_ROW_LO = 4, HEDGE_QP_ROW_HI = 5, HEDGE_QP_LB = 6, HEDGE_QP_UB = 7
+} hedge_qp_vector;
+typedef enum hedge_solve_status {
+    HEDGE_SOLVE_OPTIMAL = 0, HEDGE_SOLVE_PRIMAL_INFEASIBLE = 1, HEDGE_SOLVE_DUAL_INFEASIBLE = 2,
+    HEDGE_SOLVE_ITERATION_LIMIT = 3, HEDGE_SOLVE_TIME_LIMIT = 4
+} hedge_solve_status;
+typedef struct hedge_solver_options {
+    size_t struct_size;
+    double eps_abs, eps_rel;
+    size_t max_iter;
+    double time_limit_s;
+    int polish;
+} hedge_solver_options;
+typedef struct hedge_solution {
+    size_t struct_size;
+    double *x, *y, *z;
+    hedge_solve_status status;
+    double objective, primal_residual, dual_residual;
+    size_t iterations;
+    double solve_time_s;
+} hedge_solution;
+hedge_status hedge_qp_create(hedge_qp **out, hedge_context *ctx, size_t n, size_t k, size_t m);
+void hedge_qp_destroy(hedge_qp *qp);
+hedge_status hedge_qp_set(hedge_qp *qp, hedge_qp_vector which, const double *values);
+hedge_status hedge_qp_set_factor(hedge_qp *qp, const double *F, size_t ld);
+hedge_status hedge_qp_set_rows(hedge_qp *qp, const double *A, size_t ld);
+hedge_status hedge_qp_set_integer(hedge_qp *qp, const unsigned char *is_integer);
+hedge_status hedge_qp_size(const hedge_qp *qp, size_t *n, size_t *k, size_t *m);
+const double *hedge_qp_vector_data(const hedge_qp *qp, hedge_qp_vector which);
+const double *hedge_qp_matrix_data(const hedge_qp *qp, int factor);
+const unsigned char *hedge_qp_integer_data(const hedge_qp *qp);
+hedge_status hedge_solver_create(hedge_solver **out, hedge_context *ctx, const char *backend, const hedge_qp *qp,
+                                 const hedge_solver_options *options);
+void hedge_solver_destroy(hedge_solver *solver);
+hedge_status hedge_solver_solve(hedge_solver *solver, hedge_solution *solution);
+hedge_status hedge_solver_update(hedge_solver *solver, hedge_qp_vector which, const double *values);
+hedge_status hedge_solver_warm_start(hedge_solver *solver, const double *x, const double *y);
+const char *hedge_solver_backend(const hedge_solver *solver);
+hedge_status hedge_backends(const hedge_context *ctx, const char **names, size_t capacity, size_t *count,
+                            uint64_t *capabilities);
+
+/* sys/backend.h */
+typedef struct hedge_backend {
+    uint32_t abi_version;
+    size_t struct_size;
+    const char *name;
+    uint64_t capabilities;
+    void *user;
+    hedge_status (*setup)(void **state, void *user, hedge_context *ctx, const hedge_qp *qp,
+                          const hedge_solver_options *options);
+    hedge_status (*solve)(void *state, hedge_solution *solution);
+    hedge_status (*update)(void *state, hedge_qp_vector which, const double *values);
+    hedge_status (*warm_start)(void *state, const double *x, const double *y);
+    void (*destroy)(void *state);
+} hedge_backend;
+hedge_status hedge_context_register_backend(hedge_context *ctx, const hedge_backend *backend);
+void *hedge_context_alloc(hedge_context *ctx, size_t size, size_t align);
+void hedge_context_free(hedge_context *ctx, void *ptr, size_t size, size_t align);
 """
 
 # Options structs are created with their struct_size set, as the C initialisers do.
@@ -428,6 +492,7 @@ SIZED_STRUCTS = (
     "hedge_instrument_spec", "hedge_snapshot_options", "hedge_quote", "hedge_surface_fit_options",
     "hedge_surface_fit_report", "hedge_valuation", "hedge_position", "hedge_risk_options", "hedge_risk_row",
     "hedge_pnl_explain", "hedge_scenario_options", "hedge_margin_options", "hedge_margin_result",
+    "hedge_solver_options", "hedge_solution",
 )
 
 ffi = cffi.FFI()
