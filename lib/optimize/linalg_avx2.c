@@ -2,7 +2,11 @@
  * stays baseline x86-64. */
 #include "optimize/linalg.h"
 #ifdef HEDGE__LA_X86
+#if defined(__clang__) /* clang ignores GCC's pragma; the intrinsics need the target on every function */
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC target("avx2,fma")
+#endif
 #include <immintrin.h>
 #include <string.h>
 
@@ -93,6 +97,9 @@ static void axpy_avx2(double *y, double a, const double *x, size_t n) {
 }
 
 const hedge__la_kernels hedge__la_avx2 = {gram_avx2, dot_avx2, axpy_avx2};
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 #else
 typedef int hedge__la_avx2_unused; /* ISO C wants a declaration in every translation unit */
 #endif

@@ -2,7 +2,11 @@
  * shapes with registers twice as wide, which doubles the FMA rate on cores with 512-bit units. */
 #include "optimize/linalg.h"
 #ifdef HEDGE__LA_X86
+#if defined(__clang__) /* clang ignores GCC's pragma; the intrinsics need the target on every function */
+#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))), apply_to = function)
+#else
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx2,fma")
+#endif
 #include <immintrin.h>
 #include <string.h>
 
@@ -88,6 +92,9 @@ static void axpy_avx512(double *y, double a, const double *x, size_t n) {
 }
 
 const hedge__la_kernels hedge__la_avx512 = {gram_avx512, dot_avx512, axpy_avx512};
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 #else
 typedef int hedge__la_avx512_unused; /* ISO C wants a declaration in every translation unit */
 #endif
