@@ -12,11 +12,20 @@
 static void gram_tile(double *C, size_t ldc, const double *X, size_t ldx, size_t r0, size_t r1, size_t i0,
                       size_t ni, size_t j0, size_t nj) {
     double acc[4][4] = {{0}};
-    for (size_t r = r0; r < r1; r++) {
-        const double *x = X + r * ldx;
-        for (size_t a = 0; a < ni; a++)
-            for (size_t b = 0; b < nj; b++)
-                acc[a][b] += x[i0 + a] * x[j0 + b];
+    if (ni == 4 && nj == 4) { /* constant bounds: the compiler keeps the tile in vector registers */
+        for (size_t r = r0; r < r1; r++) {
+            const double *x = X + r * ldx;
+            for (size_t a = 0; a < 4; a++)
+                for (size_t b = 0; b < 4; b++)
+                    acc[a][b] += x[i0 + a] * x[j0 + b];
+        }
+    } else {
+        for (size_t r = r0; r < r1; r++) {
+            const double *x = X + r * ldx;
+            for (size_t a = 0; a < ni; a++)
+                for (size_t b = 0; b < nj; b++)
+                    acc[a][b] += x[i0 + a] * x[j0 + b];
+        }
     }
     for (size_t a = 0; a < ni; a++)
         for (size_t b = 0; b < nj && j0 + b <= i0 + a; b++)
