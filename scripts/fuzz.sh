@@ -37,18 +37,28 @@ mkdir -p "$dir/logs" "$dir/artifacts"
 export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# HEDGE_FUZZ_SEED=N (scripts/test.sh sets 1) makes a run repeatable, so that CI judges the change and
+# not the luck of the draw: a fixed libFuzzer seed, and a fresh corpus grown from the committed seeds
+# only (the accumulated build/fuzz/corpus would differ from machine to machine).
+corpus_root=$dir/corpus
+if [ -n "${HEDGE_FUZZ_SEED:-}" ]; then
+  corpus_root=$dir/corpus-seed$HEDGE_FUZZ_SEED
+  rm -rf "$corpus_root"
+fi
+
 run_one() { # target: runs it, prints one summary line, returns its status
   local t=$1 name=${1#fuzz_} extra=()
-  mkdir -p "$dir/corpus/$name"
+  mkdir -p "$corpus_root/$name"
   [ -f "tests/fuzz/$name.dict" ] && extra+=("-dict=tests/fuzz/$name.dict")
+  [ -n "${HEDGE_FUZZ_SEED:-}" ] && extra+=("-seed=$HEDGE_FUZZ_SEED")
   local start=$SECONDS rc=0
   "$dir/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" "${extra[@]}" \
-    "$dir/corpus/$name" "tests/fuzz/corpus/$name" >"$dir/logs/$t.log" 2>&1 || rc=$?
+    "$corpus_root/$name" "tests/fuzz/corpus/$name" >"$dir/logs/$t.log" 2>&1 || rc=$?
   local runs
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/logs/$t.log" | tail -n 1)
   if [ $rc -eq 0 ]; then
-    echo "fuzz: $t: ${runs:-?} inputs in $((SECONDS - start)) s, corpus $(ls "$dir/corpus/$name" | wc -l), ok"
+    echo "fuzz: $t: ${runs:-?} inputs in $((SECONDS - start)) s, corpus $(ls "$corpus_root/$name" | wc -l), ok"
   else
     echo "fuzz: $t: FAILED (exit $rc) after ${runs:-?} inputs; log $dir/logs/$t.log, input:"
     grep -h 'Test unit written to' "$dir/logs/$t.log" | sed 's/^/  /' || true

@@ -54,7 +54,8 @@ run "ASan+UBSan build: all tests" build/sanitize --setup sanitize
 
 echo "== libFuzzer targets, ${HEDGE_FUZZ_SECONDS:-30} s each (clang, ASan+UBSan; scripts/fuzz.sh)"
 fuzz_ok=0
-scripts/fuzz.sh "${HEDGE_FUZZ_SECONDS:-30}" >build/fuzz-summary.txt 2>&1 || fuzz_ok=$?
+HEDGE_FUZZ_SEED=${HEDGE_FUZZ_SEED:-1} scripts/fuzz.sh "${HEDGE_FUZZ_SECONDS:-30}" >build/fuzz-summary.txt 2>&1 ||
+  fuzz_ok=$?
 cat build/fuzz-summary.txt
 passed=$((passed + $(grep -c '^fuzz: .*, ok$' build/fuzz-summary.txt || true)))
 failed=$((failed + $(grep -c '^fuzz: .*FAILED' build/fuzz-summary.txt || true)))

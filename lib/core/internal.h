@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(__GNUC__)
 #define HEDGE_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -61,6 +62,12 @@ void hedge__free(const hedge_context *ctx, void *ptr, size_t size, size_t align)
  * with the error detail set. Alignment is that of max_align_t.
  */
 hedge_status hedge__vec_reserve(const hedge_context *ctx, void **data, size_t *cap, size_t need, size_t elem_size);
+
+/* Years (ACT/365) from one timestamp to a later one. The difference of two int64 milliseconds can
+ * exceed INT64_MAX (a timestamp of INT64_MIN, found by fuzzing), the unsigned one cannot. */
+static inline double hedge__years_between(int64_t from_ms, int64_t to_ms) {
+    return (double)((uint64_t)to_ms - (uint64_t)from_ms) / 31536000000.0;
+}
 
 /* n * size with overflow detection; false on overflow. */
 static inline bool hedge__mul_size(size_t n, size_t size, size_t *out) {

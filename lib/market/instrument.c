@@ -174,9 +174,9 @@ HEDGE_API hedge_status hedge_instrument_time_to_expiry(double *years, const hedg
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "hedge_instrument_time_to_expiry: %s has no expiry",
                            s->symbol);
     if (now_ms > s->expiry_ms)
-        return hedge__fail(NULL, HEDGE_ERR_EXPIRED, "hedge_instrument_time_to_expiry: %s expired %lld ms before %lld",
-                           s->symbol, (long long)(now_ms - s->expiry_ms), (long long)now_ms);
+        return hedge__fail(NULL, HEDGE_ERR_EXPIRED, "hedge_instrument_time_to_expiry: %s expired %llu ms before %lld",
+                           s->symbol, (unsigned long long)((uint64_t)now_ms - (uint64_t)s->expiry_ms), (long long)now_ms);
     /* the difference of two int64 ms is exact; one rounding in the division */
-    *years = (double)(s->expiry_ms - now_ms) / HEDGE_MS_PER_YEAR;
+    *years = hedge__years_between(now_ms, s->expiry_ms);
     return HEDGE_OK;
 }

@@ -57,6 +57,11 @@ HEDGE_API hedge_status hedge_market_create(hedge_market **out, hedge_context *ct
         for (size_t j = 0; j < i; j++)
             if (strcmp(surface_underlyings[j], name) == 0)
                 return hedge__fail(ctx, HEDGE_ERR_EXISTS, "%s: two surfaces for %s", fn, name);
+        /* a surface's times to expiry are measured from its own valuation time: mixing two would
+         * misprice every option, and its JSON form would not read back (found by fuzzing) */
+        if (surfaces[i]->valuation_ms != snapshot->valuation_ms)
+            return hedge__fail(ctx, HEDGE_ERR_DOMAIN, "%s: the surface for %s is valued at %lld, the snapshot at %lld",
+                               fn, name, (long long)surfaces[i]->valuation_ms, (long long)snapshot->valuation_ms);
     }
 
     hedge_market *m = hedge__alloc(ctx, sizeof *m, alignof(hedge_market));

@@ -509,7 +509,7 @@ HEDGE_API hedge_status hedge_snapshot_forward(double *forward, const hedge_snaps
     if (st != HEDGE_OK)
         return st;
     const underlying_entry *u = find_underlying(snapshot, underlying);
-    double T = (double)(expiry_ms - snapshot->valuation_ms) / HEDGE_MS_PER_YEAR;
+    double T = hedge__years_between(snapshot->valuation_ms, expiry_ms);
     if (u->n_fwd == 0) {
         *forward = S * exp(u->rate * T);
         return HEDGE_OK;
@@ -517,7 +517,7 @@ HEDGE_API hedge_status hedge_snapshot_forward(double *forward, const hedge_snaps
     /* ln F piecewise linear in T through (0, ln S) and the curve points */
     double t0 = 0, l0 = log(S);
     for (size_t i = 0; i < u->n_fwd; i++) {
-        double t1 = (double)(u->fwd[i].expiry_ms - snapshot->valuation_ms) / HEDGE_MS_PER_YEAR;
+        double t1 = hedge__years_between(snapshot->valuation_ms, u->fwd[i].expiry_ms);
         double l1 = log(u->fwd[i].forward);
         if (T <= t1) {
             *forward = exp(l0 + (l1 - l0) * (T - t0) / (t1 - t0));

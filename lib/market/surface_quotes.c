@@ -122,7 +122,7 @@ static hedge_status read_option(entry *en, hedge_context *ctx, const hedge_snaps
                                 const hedge_instrument_spec *sp, const hedge_surface_fit_options *o, double S,
                                 double r, double F) {
     static const char fn[] = "hedge_vol_surface_fit_quotes";
-    double T = (double)(sp->expiry_ms - snap->valuation_ms) / HEDGE_MS_PER_YEAR;
+    double T = hedge__years_between(snap->valuation_ms, sp->expiry_ms);
     en->expiry_ms = sp->expiry_ms;
     en->forward = F;
     en->K = sp->strike;

@@ -12,6 +12,10 @@ int hedge__svi_is_valid(const hedge__svi *p) {
         return 0;
     if (p->b < 0 || !(fabs(p->rho) < 1) || !(p->sigma > 0))
         return 0;
+    /* Magnitudes no smile reaches (log-moneyness m and scale sigma beyond 1e3, a level or slope
+     * beyond 1e6 in total variance) would overflow (k - m)^2 and give NaN vols (found by fuzzing). */
+    if (fabs(p->m) > 1e3 || p->sigma > 1e3 || fabs(p->a) > 1e6 || p->b > 1e6)
+        return 0;
     return p->a + p->b * p->sigma * sqrt(1 - p->rho * p->rho) >= 0;
 }
 

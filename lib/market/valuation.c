@@ -122,6 +122,16 @@ HEDGE_API hedge_status hedge_instrument_value(hedge_valuation *out, const hedge_
     hedge_status st = hedge__valuation_inputs(&in, instrument, snapshot, surface);
     if (st)
         return st;
-    hedge__value_from(out, &instrument->spec, &in);
+    hedge_valuation v = HEDGE_VALUATION_INIT;
+    hedge__value_from(&v, &instrument->spec, &in);
+    /* Market data at the edge of the model's domain (a subnormal forward, say) can drive a kernel
+     * to NaN or infinity; that is an error of this call, never a number handed out. */
+    const double *f = &v.value;
+    for (size_t i = 0; i < (offsetof(hedge_valuation, time_to_expiry) - offsetof(hedge_valuation, value)) /
+                               sizeof(double) + 1; i++)
+        if (!isfinite(f[i]))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: %s: no finite value at spot %g, forward %g, vol %g, "
+                               "T %g", fn, instrument->spec.symbol, in.S, in.F, in.vol, in.T);
+    put(out, &v);
     return HEDGE_OK;
 }

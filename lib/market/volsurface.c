@@ -109,7 +109,7 @@ HEDGE_API hedge_status hedge_vol_surface_fit(hedge_vol_surface **out, hedge_cont
     hedge_status st = alloc_surface(&s, ctx, valuation_ms, n_smiles, fn);
     for (size_t i = 0; st == HEDGE_OK && i < n_smiles; i++) {
         const hedge_smile_data *d = &smiles[i];
-        double T = (double)(d->expiry_ms - valuation_ms) / HEDGE_MS_PER_YEAR;
+        double T = hedge__years_between(valuation_ms, d->expiry_ms);
         for (size_t j = 0; j < d->n; j++) {
             k[j] = log_moneyness(d->strikes[j], d->forward);
             w[j] = d->vols[j] * d->vols[j] * T;
@@ -166,7 +166,7 @@ HEDGE_API hedge_status hedge_vol_surface_create(hedge_vol_surface **out, hedge_c
         return st;
     for (size_t i = 0; i < n_slices; i++) {
         s->slices[i] = slices[i];
-        s->slices[i].T = (double)(slices[i].expiry_ms - valuation_ms) / HEDGE_MS_PER_YEAR;
+        s->slices[i].T = hedge__years_between(valuation_ms, slices[i].expiry_ms);
         s->slices[i].rmse_vol = 0;
     }
     if ((st = sort_slices(s, fn)) != HEDGE_OK) {
@@ -247,8 +247,12 @@ HEDGE_API hedge_status hedge_vol_surface_vol(double *vol, const hedge_vol_surfac
     if (expiry_ms <= surface->valuation_ms)
         return hedge__fail(NULL, HEDGE_ERR_EXPIRED, "%s: expiry %lld is not after the valuation time %lld", fn,
                            (long long)expiry_ms, (long long)surface->valuation_ms);
-    double T = (double)(expiry_ms - surface->valuation_ms) / HEDGE_MS_PER_YEAR;
-    *vol = sqrt(total_variance(surface, log_moneyness(strike, forward), T) / T);
+    double T = hedge__years_between(surface->valuation_ms, expiry_ms);
+    double v = sqrt(total_variance(surface, log_moneyness(strike, forward), T) / T);
+    if (!isfinite(v)) /* a surface at the edge of its domain; never hand out NaN */
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: no finite volatility at strike %g, forward %g", fn, strike,
+                           forward);
+    *vol = v;
     return HEDGE_OK;
 }
 

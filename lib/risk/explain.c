@@ -39,7 +39,7 @@ HEDGE_API hedge_status hedge_pnl_explain_compute(hedge_pnl_explain *explain, con
     int64_t t1 = hedge_snapshot_valuation_ms(hedge_market_snapshot(after));
     if (t1 < t0)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: the second market is earlier than the first", fn);
-    double dt = (double)(t1 - t0) / HEDGE_MS_PER_YEAR;
+    double dt = hedge__years_between(t0, t1);
     hedge_pnl_explain x = HEDGE_PNL_EXPLAIN_INIT;
     hedge_status st = HEDGE_OK;
     hedge__portfolio_rdlock(pf);
