@@ -239,8 +239,7 @@ static const row rows[] = {
     R(instrument_nan_strike, HEDGE_ERR_DOMAIN, "X: strike must be finite and > 0 (got nan)"),
     R(instrument_strike_on_future, HEDGE_ERR_INVALID_ARG, "option_type and strike apply to options only"),
     R(instrument_long_symbol, HEDGE_ERR_INVALID_ARG, "symbol must have 1 to 127 bytes"),
-    /* right status, but the message blames what lies beyond the prefix read, not struct_size */
-    R(instrument_small_struct, HEDGE_ERR_INVALID_ARG, "unknown kind 0"),
+    R(instrument_small_struct, HEDGE_ERR_INVALID_ARG, "spec->struct_size 8 is too small"),
     R(instrument_info_small_struct, HEDGE_ERR_INVALID_ARG, "struct_size 4 is too small"),
     R(instrument_expired, HEDGE_ERR_EXPIRED, "BTC-C expired 1 ms before"),
     R(builder_nan_spot, HEDGE_ERR_DOMAIN, "SOL: spot must be finite and > 0 (got nan)"),
@@ -272,8 +271,7 @@ static const row rows[] = {
     R(slice_out_of_range, HEDGE_ERR_INVALID_ARG, "index out of range"),
     R(check_bad_grid, HEDGE_ERR_DOMAIN, "need finite k_min < k_max and at least 2 points (got 1, -1, 10)"),
     R(value_option_without_surface, HEDGE_ERR_INVALID_ARG, "BTC-C is an option and needs a volatility surface"),
-    /* the message names hedge_instrument_time_to_expiry, which hedge_instrument_value calls */
-    R(value_expired, HEDGE_ERR_EXPIRED, "BTC-C expired 86400000 ms before"),
+    R(value_expired, HEDGE_ERR_EXPIRED, "hedge_instrument_value: BTC-C expired 86400000 ms before"),
     R(value_small_struct, HEDGE_ERR_INVALID_ARG, "out->struct_size 8 is too small"),
     R(market_duplicate_symbol, HEDGE_ERR_EXISTS, "two instruments named BTC-C"),
     R(market_read_not_json, HEDGE_ERR_PARSE, "t.json:1:19: "),

@@ -100,6 +100,12 @@ HEDGE_API hedge_status hedge_instrument_create(hedge_instrument **out, hedge_con
     *out = NULL;
     if (!ctx || !spec)
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "hedge_instrument_create: %s is NULL", ctx ? "spec" : "ctx");
+    /* kind, symbol and underlying are required: a spec too short to hold them is the caller's
+     * struct_size, and saying so beats "unknown kind 0" */
+    if (spec->struct_size < offsetof(hedge_instrument_spec, underlying) + sizeof spec->underlying)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "hedge_instrument_create: spec->struct_size %zu is too small "
+                           "(set it with HEDGE_INSTRUMENT_SPEC_INIT or hedge_instrument_spec_init())",
+                           spec->struct_size);
     hedge_instrument_spec s = HEDGE_INSTRUMENT_SPEC_INIT;
     hedge_status st = hedge__options_copy(&s, sizeof s, spec, "hedge_instrument_create");
     if (st != HEDGE_OK)

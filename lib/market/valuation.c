@@ -6,6 +6,7 @@
 #include "pricing/black.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static void put(hedge_valuation *dst, const hedge_valuation *src) {
@@ -28,8 +29,13 @@ hedge_status hedge__valuation_inputs(hedge__val_inputs *in, const hedge_instrume
         if (sp->kind == HEDGE_INSTRUMENT_OPTION && !surface)
             return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: %s is an option and needs a volatility surface", fn,
                                sp->symbol);
-        if ((st = hedge_instrument_time_to_expiry(&in->T, instrument, now)))
-            return st;
+        if ((st = hedge_instrument_time_to_expiry(&in->T, instrument, now))) {
+            /* the callee's message, under this function's name */
+            char why[256];
+            snprintf(why, sizeof why, "%s", hedge_error_message());
+            const char *rest = strchr(why, ':');
+            return hedge__fail(NULL, st, "%s%s", fn, rest ? rest : why);
+        }
         if (!(in->T > 0.0))
             return hedge__fail(NULL, HEDGE_ERR_EXPIRED, "%s: %s expires at the valuation time", fn, sp->symbol);
         if ((st = hedge_snapshot_forward(&in->F, snapshot, sp->underlying, sp->expiry_ms)))
