@@ -20,6 +20,11 @@
  * for linear contracts and in coins for inverse ones. For a linear position this is Binance's
  * published USDS-M formula LP = (WB - Side Pos EP) / (Pos MMR - Side Pos) in isolated mode with a
  * maintenance amount (cumB) of 0, that is for the first tier of its margin table.
+ *
+ * @par Thread safety and ownership
+ * Every function here may be called from any thread; the portfolio is read under its read lock,
+ * the market is only read, and results are written into the caller's structs (nothing is retained).
+ * hedge_portfolio_margin() allocates scratch through @p ctx and frees it before returning.
  * @{
  */
 #ifndef HEDGE_MARGIN_H

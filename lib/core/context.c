@@ -113,6 +113,14 @@ hedge_status hedge__options_copy(void *dst, size_t dst_size, const void *src, co
     return HEDGE_OK;
 }
 
+void hedge__output_copy(void *dst, const void *src, size_t src_size) {
+    size_t dst_size;
+    memcpy(&dst_size, dst, sizeof dst_size);
+    size_t n = dst_size < src_size ? dst_size : src_size;
+    if (n > sizeof(size_t))
+        memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t), n - sizeof(size_t));
+}
+
 HEDGE_API void hedge_context_options_init(hedge_context_options *options) {
     if (!options)
         return;

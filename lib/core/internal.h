@@ -85,4 +85,12 @@ static inline bool hedge__mul_size(size_t n, size_t size, size_t *out) {
  */
 hedge_status hedge__options_copy(void *dst, size_t dst_size, const void *src, const char *func);
 
+/*
+ * The other direction: writes the library's complete result struct src (src_size bytes, starting
+ * with its size_t struct_size) into a caller's versioned struct dst, only as far as dst's own
+ * struct_size reaches, and leaves dst->struct_size as the caller set it. The caller has checked
+ * that dst->struct_size covers the fields it must have.
+ */
+void hedge__output_copy(void *dst, const void *src, size_t src_size);
+
 #endif /* HEDGE_CORE_INTERNAL_H */

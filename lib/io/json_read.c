@@ -213,42 +213,39 @@ static hedge_status member(reader *r, json_t *obj, const char *key, bool require
     return HEDGE_OK;
 }
 
-static hedge_status get_string(reader *r, json_t *obj, const char *key, bool required, const char **out) {
-    json_t *v;
-    hedge_status st = member(r, obj, key, required, &v);
-    if (st != HEDGE_OK || !v)
+/* The member `key` of obj checked to be of `type`: *out is NULL when it is absent and optional. */
+static hedge_status typed_member(reader *r, json_t *obj, const char *key, bool required, json_type type,
+                                 const char *what, json_t **out) {
+    hedge_status st = member(r, obj, key, required, out);
+    if (st != HEDGE_OK || !*out)
         return st;
     push_key(r, key);
-    st = expect(r, v, JSON_STRING, "a string");
-    if (st == HEDGE_OK)
-        *out = json_string_value(v);
+    st = expect(r, *out, type, what);
     pop(r);
+    return st;
+}
+
+static hedge_status get_string(reader *r, json_t *obj, const char *key, bool required, const char **out) {
+    json_t *v;
+    hedge_status st = typed_member(r, obj, key, required, JSON_STRING, "a string", &v);
+    if (st == HEDGE_OK && v)
+        *out = json_string_value(v);
     return st;
 }
 
 static hedge_status get_number(reader *r, json_t *obj, const char *key, bool required, double *out) {
     json_t *v;
-    hedge_status st = member(r, obj, key, required, &v);
-    if (st != HEDGE_OK || !v)
-        return st;
-    push_key(r, key);
-    st = expect(r, v, JSON_REAL, "a number");
-    if (st == HEDGE_OK)
+    hedge_status st = typed_member(r, obj, key, required, JSON_REAL, "a number", &v);
+    if (st == HEDGE_OK && v)
         *out = json_number_value(v);
-    pop(r);
     return st;
 }
 
 static hedge_status get_int(reader *r, json_t *obj, const char *key, bool required, int64_t *out) {
     json_t *v;
-    hedge_status st = member(r, obj, key, required, &v);
-    if (st != HEDGE_OK || !v)
-        return st;
-    push_key(r, key);
-    st = expect(r, v, JSON_INTEGER, "an integer");
-    if (st == HEDGE_OK)
+    hedge_status st = typed_member(r, obj, key, required, JSON_INTEGER, "an integer", &v);
+    if (st == HEDGE_OK && v)
         *out = (int64_t)json_integer_value(v);
-    pop(r);
     return st;
 }
 
@@ -268,13 +265,7 @@ static hedge_status get_time(reader *r, json_t *obj, const char *key, bool requi
 }
 
 static hedge_status get_array(reader *r, json_t *obj, const char *key, bool required, json_t **out) {
-    hedge_status st = member(r, obj, key, required, out);
-    if (st != HEDGE_OK || !*out)
-        return st;
-    push_key(r, key);
-    st = expect(r, *out, JSON_ARRAY, "an array");
-    pop(r);
-    return st;
+    return typed_member(r, obj, key, required, JSON_ARRAY, "an array", out);
 }
 
 /* Maps a string member onto one of names[] (NULL-terminated); *out receives its index. */

@@ -9,12 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void put(hedge_valuation *dst, const hedge_valuation *src) {
-    size_t keep = dst->struct_size, n = keep < sizeof *src ? keep : sizeof *src;
-    memcpy(dst, src, n);
-    dst->struct_size = keep;
-}
-
 hedge_status hedge__valuation_inputs(hedge__val_inputs *in, const hedge_instrument *instrument,
                                      const hedge_snapshot *snapshot, const hedge_vol_surface *surface) {
     static const char fn[] = "hedge_instrument_value";
@@ -113,7 +107,7 @@ void hedge__value_from(hedge_valuation *out, const hedge_instrument_spec *sp, co
     }
     }
     v.delta_usd = v.delta_coin * S;
-    put(out, &v);
+    hedge__output_copy(out, &v, sizeof v);
 }
 
 HEDGE_API hedge_status hedge_instrument_value(hedge_valuation *out, const hedge_instrument *instrument,
@@ -138,6 +132,6 @@ HEDGE_API hedge_status hedge_instrument_value(hedge_valuation *out, const hedge_
         if (!isfinite(f[i]))
             return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: %s: no finite value at spot %g, forward %g, vol %g, "
                                "T %g", fn, instrument->spec.symbol, in.S, in.F, in.vol, in.T);
-    put(out, &v);
+    hedge__output_copy(out, &v, sizeof v);
     return HEDGE_OK;
 }

@@ -45,6 +45,9 @@ double hedge__black_value(double x, double K, double s, int theta, double rT);
 void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
                        bool black76);
 
+/* NULL or a struct_size too small for the price: the error, naming fn; HEDGE_OK otherwise. */
+hedge_status hedge__greeks_size_ok(const char *fn, const hedge_greeks *g);
+
 /* Validates one option's numbers; returns the status and sets the thread's error detail, naming
  * the function `fn` and the batch `index` (SIZE_MAX for a scalar call). */
 hedge_status hedge__check_option(const char *fn, size_t index, int theta, double S_or_F, double K, double T,

@@ -9,23 +9,13 @@
 
 /* Greeks are written through a full local struct and copied up to the caller's struct_size, so a
  * caller compiled against an older, shorter hedge_greeks never has memory beyond it touched. */
-static hedge_status greeks_size_ok(const char *fn, const hedge_greeks *g) {
+hedge_status hedge__greeks_size_ok(const char *fn, const hedge_greeks *g) {
     if (!g)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: greeks is NULL", fn);
     if (g->struct_size < offsetof(hedge_greeks, price) + sizeof(double))
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: greeks->struct_size %zu is too small (set it with "
                            "HEDGE_GREEKS_INIT)", fn, g->struct_size);
     return HEDGE_OK;
-}
-
-/* Copies the fields after struct_size that both structs have. */
-static void copy_fields(void *dst, size_t dst_size, const void *src, size_t src_size) {
-    size_t n = dst_size < src_size ? dst_size : src_size;
-    memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t), n - sizeof(size_t));
-}
-
-static void copy_out(hedge_greeks *dst, const hedge_greeks *src) {
-    copy_fields(dst, dst->struct_size, src, sizeof *src);
 }
 
 HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, double S, double K, double T, double r,
@@ -42,12 +32,12 @@ HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, do
 
 HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type type, double S, double K, double T,
                                         double r, double q, double sigma) {
-    hedge_status st = greeks_size_ok("hedge_bsm_greeks", greeks);
+    hedge_status st = hedge__greeks_size_ok("hedge_bsm_greeks", greeks);
     if (st || (st = hedge__check_option("hedge_bsm_greeks", SIZE_MAX, (int)type, S, K, T, r, q, sigma)))
         return st;
     hedge_greeks g;
     hedge__bsm_kernel(&g, (int)type, S, K, T, r, r - q, sigma, false);
-    copy_out(greeks, &g);
+    hedge__output_copy(greeks, &g, sizeof g);
     return HEDGE_OK;
 }
 
@@ -64,17 +54,17 @@ HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type
 
 HEDGE_API hedge_status hedge_black76_greeks(hedge_greeks *greeks, hedge_option_type type, double F, double K,
                                             double T, double r, double sigma) {
-    hedge_status st = greeks_size_ok("hedge_black76_greeks", greeks);
+    hedge_status st = hedge__greeks_size_ok("hedge_black76_greeks", greeks);
     if (st || (st = hedge__check_option("hedge_black76_greeks", SIZE_MAX, (int)type, F, K, T, r, r, sigma)))
         return st;
     hedge_greeks g;
     hedge__bsm_kernel(&g, (int)type, F, K, T, r, 0.0, sigma, true);
-    copy_out(greeks, &g);
+    hedge__output_copy(greeks, &g, sizeof g);
     return HEDGE_OK;
 }
 
 HEDGE_API hedge_status hedge_greeks_to_market_units(hedge_greeks *greeks, double days_per_year) {
-    hedge_status st = greeks_size_ok("hedge_greeks_to_market_units", greeks);
+    hedge_status st = hedge__greeks_size_ok("hedge_greeks_to_market_units", greeks);
     if (st)
         return st;
     if (!(days_per_year > 0.0) || !isfinite(days_per_year))
@@ -82,7 +72,9 @@ HEDGE_API hedge_status hedge_greeks_to_market_units(hedge_greeks *greeks, double
                            "hedge_greeks_to_market_units: days_per_year must be finite and > 0, got %g",
                            days_per_year);
     hedge_greeks g = HEDGE_GREEKS_INIT;
-    copy_fields(&g, sizeof g, greeks, greeks->struct_size); /* fields the caller lacks stay 0 */
+    /* the caller's fields into a full struct; those it lacks stay 0 and are not written back */
+    size_t have = greeks->struct_size < sizeof g ? greeks->struct_size : sizeof g;
+    memcpy((char *)&g + sizeof(size_t), (const char *)greeks + sizeof(size_t), have - sizeof(size_t));
     const double point = 0.01, bp = 1e-4, day = 1.0 / days_per_year;
     g.vega *= point;
     g.vanna *= point;
@@ -94,6 +86,6 @@ HEDGE_API hedge_status hedge_greeks_to_market_units(hedge_greeks *greeks, double
     g.veta *= point * day;
     g.rho *= bp;
     g.carry_rho *= bp;
-    copy_out(greeks, &g);
+    hedge__output_copy(greeks, &g, sizeof g);
     return HEDGE_OK;
 }

@@ -40,18 +40,15 @@ static void inverse_kernel(hedge_greeks *u, int theta, double F, double K, doubl
 
 HEDGE_API hedge_status hedge_inverse_greeks(hedge_greeks *greeks, hedge_option_type type, double F, double K,
                                             double T, double r_coin, double sigma) {
-    if (!greeks)
-        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "hedge_inverse_greeks: greeks is NULL");
-    if (greeks->struct_size < offsetof(hedge_greeks, price) + sizeof(double))
-        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "hedge_inverse_greeks: greeks->struct_size %zu is too "
-                           "small (set it with HEDGE_GREEKS_INIT)", greeks->struct_size);
-    hedge_status st = hedge__check_option("hedge_inverse_greeks", SIZE_MAX, (int)type, F, K, T, r_coin, 0.0, sigma);
+    hedge_status st = hedge__greeks_size_ok("hedge_inverse_greeks", greeks);
+    if (st)
+        return st;
+    st = hedge__check_option("hedge_inverse_greeks", SIZE_MAX, (int)type, F, K, T, r_coin, 0.0, sigma);
     if (st)
         return st;
     hedge_greeks g;
     inverse_kernel(&g, (int)type, F, K, T, r_coin, sigma);
-    size_t n = greeks->struct_size < sizeof g ? greeks->struct_size : sizeof g;
-    memcpy((char *)greeks + sizeof(size_t), (char *)&g + sizeof(size_t), n - sizeof(size_t));
+    hedge__output_copy(greeks, &g, sizeof g);
     return HEDGE_OK;
 }
 
@@ -110,9 +107,7 @@ HEDGE_API hedge_status hedge_future_risk_eval(hedge_future_risk *risk, hedge_set
     out.delta_contracts = quantity;
     out.delta_coin = quantity * out.coin_per_contract;
     out.delta_usd = out.delta_coin * mark;
-    size_t keep = risk->struct_size;
-    memcpy(risk, &out, keep < sizeof out ? keep : sizeof out);
-    risk->struct_size = keep;
+    hedge__output_copy(risk, &out, sizeof out);
     return HEDGE_OK;
 }
 

@@ -256,9 +256,7 @@ static void fill(hedge_risk_row *dst, const racc *a, const hedge_risk *r, hedge_
     row.beta_delta_usd = a->beta_delta_usd;
     row.beta_delta_ref = r->ref_spot > 0.0 ? a->beta_delta_usd / r->ref_spot : 0.0;
     row.tenor_days = by == HEDGE_BREAKDOWN_TENOR && !total ? a->tenor_days : 0.0;
-    size_t keep = dst->struct_size, n = keep < sizeof row ? keep : sizeof row;
-    memcpy(dst, &row, n);
-    dst->struct_size = keep;
+    hedge__output_copy(dst, &row, sizeof row);
 }
 
 static hedge_status row_ok(const char *fn, const hedge_risk_row *row, const hedge_risk *r) {

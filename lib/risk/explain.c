@@ -72,8 +72,6 @@ HEDGE_API hedge_status hedge_pnl_explain_compute(hedge_pnl_explain *explain, con
     if (st)
         return st;
     x.residual = x.actual - x.delta - x.gamma - x.vega - x.theta - x.funding;
-    size_t keep = explain->struct_size, n = keep < sizeof x ? keep : sizeof x;
-    memcpy(explain, &x, n);
-    explain->struct_size = keep;
+    hedge__output_copy(explain, &x, sizeof x);
     return HEDGE_OK;
 }

@@ -61,9 +61,7 @@ HEDGE_API hedge_status hedge_portfolio_margin(hedge_margin_result *result, hedge
         r.addon += o.delta_addon * fabs(row.delta_usd);
     }
     r.margin = fmax(r.worst_loss + r.addon, 0.0);
-    size_t keep = result->struct_size, m = keep < sizeof r ? keep : sizeof r;
-    memcpy(result, &r, m);
-    result->struct_size = keep;
+    hedge__output_copy(result, &r, sizeof r);
 done:
     hedge_risk_destroy(risk);
     hedge_scenario_pnl_destroy(pnl);
