@@ -4,7 +4,7 @@
 set -eu
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes, not pulled in without
 # recommends) build the fuzz targets; abigail-tools gives abidw/abidiff for the ABI check.
-packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind libjansson-dev
+packages="meson ninja-build gcc g++ pkg-config check doxygen valgrind libjansson-dev libglpk-dev
 libquantlib0-dev gcovr clang libclang-rt-14-dev abigail-tools dpkg-dev debhelper fakeroot
 build-essential python3-cffi python3-numpy python3-pytest python3-distributed python3-scipy python3-cvxopt"
 missing=
