@@ -740,6 +740,8 @@ static hedge_status guarded_run(glpk_state *s, hedge_solution *sol, double t0) {
     for (char *p = s->msg; *p; p++)
         if (*p == '\n')
             *p = ' ';
+    while (s->msg_len && s->msg[s->msg_len - 1] == ' ')
+        s->msg[--s->msg_len] = '\0';
     bool memory = strstr(s->msg, "memory") || strstr(s->msg, "too large");
     return hedge__fail(s->ctx, memory ? HEDGE_ERR_NOMEM : HEDGE_ERR_BACKEND, "glpk: GLPK stopped: %s", s->msg);
 }
