@@ -1128,6 +1128,7 @@ START_TEST(glpk_leaves_an_applications_environment_alone) {
     solve_on(ctx, "glpk", &p, NULL, NULL, &a);
     ck_assert_int_eq(a.sol.status, HEDGE_SOLVE_OPTIMAL);
     ck_assert_int_eq(glp_get_num_rows(mine), 3); /* still a valid object of the same environment */
+    ck_assert_int_eq(glp_term_out(GLP_ON), GLP_ON); /* its terminal output is on again, as it was */
     glp_delete_prob(mine);
     ck_assert_int_eq(glp_free_env(), 0);
     ck_assert_int_eq(glp_free_env(), 1); /* and only one environment existed */
