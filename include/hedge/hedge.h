@@ -20,6 +20,7 @@
 
 #include <hedge/common.h>
 #include <hedge/context.h>
+#include <hedge/hedging.h>
 #include <hedge/implied_vol.h>
 #include <hedge/instrument.h>
 #include <hedge/margin.h>
