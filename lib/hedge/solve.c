@@ -709,13 +709,19 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
         for (size_t j = 0; j < nc; j++) {
             if (capped[j]) {
                 size_t col = L.abs0 + a, r = L.r_abs + 2 * a;
-                A[(L.r_cap + cap_of[j]) * n + col] = ci[j].notional;
-                A[r * n + col] = 1.0; /* t - x >= 0 */
-                A[r * n + j] = -ci[j].scale;
-                A[(r + 1) * n + col] = 1.0; /* t + x >= 0 */
-                A[(r + 1) * n + j] = ci[j].scale;
+                /* t >= |u| in the candidate's own unit; the cap counts USD of notional */
+                A[(L.r_cap + cap_of[j]) * n + col] = ci[j].notional * ci[j].scale;
+                A[r * n + col] = 1.0; /* t - u >= 0 */
+                A[r * n + j] = -1.0;
+                A[(r + 1) * n + col] = 1.0; /* t + u >= 0 */
+                A[(r + 1) * n + j] = 1.0;
                 lo[r] = lo[r + 1] = 0.0;
+                /* |x| is bounded by x's own bounds (finite: quotes have finite depth). Left free
+                 * above, these cost-less columns would let the iterates drift and hide an
+                 * infeasible problem from the solver's certificate test (measured: iteration limit
+                 * instead of a certificate in 335 iterations). */
                 lb[col] = 0.0;
+                ub[col] = fmax(-lb[j], ub[j]) * 1.0000001;
                 a++;
             }
             if (binned[j]) {
