@@ -155,8 +155,8 @@ typedef struct hedge_objective {
     double horizon_days;   /**< Hedge horizon in days, > 0: funding carry and the generated scenarios. */
     const hedge_scenario *scenarios; /**< Scenarios for the variance, or NULL to generate them; copied. */
     size_t n_scenarios;    /**< Entries in @c scenarios. */
-    size_t spot_points;    /**< Generated spot moves, >= 2; default 21. */
-    size_t vol_points;     /**< Generated vol moves, >= 1 (1: vols fixed); default 3. */
+    size_t spot_points;    /**< Generated spot moves, 2 to 100000; default 21. */
+    size_t vol_points;     /**< Generated vol moves, 1 (vols fixed) to 1000, at most 100000 scenarios in all; default 3. */
     double vol_of_vol;     /**< Annualised standard deviation of relative vol moves, >= 0; default 1.0. */
     /** Positions whose P&L the hedged book should track (variance of book + hedge - benchmark), or
      *  NULL for none; copied, instruments referenced. */
@@ -324,7 +324,9 @@ HEDGE_API void hedge_result_destroy(hedge_result *result);
 typedef struct hedge_hedge_summary {
     size_t struct_size;        /**< sizeof(hedge_hedge_summary) as the caller knows it. */
     hedge_solve_status status; /**< The optimizer's outcome (optimize.h). */
-    double objective;          /**< The objective above at the answer, USD (its constant terms included). */
+    /** The objective above at the answer, USD (its constant terms included); when the outcome is
+     *  not optimal, that of the book left as it is (no trades). */
+    double objective;
     double cost_usd;           /**< fees + spread + impact + funding + fixed, USD. */
     double fees_usd;           /**< Exchange fees, USD. */
     double spread_usd;         /**< Half-spreads crossed, USD. */

@@ -196,9 +196,11 @@ HEDGE_API hedge_status hedge_problem_set_objective(hedge_problem *p, const hedge
                            o.risk_aversion);
     if (!(o.horizon_days > 0.0 && o.horizon_days <= 36500.0))
         return hedge__fail(p->ctx, HEDGE_ERR_DOMAIN, "%s: horizon_days %g must be in (0, 36500]", fn, o.horizon_days);
-    if (o.spot_points < 2 || o.spot_points > 100000 || o.vol_points < 1 || o.vol_points > 1000)
-        return hedge__fail(p->ctx, HEDGE_ERR_DOMAIN, "%s: spot_points %zu (2..100000) or vol_points %zu (1..1000) out of range",
-                           fn, o.spot_points, o.vol_points);
+    if (o.spot_points < 2 || o.spot_points > 100000 || o.vol_points < 1 || o.vol_points > 1000 ||
+        o.spot_points * o.vol_points > 100000)
+        return hedge__fail(p->ctx, HEDGE_ERR_DOMAIN,
+                           "%s: spot_points %zu (2..100000) times vol_points %zu (1..1000) must be at most 100000", fn,
+                           o.spot_points, o.vol_points);
     if (!(o.vol_of_vol >= 0.0 && o.vol_of_vol <= 100.0))
         return hedge__fail(p->ctx, HEDGE_ERR_DOMAIN, "%s: vol_of_vol %g must be in [0, 100]", fn, o.vol_of_vol);
     if (!(o.var_confidence > 0.5 && o.var_confidence < 1.0))

@@ -971,7 +971,7 @@ static hedge_status read_objective(reader *r, json_t *o, hedge_problem *p, const
         push_key(r, "scenarios");
         push_index(r, i);
         memset(&sc[i], 0, sizeof sc[i]);
-        st = read_scenario(r, json_array_get(scen, i), &sc[i], shifts + used, &used);
+        st = read_scenario(r, json_array_get(scen, i), &sc[i], shifts ? shifts + used : NULL, &used);
         pop(r);
         pop(r);
     }

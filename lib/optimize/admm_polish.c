@@ -203,6 +203,10 @@ static bool polish_once(hedge__admm *s, hedge__admm_eval *ev) {
         same_rows = (s->key[i] == HEDGE__ACT_NONE) == (act[i] == HEDGE__ACT_NONE);
     memcpy(s->key, act, m + n);
     s->key_set = true;
+    if (s->na > n) { /* more active rows than variables: degenerate, and beyond the workspace */
+        s->key_h_valid = s->key_s_valid = false; /* no factors go with this key */
+        return false;
+    }
     if (!same_free) {
         s->key_s_valid = false;
         if (!(s->key_h_valid = factor_h(s)))
