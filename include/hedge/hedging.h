@@ -51,7 +51,8 @@
  *
  * @par Thread safety
  * A problem is changed by one thread at a time and may be read (solved) by many at once while
- * nobody changes it. A result is immutable. hedge_solve() reads the book under its read lock.
+ * nobody changes it. A result is immutable. hedge_solve() copies the book under one read lock
+ * before anything else, so it hedges one consistent version of a book other threads edit.
  * @{
  */
 #ifndef HEDGE_HEDGING_H
@@ -297,7 +298,7 @@ typedef struct hedge_solve_options {
  * @param[out] out   The result; NULL on failure.
  * @param ctx        The context; must outlive the result.
  * @param problem    The problem.
- * @param book       The book to hedge (read under its read lock).
+ * @param book       The book to hedge (copied under its read lock).
  * @param market     The market: instruments, snapshot with quotes, surfaces.
  * @param options    Settings, or NULL.
  * @retval HEDGE_OK solved (whatever the outcome); release with hedge_result_destroy().

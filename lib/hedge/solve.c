@@ -8,13 +8,14 @@
  * |x_j| for candidates on capped venues, then two indicator binaries (buy, sell) for candidates with a
  * minimum size or a fixed cost.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, pthread_rwlock_t */
 
 #include "hedge/hedge_internal.h"
 #include "hedge/result_internal.h"
 
 #include "core/internal.h"
 #include "core/normal.h"
+#include "risk/risk_internal.h"
 
 #include <hedge/margin.h>
 #include <hedge/risk.h>
@@ -333,6 +334,24 @@ static hedge_status candidate_book(hedge_portfolio **out, hedge_context *ctx, ci
     return st;
 }
 
+/* A private copy of the book, taken under one read lock: every later step (Greeks, scenarios, margin,
+ * position bounds) then sees the same positions even if another thread edits the book meanwhile. */
+static hedge_status copy_book(hedge_portfolio **out, hedge_context *ctx, const hedge_portfolio *book) {
+    hedge_status st = hedge_portfolio_create(out, ctx);
+    if (st)
+        return st;
+    hedge__portfolio_rdlock(book);
+    for (size_t i = 0; i < book->n && !st; i++) {
+        hedge_position pos = HEDGE_POSITION_INIT;
+        pos.instrument = book->pos[i].instrument;
+        pos.quantity = book->pos[i].quantity;
+        pos.entry_price = book->pos[i].entry_price;
+        st = hedge_portfolio_add(*out, &pos);
+    }
+    hedge__portfolio_unlock(book);
+    return st;
+}
+
 static hedge_status benchmark_book(hedge_portfolio **out, hedge_context *ctx, const hedge_problem *p) {
     hedge_status st = hedge_portfolio_create(out, ctx);
     for (size_t i = 0; i < p->obj.n_benchmark && !st; i++) {
@@ -404,7 +423,7 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
 
     scratch s = {.ctx = ctx};
     hedge_risk *risk = NULL;
-    hedge_portfolio *cbook = NULL, *bbook = NULL;
+    hedge_portfolio *cbook = NULL, *bbook = NULL, *own = NULL;
     hedge_qp *qp = NULL;
     hedge_solver *solver = NULL;
     hedge__result_builder rb;
@@ -413,6 +432,10 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
     const hedge_limits *lim = &p->lim;
     double h = o->horizon_days / 365.0;
     size_t nc = p->n_cands;
+
+    if ((st = copy_book(&own, ctx, book)))
+        goto done;
+    book = own;
 
     /* candidates */
     cinfo *ci = salloc(&s, nc, sizeof *ci);
@@ -943,6 +966,7 @@ done:
     hedge_qp_destroy(qp);
     hedge_portfolio_destroy(cbook);
     hedge_portfolio_destroy(bbook);
+    hedge_portfolio_destroy(own);
     hedge_risk_destroy(risk);
     sfree_all(&s);
     return st;
