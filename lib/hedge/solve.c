@@ -4,9 +4,12 @@
  * optimizer problem, solves it and maps the answer back into a result.
  *
  * Every candidate column is scaled by its lot size (x_j = lot_j u_j), so that lot sizes are plain
- * integrality of u_j; columns without a lot have scale 1. Auxiliary columns follow the candidates:
- * |x_j| for candidates on capped venues, then two indicator binaries (buy, sell) for candidates with a
- * minimum size or a fixed cost.
+ * integrality of u_j, or else to a million USD of notional. A candidate on a venue with a notional
+ * cap trades as a buy column and a sell column (x = u - v, both >= 0, the cap counting u + v): costs
+ * are strictly increasing in both, so one of them is 0 at the optimum, and the cap costs one row per
+ * venue where |x| columns would cost two dense rows per candidate (measured on 845 candidates: 5290
+ * iterations and 5.3 s against 390 and 58 ms). Then two indicator binaries (buy, sell) per candidate
+ * with a minimum size or a fixed cost.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, pthread_rwlock_t */
 
@@ -395,12 +398,12 @@ static hedge_status run_scenarios(hedge_context *ctx, const hedge_portfolio *boo
 /* Where each kind of row and column starts in the optimizer problem. */
 typedef struct layout {
     size_t n_c;                 /* candidates: columns 0 .. n_c - 1 */
-    size_t n_abs, abs0;         /* |x| columns of capped candidates */
+    size_t n_sell, sell0;       /* sell columns of candidates on capped venues */
     size_t n_bin, bin0;         /* indicator pairs (buy, sell) */
     size_t n;                   /* all columns */
     size_t k_sc, k_soft, k;     /* factor rows: scenarios, soft targets */
-    size_t m_greek, m_budget, m_margin, m_pos, m_cap, m_abs, m_bin, m;
-    size_t r_greek, r_budget, r_margin, r_pos, r_cap, r_abs, r_bin; /* first row of each */
+    size_t m_greek, m_budget, m_margin, m_pos, m_cap, m_bin, m;
+    size_t r_greek, r_budget, r_margin, r_pos, r_cap, r_bin; /* first row of each */
 } layout;
 
 HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const hedge_problem *p,
@@ -548,23 +551,22 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
     /* layout */
     layout L = {0};
     L.n_c = nc;
-    bool *capped = salloc(&s, nc, sizeof *capped), *binned = salloc(&s, nc, sizeof *binned);
-    size_t *cap_of = salloc(&s, nc, sizeof *cap_of);
-    if (!capped || !binned || !cap_of)
+    bool *binned = salloc(&s, nc, sizeof *binned);
+    size_t *cap_of = salloc(&s, nc, sizeof *cap_of), *sell = salloc(&s, nc, sizeof *sell);
+    if (!binned || !cap_of || !sell)
         goto nomem;
     for (size_t j = 0; j < nc; j++) {
         cap_of[j] = SIZE_MAX;
         for (size_t c = 0; c < lim->n_venue_caps; c++)
             if (strcmp(lim->cap_venues[c], ci[j].venue) == 0)
                 cap_of[j] = c;
-        capped[j] = cap_of[j] != SIZE_MAX;
-        L.n_abs += capped[j];
+        sell[j] = cap_of[j] != SIZE_MAX ? nc + L.n_sell++ : SIZE_MAX;
         binned[j] = p->cands[j].c.fixed_cost > 0.0 || p->cands[j].c.min_size > 0.0;
         L.n_bin += binned[j];
     }
-    L.abs0 = nc;
-    L.bin0 = nc + L.n_abs;
-    L.n = nc + L.n_abs + 2 * L.n_bin;
+    L.sell0 = nc;
+    L.bin0 = nc + L.n_sell;
+    L.n = nc + L.n_sell + 2 * L.n_bin;
     bool variance = o->risk_aversion > 0.0;
     L.k_sc = variance ? ns : 0;
     for (size_t g = 0; g < p->n_targets; g++)
@@ -599,15 +601,13 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
             if (ci[pos_rep[r]].inst == ci[j].inst)
                 pos_row[j] = r;
     L.m_cap = lim->n_venue_caps;
-    L.m_abs = 2 * L.n_abs;
     L.m_bin = 3 * L.n_bin;
     L.r_greek = 0;
     L.r_budget = L.r_greek + L.m_greek;
     L.r_margin = L.r_budget + L.m_budget;
     L.r_pos = L.r_margin + L.m_margin;
     L.r_cap = L.r_pos + L.m_pos;
-    L.r_abs = L.r_cap + L.m_cap;
-    L.r_bin = L.r_abs + L.m_abs;
+    L.r_bin = L.r_cap + L.m_cap;
     L.m = L.r_bin + L.m_bin;
 
     /* the problem's data */
@@ -728,25 +728,8 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
         hi[L.r_pos + r] = pmax - held;
     }
     {
-        size_t a = 0, b = 0;
+        size_t b = 0;
         for (size_t j = 0; j < nc; j++) {
-            if (capped[j]) {
-                size_t col = L.abs0 + a, r = L.r_abs + 2 * a;
-                /* t >= |u| in the candidate's own unit; the cap counts USD of notional */
-                A[(L.r_cap + cap_of[j]) * n + col] = ci[j].notional * ci[j].scale;
-                A[r * n + col] = 1.0; /* t - u >= 0 */
-                A[r * n + j] = -1.0;
-                A[(r + 1) * n + col] = 1.0; /* t + u >= 0 */
-                A[(r + 1) * n + j] = 1.0;
-                lo[r] = lo[r + 1] = 0.0;
-                /* |x| is bounded by x's own bounds (finite: quotes have finite depth). Left free
-                 * above, these cost-less columns would let the iterates drift and hide an
-                 * infeasible problem from the solver's certificate test (measured: iteration limit
-                 * instead of a certificate in 335 iterations). */
-                lb[col] = 0.0;
-                ub[col] = fmax(-lb[j], ub[j]) * 1.0000001;
-                a++;
-            }
             if (binned[j]) {
                 size_t zp = L.bin0 + 2 * b, zn = zp + 1, r = L.r_bin + 3 * b;
                 double mins = p->cands[j].c.min_size, Lx = fmin(ci[j].lb, 0.0), Ux = fmax(ci[j].ub, 0.0);
@@ -774,10 +757,30 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
         for (size_t cc = 0; cc < L.m_cap; cc++)
             hi[L.r_cap + cc] = lim->venue_caps[cc];
     }
+    /* the sell columns mirror their buy columns, x = u - v, and both count against the cap */
+    for (size_t j = 0; j < nc; j++) {
+        size_t v = sell[j];
+        if (v == SIZE_MAX)
+            continue;
+        for (size_t k = 0; k < kf; k++)
+            F[k * n + v] = -F[k * n + j];
+        for (size_t i = 0; i < m; i++)
+            A[i * n + v] = -A[i * n + j];
+        A[(L.r_cap + cap_of[j]) * n + j] = A[(L.r_cap + cap_of[j]) * n + v] = ci[j].notional * ci[j].scale;
+        c[v] = -c[j];
+        D[v] = D[j];
+        w[v] = w[j];
+        isint[v] = isint[j];
+        double l = lb[j], top = ub[j];
+        lb[j] = fmax(l, 0.0);
+        ub[j] = fmax(top, 0.0);
+        lb[v] = fmax(-top, 0.0);
+        ub[v] = fmax(-l, 0.0);
+    }
 
     /* bounds that cross (a minimum trade beyond the visible depth, say) are a conflict, not an error */
     for (size_t j = 0; j < nc; j++)
-        if (lb[j] > ub[j]) {
+        if (lb[j] > ub[j] || (sell[j] != SIZE_MAX && lb[sell[j]] > ub[sell[j]])) {
             rb.status = HEDGE_SOLVE_PRIMAL_INFEASIBLE;
             char name[192];
             snprintf(name, sizeof name, "trade %s@%s in [%g, %g] (bounds, depth, lots)", p->cands[j].symbol,
@@ -821,7 +824,8 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
     bool solved = rb.status == HEDGE_SOLVE_OPTIMAL;
     for (size_t j = 0; j < nc; j++) {
         /* below a millionth of a USD of notional, or of a lot, is no trade */
-        double q = solved && fabs(x[j]) > 1e-12 ? x[j] * ci[j].scale : 0.0;
+        double uj = sell[j] == SIZE_MAX ? x[j] : x[j] - x[sell[j]];
+        double q = solved && fabs(uj) > 1e-12 ? uj * ci[j].scale : 0.0;
         xc[j] = q;
     }
     double soft = 0.0;
@@ -891,7 +895,7 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
             ymax = fmax(ymax, fabs(z[j]));
         double tol = conflict ? 1e-6 * ymax : 1e-9 * fmax(1.0, fabs(sol.objective));
         for (size_t i = 0; i < m && ymax > 0.0; i++) {
-            if (!(fabs(y[i]) > tol) || i >= L.r_abs)
+            if (!(fabs(y[i]) > tol) || i >= L.r_bin)
                 continue;
             int upper = y[i] > 0.0;
             double bound = upper ? hi[i] : lo[i], price = fabs(y[i]) / (conflict ? ymax : 1.0);
@@ -937,11 +941,18 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
                 goto done;
         }
         for (size_t j = 0; j < nc && ymax > 0.0; j++) {
-            if (!(fabs(z[j]) > tol))
+            /* a split candidate's bound duals: the buy column at its top is x's upper bound, the
+             * sell column at its top x's lower bound; either column resting at 0 is no limit */
+            double zx = z[j];
+            if (sell[j] != SIZE_MAX) {
+                size_t v = sell[j];
+                zx = (z[j] > 0.0 || lb[j] > 0.0 ? z[j] : 0.0) - (z[v] > 0.0 || lb[v] > 0.0 ? z[v] : 0.0);
+            }
+            if (!(fabs(zx) > tol))
                 continue;
-            int upper = z[j] > 0.0;
+            int upper = zx > 0.0;
             /* per contract, not per lot */
-            double bound = upper ? ci[j].ub : ci[j].lb, price = fabs(z[j]) / (conflict ? ymax : ci[j].scale);
+            double bound = upper ? ci[j].ub : ci[j].lb, price = fabs(zx) / (conflict ? ymax : ci[j].scale);
             const char *why = !ci[j].allowed ? "venue not allowed"
                               : !upper && p->cands[j].c.buy_only && ci[j].lb == 0.0 ? "buy only"
                               : bound == (upper ? p->cands[j].c.max_trade : p->cands[j].c.min_trade) ? "trade bound"
