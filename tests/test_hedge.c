@@ -908,6 +908,178 @@ START_TEST(oom_sweep_over_problem_and_solve) {
 }
 END_TEST
 
+
+/* ---- rebalancing policies (rebalance.h) ------------------------------------------------------ */
+
+static hedge_rebalance_decision decide(const hedge_rebalance_policy *p, double delta, double gamma, double days) {
+    hedge_rebalance_state st = HEDGE_REBALANCE_STATE_INIT;
+    st.delta = delta;
+    st.gamma = gamma;
+    st.spot = 50000;
+    st.vol = 0.6;
+    st.rate = 0.04;
+    st.time_left = 0.25;
+    st.days_since_last = days;
+    hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+    ck_assert_status(hedge_rebalance_decide(&d, p, &st), HEDGE_OK);
+    return d;
+}
+
+/* Whalley-Wilmott: H = (3/2 e^{-r tau} k S G^2 / gamma)^{1/3}, trade to the nearest edge. */
+START_TEST(whalley_wilmott_band_by_hand) {
+    hedge_rebalance_policy p = HEDGE_REBALANCE_POLICY_INIT;
+    p.rule = HEDGE_REBALANCE_WHALLEY_WILMOTT;
+    p.cost_rate = 0.001;
+    p.risk_aversion = 1e-4;
+    const double G = -2e-4; /* short gamma, coins per USD */
+    double H = pow(1.5 * exp(-0.04 * 0.25) * 0.001 * 50000 * G * G / 1e-4, 1.0 / 3.0);
+    hedge_rebalance_decision in = decide(&p, 0.999 * H, G, 0), out = decide(&p, -1.001 * H, G, 0);
+    ck_assert_close(in.band, H, 1e-14, 0);
+    ck_assert_int_eq(in.trade, 0);
+    ck_assert_close(in.target_delta, 0.999 * H, 0, 0);
+    ck_assert_int_eq(out.trade, 1);
+    ck_assert_close(out.target_delta, -H, 1e-14, 0);
+    /* the band grows as the cube root of the cost: eight times the cost, twice the band */
+    p.cost_rate = 0.008;
+    ck_assert_close(decide(&p, 0, G, 0).band, 2 * H, 1e-14, 0);
+}
+END_TEST
+
+START_TEST(leland_volatility_by_hand) {
+    hedge_rebalance_policy p = HEDGE_REBALANCE_POLICY_INIT;
+    p.rule = HEDGE_REBALANCE_LELAND;
+    p.interval_days = 1;
+    p.cost_rate = 0.002;
+    double le = sqrt(2.0 / (4.0 * atan(1.0))) * 0.002 / (0.6 * sqrt(1.0 / 365.0));
+    hedge_rebalance_decision shortg = decide(&p, 1, -1e-4, 0.5), longg = decide(&p, 1, 1e-4, 1.0);
+    ck_assert_close(shortg.hedge_vol, 0.6 * sqrt(1 + le), 1e-14, 0);
+    ck_assert_close(longg.hedge_vol, 0.6 * sqrt(1 - le), 1e-14, 0);
+    ck_assert_int_eq(shortg.trade, 0); /* half a day since the last rebalance */
+    ck_assert_int_eq(longg.trade, 1);
+    ck_assert_close(longg.target_delta, 0, 0, 0);
+    /* costs so high against so short an interval that a long option's variance would turn negative */
+    p.cost_rate = 0.5;
+    hedge_rebalance_state st = HEDGE_REBALANCE_STATE_INIT;
+    st.gamma = 1e-4;
+    st.spot = 50000;
+    st.vol = 0.6;
+    hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+    d.target_delta = 123;
+    ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_ERR_DOMAIN);
+    ck_assert_close(d.target_delta, 123, 0, 0);
+}
+END_TEST
+
+START_TEST(bands_calendar_and_cost_risk_by_hand) {
+    hedge_rebalance_policy p = HEDGE_REBALANCE_POLICY_INIT;
+    p.rule = HEDGE_REBALANCE_DELTA_BAND;
+    p.band = 0.5;
+    ck_assert_int_eq(decide(&p, 0.5, 0, 0).trade, 0);
+    ck_assert_close(decide(&p, -0.7, 0, 0).target_delta, 0, 0, 0);
+    p.to_edge = 1;
+    ck_assert_close(decide(&p, -0.7, 0, 0).target_delta, -0.5, 0, 0);
+    p = (hedge_rebalance_policy)HEDGE_REBALANCE_POLICY_INIT;
+    p.interval_days = 7;
+    ck_assert_int_eq(decide(&p, 3, 0, 6.99).trade, 0);
+    ck_assert_int_eq(decide(&p, 3, 0, 7).trade, 1);
+    ck_assert_int_eq(decide(&p, 3, 0, HUGE_VAL).trade, 1); /* never rebalanced */
+    /* cost against risk: benefit gamma/2 (D S sigma)^2 h against k |D| S + g; the break-even delta is
+     * D* = (k S + sqrt((k S)^2 + 2 gamma (S sigma)^2 h g)) / (gamma (S sigma)^2 h) */
+    p = (hedge_rebalance_policy)HEDGE_REBALANCE_POLICY_INIT;
+    p.rule = HEDGE_REBALANCE_COST_RISK;
+    p.risk_aversion = 2e-5;
+    p.cost_rate = 0.0005;
+    p.fixed_cost = 15;
+    p.horizon_days = 1;
+    double a = 2e-5 * pow(50000 * 0.6, 2) / 365.0, b = 0.0005 * 50000;
+    double dstar = (b + sqrt(b * b + 2 * a * 15)) / a;
+    hedge_rebalance_decision lo = decide(&p, 0.999 * dstar, 0, 0), hi = decide(&p, -1.001 * dstar, 0, 0);
+    ck_assert_int_eq(lo.trade, 0);
+    ck_assert_int_eq(hi.trade, 1);
+    ck_assert_close(hi.benefit_usd, 0.5 * a * pow(1.001 * dstar, 2), 1e-13, 0);
+    ck_assert_close(hi.cost_usd, b * 1.001 * dstar + 15, 1e-13, 0);
+    ck_assert_close(hi.target_delta, 0, 0, 0);
+}
+END_TEST
+
+START_TEST(rebalance_bad_input) {
+    hedge_rebalance_policy p = HEDGE_REBALANCE_POLICY_INIT;
+    hedge_rebalance_state st = HEDGE_REBALANCE_STATE_INIT;
+    st.spot = 50000;
+    st.vol = 0.5;
+    hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+    ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_OK);
+    p.rule = HEDGE_REBALANCE_WHALLEY_WILMOTT; /* needs a risk aversion */
+    ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_ERR_DOMAIN);
+    p.rule = (hedge_rebalance_rule)9;
+    ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_ERR_INVALID_ARG);
+    p = (hedge_rebalance_policy)HEDGE_REBALANCE_POLICY_INIT;
+    p.interval_days = 0;
+    ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_ERR_DOMAIN);
+    p.interval_days = 1;
+    p.cost_rate = NAN;
+    ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_ERR_DOMAIN);
+    p.cost_rate = 0;
+    const double bad[] = {NAN, 0.0, -1.0, INFINITY};
+    for (int i = 0; i < 4; i++) {
+        st.vol = bad[i];
+        ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_ERR_DOMAIN);
+    }
+    st.vol = 0.5;
+    st.delta = NAN;
+    ck_assert_status(hedge_rebalance_decide(&d, &p, &st), HEDGE_ERR_DOMAIN);
+    ck_assert_status(hedge_rebalance_decide(NULL, &p, &st), HEDGE_ERR_INVALID_ARG);
+}
+END_TEST
+
+/* The rebalancer on the fixture's book: a daily calendar trades at once (never traded), brings the
+ * delta exactly to 0 through the hedge solver, and not again within the day. */
+START_TEST(rebalancer_trades_through_the_solver) {
+    static fixture f;
+    fx_make(&f, 5.0, 1e6, 8.0, 1e6);
+    add_cand(&f, "PERP-A", 0.0002);
+    add_cand(&f, "PERP-B", 0.0002);
+    hedge_rebalance_policy pol = HEDGE_REBALANCE_POLICY_INIT;
+    hedge_rebalancer *rb = NULL;
+    ck_assert_status(hedge_rebalancer_create(&rb, f.ctx, f.problem, "BTC", &pol), HEDGE_OK);
+    hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+    hedge_result *orders = NULL;
+    ck_assert_status(hedge_rebalancer_check(&d, &orders, rb, f.book, f.market), HEDGE_OK);
+    ck_assert_int_eq(d.trade, 1);
+    ck_assert_ptr_nonnull(orders);
+    hedge_risk_row before = HEDGE_RISK_ROW_INIT, after = HEDGE_RISK_ROW_INIT;
+    ck_assert_status(hedge_result_greeks(&before, &after, orders, 0), HEDGE_OK);
+    ck_assert_close(before.delta_coin, book_delta(), 1e-12, 1e-12);
+    ck_assert_close(after.delta_coin, 0.0, 0, 2e-9);
+    ck_assert_close(traded(orders, "PERP-A"), -book_delta(), 1e-8, 1e-8); /* the cheaper venue, deep enough */
+    hedge_result_destroy(orders);
+    /* the same instant: not a day since the last trade */
+    ck_assert_status(hedge_rebalancer_check(&d, &orders, rb, f.book, f.market), HEDGE_OK);
+    ck_assert_int_eq(d.trade, 0);
+    ck_assert_ptr_null(orders);
+    hedge_rebalancer_destroy(rb);
+
+    /* a band wider than the book's delta: no trade */
+    pol.rule = HEDGE_REBALANCE_DELTA_BAND;
+    pol.band = 10;
+    ck_assert_status(hedge_rebalancer_create(&rb, f.ctx, f.problem, "BTC", &pol), HEDGE_OK);
+    ck_assert_status(hedge_rebalancer_check(&d, &orders, rb, f.book, f.market), HEDGE_OK);
+    ck_assert_int_eq(d.trade, 0);
+    ck_assert_ptr_null(orders);
+    hedge_rebalancer_destroy(rb);
+    /* bad input */
+    ck_assert_status(hedge_rebalancer_create(&rb, f.ctx, f.problem, "", &pol), HEDGE_ERR_INVALID_ARG);
+    ck_assert_ptr_null(rb);
+    pol.band = -1;
+    ck_assert_status(hedge_rebalancer_create(&rb, f.ctx, f.problem, "BTC", &pol), HEDGE_ERR_DOMAIN);
+    pol.band = 1;
+    ck_assert_status(hedge_rebalancer_create(&rb, f.ctx, f.problem, "DOGE", &pol), HEDGE_OK);
+    ck_assert_status(hedge_rebalancer_check(&d, &orders, rb, f.book, f.market), HEDGE_ERR_NOT_FOUND);
+    hedge_rebalancer_destroy(rb);
+    fx_free(&f);
+}
+END_TEST
+
 Suite *hedge_test_suite_hedge(void) {
     Suite *s = suite_create("hedge");
     TCase *tc = tcase_create("solve");
@@ -929,5 +1101,12 @@ Suite *hedge_test_suite_hedge(void) {
     tcase_add_test(tc, stale_quotes_are_refused);
     tcase_add_test(tc, oom_sweep_over_problem_and_solve);
     suite_add_tcase(s, tc);
+    TCase *rb = tcase_create("rebalance");
+    tcase_add_test(rb, whalley_wilmott_band_by_hand);
+    tcase_add_test(rb, leland_volatility_by_hand);
+    tcase_add_test(rb, bands_calendar_and_cost_risk_by_hand);
+    tcase_add_test(rb, rebalance_bad_input);
+    tcase_add_test(rb, rebalancer_trades_through_the_solver);
+    suite_add_tcase(s, rb);
     return s;
 }

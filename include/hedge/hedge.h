@@ -28,6 +28,7 @@
 #include <hedge/optimize.h>
 #include <hedge/portfolio.h>
 #include <hedge/pricing.h>
+#include <hedge/rebalance.h>
 #include <hedge/risk.h>
 #include <hedge/scenario.h>
 #include <hedge/snapshot.h>
