@@ -12,6 +12,7 @@ from ._core import (Allocator, Context, DomainError, ExistsError, ExpiredError, 
                     NotFoundError, OptionType, ParseError, PriceBoundsError, Settlement, StaleError, Status,
                     TrackingAllocator, UnsupportedError, default_context, status_name, status_str)
 from ._ffi import ffi, lib, library_path
+from .hedging import *  # noqa: F401,F403
 from .market import *  # noqa: F401,F403
 from .optimize import *  # noqa: F401,F403
 from .pricing import *  # noqa: F401,F403

@@ -134,7 +134,8 @@ class QP(Handle):
         super().__init__(out[0], [ctx.ptr])
         self._ctx = ctx
         self.n, self.k, self.m = n, k, m
-        for which, v in ((QPVector.DIAGONAL, D), (QPVector.LINEAR, c), (QPVector.L1_WEIGHT, w), (QPVector.L1_TARGET, t)):
+        for which, v in ((QPVector.DIAGONAL, D), (QPVector.LINEAR, c), (QPVector.L1_WEIGHT, w),
+                         (QPVector.L1_TARGET, t)):
             if v is not None:
                 self.set(which, v)
         if lb is not None or ub is not None:
