@@ -121,7 +121,11 @@ fn probe(name: &str, body: &str, prelude: &str) -> Option<Vec<String>> {
     let exe = dir.join(name);
     std::fs::write(&src, format!("#include <stddef.h>\n#include <stdio.h>\n#include <hedge/hedging.h>\n{}\nint main(void) {{\n{}return 0;\n}}\n",
                                  prelude, body)).unwrap();
-    match Command::new(&cc).arg("-std=c11").arg("-I").arg(&include).arg(&src).arg("-o").arg(&exe).status() {
+    // A sanitizer build runs the tests with the sanitizer runtime preloaded (cargo-test.sh): the
+    // compiler and the probe are not instrumented and must not inherit it.
+    let status = Command::new(&cc).env_remove("LD_PRELOAD").arg("-std=c11").arg("-I").arg(&include).arg(&src)
+        .arg("-o").arg(&exe).status();
+    match status {
         Ok(s) if s.success() => {}
         Ok(s) => panic!("the probe did not compile ({}): a declared field is missing in C?", s),
         Err(e) => {
@@ -129,7 +133,7 @@ fn probe(name: &str, body: &str, prelude: &str) -> Option<Vec<String>> {
             return None;
         }
     }
-    let out = Command::new(&exe).output().expect("run the probe");
+    let out = Command::new(&exe).env_remove("LD_PRELOAD").output().expect("run the probe");
     assert!(out.status.success());
     Some(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect())
 }
