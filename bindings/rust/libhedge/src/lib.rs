@@ -63,6 +63,7 @@
 
 mod context;
 mod error;
+mod hedging;
 mod implied_vol;
 mod instrument;
 mod margin;
@@ -80,6 +81,8 @@ pub use libhedge_sys as sys;
 
 pub use context::{Context, ContextBuilder, LogLevel};
 pub use error::{HedgeError, Result, Status};
+pub use hedging::{Candidate, Greek, GreekChange, GreekTarget, HedgeResult, LimitKind, LimitReport, Limits, Objective,
+                  Problem, SolveOptions, Summary, Trade};
 pub use implied_vol::*;
 pub use instrument::{Instrument, InstrumentKind, InstrumentSpec, Settlement, Valuation};
 pub use margin::{cross_liquidation_price, liquidation_price, CrossPosition, MarginOptions, MarginResult};

@@ -34,6 +34,10 @@ fn static_thread_contract() {
     send_sync::<Qp<'static>>();
     send::<Solver<'static>>();
     <Solver<'static> as AmbiguousIfSync<_>>::check();
+    // hedging.h: a problem is solved by many threads at once while nobody changes it; a result is
+    // immutable
+    send_sync::<Problem<'static>>();
+    send_sync::<HedgeResult<'static>>();
 }
 
 #[test]
