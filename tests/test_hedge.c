@@ -556,6 +556,48 @@ START_TEST(position_and_trade_bounds_hold) {
 }
 END_TEST
 
+/* A target limited to expiries counts the book's positions by their expiry, as it counts the
+ * candidates: the short 30-day calls fall outside a band on expiries up to 10 days and inside one
+ * on expiries from 10 days. */
+START_TEST(tenor_limited_bands_count_the_book_by_expiry) {
+    static fixture f;
+    fx_make(&f, 10.0, 1e6, 10.0, 1e6);
+    add_cand(&f, "PUT", 0.0003); /* 30 days, like the calls */
+    add_cand(&f, "PERP-A", 0.0);
+    hedge_greek_target t = HEDGE_GREEK_TARGET_INIT;
+    t.greek = HEDGE_GREEK_VEGA_USD;
+    t.underlying = "BTC";
+    t.max_days = 10.0;
+    t.lo = -1000.0;
+    t.hi = 1000.0;
+    ck_assert_status(hedge_problem_add_target(f.problem, &t), HEDGE_OK);
+    /* nothing of the book or the candidates expires within 10 days: the band holds untouched */
+    hedge_result *r = solve(&f);
+    hedge_hedge_summary s = summary(r);
+    ck_assert_int_eq(s.status, HEDGE_SOLVE_OPTIMAL);
+    ck_assert_uint_eq(hedge_result_trade_count(r), 0);
+    hedge_result_destroy(r);
+
+    /* from 10 days on, the calls' vega (about -11000 USD) counts and puts must be bought */
+    hedge_problem_destroy(f.problem);
+    ck_assert_status(hedge_problem_create(&f.problem, f.ctx), HEDGE_OK);
+    add_cand(&f, "PUT", 0.0003);
+    t.max_days = HUGE_VAL;
+    t.min_days = 10.0;
+    ck_assert_status(hedge_problem_add_target(f.problem, &t), HEDGE_OK);
+    r = solve(&f);
+    s = summary(r);
+    ck_assert_int_eq(s.status, HEDGE_SOLVE_OPTIMAL);
+    hedge_risk_row before = HEDGE_RISK_ROW_INIT, after = HEDGE_RISK_ROW_INIT;
+    ck_assert_status(hedge_result_greeks(&before, &after, r, 0), HEDGE_OK);
+    ck_assert(before.vega_usd < -5000.0);
+    ck_assert(traded(r, "PUT") > 0.0);
+    ck_assert_close(after.vega_usd, -1000.0, 1e-7, 1e-6); /* every position is 30 days: the band's edge */
+    hedge_result_destroy(r);
+    fx_free(&f);
+}
+END_TEST
+
 static const char problem_json[] =
     "{\"hedge\": {\n"
     "  \"objective\": {\"risk_aversion\": 1e-5, \"horizon_days\": 2, \"spot_points\": 11, \"vol_points\": 1},\n"
@@ -1095,6 +1137,7 @@ Suite *hedge_test_suite_hedge(void) {
     tcase_add_test(tc, margin_after_matches_the_margin_of_the_hedged_book);
     tcase_add_test(tc, benchmark_equal_to_the_book_needs_no_hedge);
     tcase_add_test(tc, position_and_trade_bounds_hold);
+    tcase_add_test(tc, tenor_limited_bands_count_the_book_by_expiry);
     tcase_add_test(tc, json_problem_matches_the_api);
     tcase_add_test(tc, json_errors_name_the_place);
     tcase_add_test(tc, bad_input_is_rejected_and_changes_nothing);

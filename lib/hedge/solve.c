@@ -479,12 +479,16 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
     double *G = salloc(&s, p->n_targets + 1, sizeof *G); /* the book's value of each target */
     if (!G)
         goto nomem;
+    const int64_t now_ms = hedge_snapshot_valuation_ms(hedge_market_snapshot(market));
     for (size_t i = 0; i < n_posrows; i++) {
         hedge_risk_row row = HEDGE_RISK_ROW_INIT;
         hedge_risk_row_get(&row, risk, HEDGE_BREAKDOWN_POSITION, i);
+        /* a position row's tenor_days is 0 (only tenor rows carry a bucket edge): its days come
+         * from its expiry, as the candidates' do (0 for perpetuals and spot, whose expiry is 0) */
+        double days = row.expiry_ms ? hedge__years_between(now_ms, row.expiry_ms) * 365.0 : 0.0;
         for (size_t g = 0; g < p->n_targets; g++) {
             const hedge__target *t = &p->targets[g];
-            if (!target_counts(t, row.underlying, row.tenor_days))
+            if (!target_counts(t, row.underlying, days))
                 continue;
             double val = t->t.greek == HEDGE_GREEK_DELTA_COIN ? row.delta_coin
                          : t->t.greek == HEDGE_GREEK_DELTA_USD ? row.delta_usd
