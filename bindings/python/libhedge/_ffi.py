@@ -593,6 +593,51 @@ typedef struct hedge_limit_report {
 size_t hedge_result_limit_count(const hedge_result *result);
 hedge_status hedge_result_limit(hedge_limit_report *report, const hedge_result *result, size_t index);
 hedge_status hedge_result_write_json(char *buffer, size_t capacity, size_t *length, const hedge_result *result);
+
+/* rebalance.h */
+typedef enum hedge_rebalance_rule {
+    HEDGE_REBALANCE_CALENDAR = 0, HEDGE_REBALANCE_DELTA_BAND = 1, HEDGE_REBALANCE_WHALLEY_WILMOTT = 2,
+    HEDGE_REBALANCE_LELAND = 3, HEDGE_REBALANCE_COST_RISK = 4
+} hedge_rebalance_rule;
+typedef struct hedge_rebalance_policy {
+    size_t struct_size;
+    hedge_rebalance_rule rule;
+    double interval_days;
+    double band;
+    double risk_aversion;
+    double cost_rate;
+    double fixed_cost;
+    double horizon_days;
+    int to_edge;
+} hedge_rebalance_policy;
+typedef struct hedge_rebalance_state {
+    size_t struct_size;
+    double delta;
+    double gamma;
+    double spot;
+    double vol;
+    double rate;
+    double time_left;
+    double days_since_last;
+} hedge_rebalance_state;
+typedef struct hedge_rebalance_decision {
+    size_t struct_size;
+    int trade;
+    double target_delta;
+    double band;
+    double hedge_vol;
+    double benefit_usd;
+    double cost_usd;
+} hedge_rebalance_decision;
+hedge_status hedge_rebalance_decide(hedge_rebalance_decision *decision, const hedge_rebalance_policy *policy,
+                                    const hedge_rebalance_state *state);
+typedef struct hedge_rebalancer hedge_rebalancer;
+hedge_status hedge_rebalancer_create(hedge_rebalancer **out, hedge_context *ctx, const hedge_problem *problem,
+                                     const char *underlying, const hedge_rebalance_policy *policy);
+void hedge_rebalancer_destroy(hedge_rebalancer *rebalancer);
+hedge_status hedge_rebalancer_check(hedge_rebalance_decision *decision, hedge_result **orders,
+                                    hedge_rebalancer *rebalancer, const hedge_portfolio *book,
+                                    const hedge_market *market);
 """
 
 # Options structs are created with their struct_size set, as the C initialisers do.
@@ -603,6 +648,7 @@ SIZED_STRUCTS = (
     "hedge_pnl_explain", "hedge_scenario_options", "hedge_margin_options", "hedge_margin_result",
     "hedge_solver_options", "hedge_solution", "hedge_candidate", "hedge_greek_target", "hedge_objective",
     "hedge_limits", "hedge_solve_options", "hedge_hedge_summary", "hedge_trade", "hedge_limit_report",
+    "hedge_rebalance_policy", "hedge_rebalance_state", "hedge_rebalance_decision",
 )
 
 ffi = cffi.FFI()
