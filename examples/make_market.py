@@ -136,7 +136,9 @@ for name, u in UNDERLYINGS.items():
         funding.append(dict(symbol=sym, rate=rate, predicted=round(rate * 0.9, 8),
                             time=iso(VAL.replace(tzinfo=None) - dt.timedelta(seconds=20))))
         quotes.append(dict(symbol=sym, venue=venue, bid=round(S - 0.5, 1), ask=round(S + 0.5, 1),
-                           bid_size=200000 if settle == "inverse" else 3000, ask_size=180000 if settle == "inverse" else 2500,
+                           # inverse sizes count USD of face value: the same USD depth for BTC and ETH
+                           bid_size=2000000 // mult if settle == "inverse" else 3000,
+                           ask_size=1800000 // mult if settle == "inverse" else 2500,
                            time=iso(VAL.replace(tzinfo=None) - dt.timedelta(milliseconds=300))))
     instruments.append(dict(symbol=f"{name}-USD", kind="spot", underlying=name, venue="coinbase"))
 
@@ -150,6 +152,40 @@ book = [
     dict(symbol="ETH-29JAN27-3000-P", quantity=500, entry_price=0.0540),
     dict(symbol="ETH-USDT-SWAP", quantity=-2000, entry_price=3510.0),
 ]
+# The hedge problem `hedge solve` reads: candidates on both venues with their fee schedules, Greek
+# bands, the risk aversion that prices variance, and limits.
+def option_candidate(symbol, venue):
+    return dict(symbol=symbol, venue=venue, taker_fee=0.0003, maker_fee=0.0003, fee_cap=0.125,
+                impact_from_book=True)
+
+
+hedge = {
+    "objective": {"risk_aversion": 2e-6, "horizon_days": 1, "spot_points": 21, "vol_points": 3,
+                  "vol_of_vol": 1.2, "var_confidence": 0.99},
+    "targets": [
+        {"greek": "delta_coin", "underlying": "BTC", "min": -0.5, "max": 0.5},
+        {"greek": "delta_coin", "underlying": "ETH", "min": -10, "max": 10},
+        {"greek": "vega_usd", "underlying": "BTC", "max_days": 45, "min": -150000, "max": 150000},
+        {"greek": "gamma_usd", "target": 0, "weight": 1e-6},
+    ],
+    "candidates": [
+        dict(symbol="BTC-PERPETUAL", venue="deribit", taker_fee=0.0005, maker_fee=0.0, impact=1e-6),
+        dict(symbol="BTC-USDT-SWAP", venue="okx", taker_fee=0.0005, maker_fee=0.0002, impact=1e-4),
+        dict(symbol="BTC-25DEC26", venue="deribit", taker_fee=0.0005, maker_fee=0.0, impact=1e-6),
+        option_candidate("BTC-25DEC26-95000-P", "deribit"),
+        option_candidate("BTC-USD-261225-95000-P", "okx"),
+        option_candidate("BTC-25DEC26-100000-C", "deribit"),
+        option_candidate("BTC-USD-261225-100000-C", "okx"),
+        option_candidate("BTC-04DEC26-95000-P", "deribit"),
+        option_candidate("BTC-29JAN27-90000-P", "deribit"),
+        dict(symbol="ETH-PERPETUAL", venue="deribit", taker_fee=0.0005, maker_fee=0.0, impact=1e-7),
+        dict(symbol="ETH-USDT-SWAP", venue="okx", taker_fee=0.0005, maker_fee=0.0002, impact=1e-5),
+        option_candidate("ETH-25DEC26-3500-C", "deribit"),
+        option_candidate("ETH-25DEC26-3300-P", "deribit"),
+    ],
+    "limits": {"premium_budget": 250000, "collateral": 4000000, "depth_fraction": 1.0,
+               "venue_caps": {"okx": 2000000}},
+}
 doc = {
     "format": "libhedge-market/1",
     "valuation_time": iso(VAL.replace(tzinfo=None)),
@@ -158,5 +194,6 @@ doc = {
                "underlyings": underlyings, "funding": funding, "quotes": quotes},
     "surfaces": surfaces,
     "book": book,
+    "hedge": hedge,
 }
 print(json.dumps(doc, indent=1))

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The main job on the shipped sample: what the library can do today, end to end.
+# The main job on the shipped sample, end to end: price, value, fit, aggregate risk, then hedge the book.
 set -eu
 build=${1:-build/release}
 hedge=$build/tools/hedge
@@ -44,3 +44,10 @@ fi
 echo
 echo "Risk of the sample book (hedge risk examples/market.json)"
 "$hedge" risk "$src/examples/market.json"
+
+# The main job: the hedge of the sample book. The cheapest trades across both venues that bring
+# BTC and ETH delta and short-dated BTC vega inside their bands, priced against the variance they
+# remove, within depth, the premium budget, the margin collateral and okx's notional cap.
+echo
+echo "Hedge of the sample book (hedge solve examples/market.json)"
+"$hedge" solve "$src/examples/market.json"

@@ -195,4 +195,58 @@ run "$tmp/risk.txt" "$tmp/err" 0 risk "$src/examples/market.json"
 grep -q "whole book" "$tmp/risk.txt" || fail "hedge risk table has no whole-book row"
 run /dev/null "$tmp/err" 2 risk
 run /dev/null "$tmp/err" 2 risk "$tmp/no-such-file.json"
+# --- hedge solve -------------------------------------------------------------------------------------
+# The sample's hedge: optimal; every band of its hedge section holds after the trades; the Greeks after
+# are the Greeks before plus each trade times the per-contract Greeks of hedge value (an independent
+# path through valuation.h); costs add up; the budget, depth share and okx cap hold.
+run "$tmp/solve.json" "$tmp/err" 0 solve --json "$src/examples/market.json"
+/usr/bin/python3 - "$tmp/solve.json" "$tmp/value.out" "$src/examples/market.json" <<'PY' || fail "hedge solve --json: answer breaks its limits"
+import csv, json, sys
+r = json.load(open(sys.argv[1]))
+per = {v["symbol"]: v for v in csv.DictReader(open(sys.argv[2]))}
+doc = json.load(open(sys.argv[3]))
+h = doc["hedge"]
+assert r["status"] == "optimal", r["status"]
+assert r["trades"], "no trades"
+greeks = {g["underlying"]: g for g in r["greeks"]}
+for u in ("BTC", "ETH"):
+    want = greeks[u]["before"]["delta_coin"] + sum(t["quantity"] * float(per[t["symbol"]]["delta_coin"])
+                                                   for t in r["trades"] if per[t["symbol"]]["underlying"] == u)
+    got = greeks[u]["after"]["delta_coin"]
+    assert abs(got - want) <= 1e-9 * max(1.0, abs(want)), (u, got, want)
+for t in h["targets"]:
+    if "min" in t and t["greek"] == "delta_coin":
+        d = greeks[t["underlying"]]["after"]["delta_coin"]
+        assert t["min"] - 1e-6 <= d <= t["max"] + 1e-6, (t, d)
+s = r["summary"]
+parts = sum(s[k] for k in ("fees_usd", "spread_usd", "impact_usd", "funding_usd", "fixed_usd"))
+assert abs(s["cost_usd"] - parts) <= 1e-9 * abs(parts), (s["cost_usd"], parts)
+assert abs(sum(t["fee_usd"] for t in r["trades"]) - s["fees_usd"]) <= 1e-9 * s["fees_usd"]
+assert s["premium_usd"] <= h["limits"]["premium_budget"] * (1 + 1e-7), s["premium_usd"]
+okx = sum(t["notional_usd"] for t in r["trades"] if t["venue"] == "okx")
+assert okx <= h["limits"]["venue_caps"]["okx"] * (1 + 1e-7), okx
+assert s["std_after"] < s["std_before"] and s["margin_after"] <= h["limits"]["collateral"] * (1 + 1e-7)
+for t in r["trades"]:
+    q = next(x for x in doc["market"]["quotes"] if x["symbol"] == t["symbol"] and x["venue"] == t["venue"])
+    side = q.get("asks" if t["quantity"] > 0 else "bids")
+    depth = sum(n for _, n in side) if side else q["ask_size" if t["quantity"] > 0 else "bid_size"]
+    assert abs(t["quantity"]) <= h["limits"]["depth_fraction"] * depth * (1 + 1e-9), (t, depth)
+PY
+run "$tmp/solve.txt" "$tmp/err" 0 solve "$src/examples/market.json"
+grep -q "^outcome: optimal" "$tmp/solve.txt" || fail "hedge solve table has no outcome"
+grep -q "binding limits" "$tmp/solve.txt" || fail "hedge solve table lists no binding limits"
+# With a thousandth of the depth the bands cannot be met: exit 1, the conflicting limits named.
+/usr/bin/python3 - "$src/examples/market.json" "$tmp/tight.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["hedge"]["limits"]["depth_fraction"] = 0.001
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run "$tmp/tight.txt" "$tmp/err" 1 solve "$tmp/tight.json"
+grep -q "conflicting limits" "$tmp/tight.txt" || fail "hedge solve lists no conflicting limits"
+grep -q "delta_coin" "$tmp/tight.txt" || fail "hedge solve does not name the delta band among the conflicts"
+run /dev/null "$tmp/err" 2 solve
+run /dev/null "$tmp/err" 2 solve "$tmp/no-such-file.json"
+run /dev/null "$tmp/err" 2 solve --backend no-such-backend "$src/examples/market.json"
+grep -q "no-such-backend" "$tmp/err" || fail "hedge solve does not name the missing backend"
 echo "cli: ok"

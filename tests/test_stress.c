@@ -253,11 +253,143 @@ START_TEST(shared_handles_read_by_eight_threads_match_one_thread) {
 }
 END_TEST
 
+
+/* A second round: 8 threads share one market, one book and one hedge problem, and each solves the
+ * hedge (its own optimizer inside), runs scenarios and aggregates risk, while changing a portfolio
+ * of its own. Every answer must be bit-identical to the single-threaded one. */
+#define SOLVE_ROUNDS 4
+
+typedef struct hedge_shared {
+    shared base;
+    hedge_market *market;
+    hedge_portfolio *book;
+    hedge_problem *problem;
+    pthread_barrier_t start;
+} hedge_shared;
+
+typedef struct hedge_answer {
+    double objective, std_after, quantity[4], delta_after, pnl[3];
+    size_t trades;
+} hedge_answer;
+
+static int solve_round(const hedge_shared *hs, hedge_answer *a) {
+    memset(a, 0, sizeof *a);
+    hedge_result *r = NULL;
+    hedge_solve_options so = HEDGE_SOLVE_OPTIONS_INIT;
+    int bad = hedge_solve(&r, hs->base.ctx, hs->problem, hs->book, hs->market, &so) != HEDGE_OK;
+    if (bad)
+        return bad;
+    hedge_hedge_summary s = HEDGE_HEDGE_SUMMARY_INIT;
+    bad += hedge_result_summary(&s, r) != HEDGE_OK;
+    a->objective = s.objective;
+    a->std_after = s.std_after;
+    a->trades = hedge_result_trade_count(r);
+    for (size_t i = 0; i < a->trades && i < 4; i++) {
+        hedge_trade t = HEDGE_TRADE_INIT;
+        bad += hedge_result_trade(&t, r, i) != HEDGE_OK;
+        a->quantity[i] = t.quantity;
+    }
+    hedge_risk_row before = HEDGE_RISK_ROW_INIT, after = HEDGE_RISK_ROW_INIT;
+    bad += hedge_result_greeks(&before, &after, r, 0) != HEDGE_OK;
+    a->delta_after = after.delta_coin;
+    hedge_result_destroy(r);
+    hedge_shift sh[3] = {{"BTC", -0.1, 0, 0}, {"BTC", 0.05, 0.1, 0}, {"BTC", 0.2, -0.2, 0}};
+    hedge_scenario sc[3] = {{&sh[0], 1, 0}, {&sh[1], 1, 1}, {&sh[2], 1, 7}};
+    hedge_scenario_pnl *pnl = NULL;
+    bad += hedge_scenarios_run(&pnl, hs->base.ctx, hs->book, hs->market, sc, 3, NULL) != HEDGE_OK;
+    bad += hedge_scenario_pnl_totals(a->pnl, 3, pnl) != HEDGE_OK;
+    hedge_scenario_pnl_destroy(pnl);
+    return bad;
+}
+
+typedef struct solver_worker {
+    hedge_shared *hs;
+    const hedge_answer *reference;
+    int failed_calls, mismatches;
+} solver_worker;
+
+static void *solve_work(void *arg) {
+    solver_worker *w = arg;
+    hedge_answer a;
+    pthread_barrier_wait(&w->hs->start);
+    for (int round = 0; round < SOLVE_ROUNDS; round++) {
+        w->failed_calls += solve_round(w->hs, &a);
+        if (memcmp(&a, w->reference, sizeof a) != 0)
+            w->mismatches++;
+        /* a portfolio of its own, changed while the shared one is read */
+        hedge_portfolio *mine = NULL;
+        w->failed_calls += hedge_portfolio_create(&mine, w->hs->base.ctx) != HEDGE_OK;
+        hedge_position p = HEDGE_POSITION_INIT;
+        p.instrument = w->hs->base.instruments[round];
+        p.quantity = round + 1;
+        w->failed_calls += hedge_portfolio_add(mine, &p) != HEDGE_OK;
+        hedge_instrument_spec sp = HEDGE_INSTRUMENT_SPEC_INIT;
+        w->failed_calls += hedge_instrument_info(&sp, p.instrument) != HEDGE_OK;
+        w->failed_calls += hedge_portfolio_update(mine, sp.symbol, 2.0 * (round + 1), 0) != HEDGE_OK;
+        hedge_portfolio_destroy(mine);
+    }
+    return NULL;
+}
+
+START_TEST(hedge_solves_on_eight_threads_match_one_thread) {
+    static hedge_shared hs;
+    setup_shared(&hs.base);
+    const hedge_vol_surface *surfs[1] = {hs.base.surface};
+    const char *names[1] = {"BTC"};
+    ck_assert_status(hedge_market_create(&hs.market, hs.base.ctx, hs.base.snapshot,
+                                         (const hedge_instrument *const *)hs.base.instruments, NINSTRUMENTS, surfs,
+                                         names, 1),
+                     HEDGE_OK);
+    ck_assert_status(hedge_portfolio_create(&hs.book, hs.base.ctx), HEDGE_OK);
+    for (int i = 0; i < 6; i++) {
+        hedge_position p = HEDGE_POSITION_INIT;
+        p.instrument = hs.base.instruments[5 * i + 3];
+        p.quantity = i % 2 ? -0.8 : 0.5;
+        ck_assert_status(hedge_portfolio_add(hs.book, &p), HEDGE_OK);
+    }
+    ck_assert_status(hedge_problem_create(&hs.problem, hs.base.ctx), HEDGE_OK);
+    hedge_candidate c = HEDGE_CANDIDATE_INIT;
+    c.symbol = "BTC-PERP";
+    c.venue = "deribit";
+    c.taker_fee = 0.0005;
+    ck_assert_status(hedge_problem_add_candidate(hs.problem, &c), HEDGE_OK);
+    hedge_objective o = HEDGE_OBJECTIVE_INIT;
+    o.risk_aversion = 1e-3;
+    o.spot_points = 9;
+    ck_assert_status(hedge_problem_set_objective(hs.problem, &o), HEDGE_OK);
+
+    static hedge_answer reference;
+    ck_assert_int_eq(solve_round(&hs, &reference), 0);
+    ck_assert_uint_eq(reference.trades, 1);
+
+    static solver_worker workers[NTHREADS];
+    pthread_t threads[NTHREADS];
+    ck_assert_int_eq(pthread_barrier_init(&hs.start, NULL, NTHREADS), 0);
+    for (int t = 0; t < NTHREADS; t++) {
+        workers[t] = (solver_worker){.hs = &hs, .reference = &reference};
+        ck_assert_int_eq(pthread_create(&threads[t], NULL, solve_work, &workers[t]), 0);
+    }
+    for (int t = 0; t < NTHREADS; t++)
+        ck_assert_int_eq(pthread_join(threads[t], NULL), 0);
+    pthread_barrier_destroy(&hs.start);
+    for (int t = 0; t < NTHREADS; t++) {
+        ck_assert_msg(workers[t].failed_calls == 0, "thread %d: %d calls failed", t, workers[t].failed_calls);
+        ck_assert_msg(workers[t].mismatches == 0, "thread %d: %d of %d solves differ from the single-threaded one", t,
+                      workers[t].mismatches, SOLVE_ROUNDS);
+    }
+    hedge_problem_destroy(hs.problem);
+    hedge_portfolio_destroy(hs.book);
+    hedge_market_destroy(hs.market);
+    teardown_shared(&hs.base);
+}
+END_TEST
+
 Suite *hedge_test_suite_stress(void) {
     Suite *s = suite_create("stress");
     TCase *tc = tcase_create("threads");
     tcase_set_timeout(tc, 240); /* valgrind runs the eight threads one at a time */
     tcase_add_test(tc, shared_handles_read_by_eight_threads_match_one_thread);
+    tcase_add_test(tc, hedge_solves_on_eight_threads_match_one_thread);
     suite_add_tcase(s, tc);
     return s;
 }

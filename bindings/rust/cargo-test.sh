@@ -9,6 +9,8 @@ src=$1 build=$2 sanitize=$3 cc=$4
 cargo --version >/dev/null 2>&1 || { echo "no working cargo: skipping the Rust bindings"; exit 77; }
 
 export CARGO_TARGET_DIR="$build/bindings/rust/target"
+# the C compiler of this build, for the sys crate's layout probe
+export HEDGE_CC="$cc"
 export LD_LIBRARY_PATH="$build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 if command -v pkg-config >/dev/null 2>&1; then
   export PKG_CONFIG_PATH="$build/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"

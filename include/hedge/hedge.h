@@ -20,6 +20,7 @@
 
 #include <hedge/common.h>
 #include <hedge/context.h>
+#include <hedge/hedging.h>
 #include <hedge/implied_vol.h>
 #include <hedge/instrument.h>
 #include <hedge/margin.h>
@@ -27,6 +28,7 @@
 #include <hedge/optimize.h>
 #include <hedge/portfolio.h>
 #include <hedge/pricing.h>
+#include <hedge/rebalance.h>
 #include <hedge/risk.h>
 #include <hedge/scenario.h>
 #include <hedge/snapshot.h>

@@ -24,4 +24,7 @@ double hedge__erfcx(double x);
 /* exp(-x^2/2) with the rounding of x^2 compensated: full relative accuracy up to |x| = 38. */
 double hedge__exp_neg_half_square(double x);
 
+/* The quantile N^-1(p) for p in (0, 1), to full precision; -inf / +inf at 0 / 1 and beyond. */
+double hedge__norm_inv(double p);
+
 #endif

@@ -14,6 +14,7 @@
 
 #include <hedge/market.h>
 #include <hedge/portfolio.h>
+#include <hedge/hedging.h>
 
 #include <jansson.h>
 #include <math.h>
@@ -823,6 +824,343 @@ HEDGE_API hedge_status hedge_portfolio_load_json(hedge_portfolio **out, hedge_co
     hedge_status st = slurp(fn, ctx, path, &buf, &len, &cap);
     if (st == HEDGE_OK) {
         st = hedge_portfolio_read_json(out, ctx, market, buf, len, path);
+        hedge__free(ctx, buf, cap, 0);
+    }
+    return st;
+}
+
+/* ---- the hedge problem ---------------------------------------------------------------------- */
+
+static hedge_status get_bool(reader *r, json_t *obj, const char *key, int *out) {
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        return HEDGE_OK;
+    if (!json_is_boolean(v)) {
+        push_key(r, key);
+        hedge_status st = fail_at(r, HEDGE_ERR_PARSE, "expected true or false");
+        pop(r);
+        return st;
+    }
+    *out = json_is_true(v);
+    return HEDGE_OK;
+}
+
+static hedge_status get_size(reader *r, json_t *obj, const char *key, size_t *out) {
+    int64_t v = (int64_t)*out;
+    hedge_status st = get_int(r, obj, key, false, &v);
+    if (st == HEDGE_OK && v < 0) {
+        push_key(r, key);
+        st = fail_at(r, HEDGE_ERR_DOMAIN, "expected a count >= 0");
+        pop(r);
+    }
+    if (st == HEDGE_OK)
+        *out = (size_t)v;
+    return st;
+}
+
+/* Reports a setter's failure at the current path, keeping out-of-memory as it is. */
+static hedge_status setter(reader *r, hedge_status st) {
+    return st == HEDGE_OK || st == HEDGE_ERR_NOMEM ? st : fail_call(r, st);
+}
+
+static hedge_status read_candidate(reader *r, json_t *o, hedge_problem *p) {
+    static const char *const keys[] = {"symbol", "venue", "taker_fee", "maker_fee", "fee_cap", "fee_usd",
+                                       "fixed_cost", "impact", "impact_from_book", "lot_size", "min_size",
+                                       "min_trade", "max_trade", "min_position", "max_position", "buy_only", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "a candidate object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    hedge_candidate c = HEDGE_CANDIDATE_INIT;
+    if ((st = get_string(r, o, "symbol", true, &c.symbol)) || (st = get_string(r, o, "venue", false, &c.venue)) ||
+        (st = get_number(r, o, "taker_fee", false, &c.taker_fee)) ||
+        (st = get_number(r, o, "maker_fee", false, &c.maker_fee)) ||
+        (st = get_number(r, o, "fee_cap", false, &c.fee_cap)) || (st = get_number(r, o, "fee_usd", false, &c.fee_usd)) ||
+        (st = get_number(r, o, "fixed_cost", false, &c.fixed_cost)) ||
+        (st = get_number(r, o, "impact", false, &c.impact)) ||
+        (st = get_bool(r, o, "impact_from_book", &c.impact_from_book)) ||
+        (st = get_number(r, o, "lot_size", false, &c.lot_size)) ||
+        (st = get_number(r, o, "min_size", false, &c.min_size)) ||
+        (st = get_number(r, o, "min_trade", false, &c.min_trade)) ||
+        (st = get_number(r, o, "max_trade", false, &c.max_trade)) ||
+        (st = get_number(r, o, "min_position", false, &c.min_position)) ||
+        (st = get_number(r, o, "max_position", false, &c.max_position)) ||
+        (st = get_bool(r, o, "buy_only", &c.buy_only)))
+        return st;
+    return setter(r, hedge_problem_add_candidate(p, &c));
+}
+
+static const char *const greek_names[] = {"delta_coin", "delta_usd", "gamma_usd", "vega_usd", "theta_usd", NULL};
+
+static hedge_status read_target(reader *r, json_t *o, hedge_problem *p) {
+    static const char *const keys[] = {"greek", "underlying", "min_days", "max_days", "min", "max", "target",
+                                       "weight", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "a target object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    hedge_greek_target t = HEDGE_GREEK_TARGET_INIT;
+    int g = 0;
+    if ((st = get_enum(r, o, "greek", true, greek_names, &g)) ||
+        (st = get_string(r, o, "underlying", false, &t.underlying)) ||
+        (st = get_number(r, o, "min_days", false, &t.min_days)) ||
+        (st = get_number(r, o, "max_days", false, &t.max_days)) || (st = get_number(r, o, "min", false, &t.lo)) ||
+        (st = get_number(r, o, "max", false, &t.hi)) || (st = get_number(r, o, "target", false, &t.target)) ||
+        (st = get_number(r, o, "weight", false, &t.weight)))
+        return st;
+    t.greek = (hedge_greek)g;
+    return setter(r, hedge_problem_add_target(p, &t));
+}
+
+static hedge_status read_scenario(reader *r, json_t *o, hedge_scenario *sc, hedge_shift *sh, size_t *n_sh) {
+    static const char *const keys[] = {"days", "shifts", NULL};
+    static const char *const shift_keys[] = {"underlying", "spot", "vol_rel", "vol_abs", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "a scenario object");
+    json_t *shifts = NULL;
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) || (st = get_number(r, o, "days", false, &sc->days)) ||
+        (st = get_array(r, o, "shifts", true, &shifts)))
+        return st;
+    sc->shifts = sh;
+    sc->n_shifts = json_array_size(shifts);
+    for (size_t i = 0; i < sc->n_shifts && st == HEDGE_OK; i++) {
+        json_t *s = json_array_get(shifts, i);
+        push_key(r, "shifts");
+        push_index(r, i);
+        hedge_shift *x = &sh[i];
+        memset(x, 0, sizeof *x);
+        if (!(st = expect(r, s, JSON_OBJECT, "a shift object")) && !(st = only_keys(r, s, shift_keys)) &&
+            !(st = get_string(r, s, "underlying", false, &x->underlying)) &&
+            !(st = get_number(r, s, "spot", false, &x->spot)) && !(st = get_number(r, s, "vol_rel", false, &x->vol_rel)))
+            st = get_number(r, s, "vol_abs", false, &x->vol_abs);
+        pop(r);
+        pop(r);
+    }
+    *n_sh += sc->n_shifts;
+    return st;
+}
+
+/* The objective; its scenarios and benchmark live in scratch arrays until the setter copies them. */
+static hedge_status read_objective(reader *r, json_t *o, hedge_problem *p, const hedge_market *market) {
+    static const char *const keys[] = {"risk_aversion", "horizon_days", "spot_points", "vol_points", "vol_of_vol",
+                                       "passive", "var_confidence", "scenarios", "benchmark", NULL};
+    static const char *const bench_keys[] = {"symbol", "quantity", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "an objective object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    hedge_objective ob = HEDGE_OBJECTIVE_INIT;
+    json_t *scen = NULL, *bench = NULL;
+    if ((st = get_number(r, o, "risk_aversion", false, &ob.risk_aversion)) ||
+        (st = get_number(r, o, "horizon_days", false, &ob.horizon_days)) ||
+        (st = get_size(r, o, "spot_points", &ob.spot_points)) || (st = get_size(r, o, "vol_points", &ob.vol_points)) ||
+        (st = get_number(r, o, "vol_of_vol", false, &ob.vol_of_vol)) || (st = get_bool(r, o, "passive", &ob.passive)) ||
+        (st = get_number(r, o, "var_confidence", false, &ob.var_confidence)) ||
+        (st = get_array(r, o, "scenarios", false, &scen)) || (st = get_array(r, o, "benchmark", false, &bench)))
+        return st;
+    size_t ns = scen ? json_array_size(scen) : 0, nb = bench ? json_array_size(bench) : 0, nsh = 0;
+    for (size_t i = 0; i < ns; i++) {
+        json_t *sh = json_object_get(json_array_get(scen, i), "shifts");
+        nsh += json_is_array(sh) ? json_array_size(sh) : 0;
+    }
+    hedge_scenario *sc = ns ? hedge__alloc(r->ctx, ns * sizeof *sc, 0) : NULL;
+    hedge_shift *shifts = nsh ? hedge__alloc(r->ctx, nsh * sizeof *shifts, 0) : NULL;
+    hedge_position *pos = nb ? hedge__alloc(r->ctx, nb * sizeof *pos, 0) : NULL;
+    if ((ns && !sc) || (nsh && !shifts) || (nb && !pos)) {
+        st = hedge__fail(r->ctx, HEDGE_ERR_NOMEM, "hedge_problem_read_json: out of memory");
+        goto done;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < ns && st == HEDGE_OK; i++) {
+        push_key(r, "scenarios");
+        push_index(r, i);
+        memset(&sc[i], 0, sizeof sc[i]);
+        st = read_scenario(r, json_array_get(scen, i), &sc[i], shifts ? shifts + used : NULL, &used);
+        pop(r);
+        pop(r);
+    }
+    for (size_t i = 0; i < nb && st == HEDGE_OK; i++) {
+        json_t *b = json_array_get(bench, i);
+        push_key(r, "benchmark");
+        push_index(r, i);
+        const char *symbol = NULL;
+        pos[i] = (hedge_position)HEDGE_POSITION_INIT;
+        if (!(st = expect(r, b, JSON_OBJECT, "a position object")) && !(st = only_keys(r, b, bench_keys)) &&
+            !(st = get_string(r, b, "symbol", true, &symbol)) && !(st = get_number(r, b, "quantity", true, &pos[i].quantity)) &&
+            hedge_market_find_instrument(&pos[i].instrument, market, symbol) != HEDGE_OK) {
+            push_key(r, "symbol");
+            st = fail_at(r, HEDGE_ERR_NOT_FOUND, "no instrument \"%s\" in the market", symbol);
+            pop(r);
+        }
+        pop(r);
+        pop(r);
+    }
+    if (st == HEDGE_OK) {
+        ob.scenarios = sc;
+        ob.n_scenarios = ns;
+        ob.benchmark = pos;
+        ob.n_benchmark = nb;
+        st = setter(r, hedge_problem_set_objective(p, &ob));
+    }
+done:
+    hedge__free(r->ctx, sc, ns * sizeof *sc, 0);
+    hedge__free(r->ctx, shifts, nsh * sizeof *shifts, 0);
+    hedge__free(r->ctx, pos, nb * sizeof *pos, 0);
+    return st;
+}
+
+static hedge_status read_limits(reader *r, json_t *o, hedge_problem *p) {
+    static const char *const keys[] = {"premium_budget", "collateral", "depth_fraction", "venues", "venue_caps",
+                                       "margin", NULL};
+    static const char *const margin_keys[] = {"spot_range", "spot_steps", "vol_up", "vol_down", "delta_addon", NULL};
+    hedge_status st = expect(r, o, JSON_OBJECT, "a limits object");
+    if (st != HEDGE_OK || (st = only_keys(r, o, keys)) != HEDGE_OK)
+        return st;
+    hedge_limits l = HEDGE_LIMITS_INIT;
+    hedge_margin_options m = HEDGE_MARGIN_OPTIONS_INIT;
+    json_t *venues = NULL, *caps = NULL, *margin = NULL;
+    if ((st = get_number(r, o, "premium_budget", false, &l.premium_budget)) ||
+        (st = get_number(r, o, "collateral", false, &l.collateral)) ||
+        (st = get_number(r, o, "depth_fraction", false, &l.depth_fraction)) ||
+        (st = get_array(r, o, "venues", false, &venues)) ||
+        (st = typed_member(r, o, "venue_caps", false, JSON_OBJECT, "an object of venue: USD cap", &caps)) ||
+        (st = typed_member(r, o, "margin", false, JSON_OBJECT, "a margin grid object", &margin)))
+        return st;
+    if (margin) {
+        push_key(r, "margin");
+        if (!(st = only_keys(r, margin, margin_keys)) && !(st = get_number(r, margin, "spot_range", false, &m.spot_range)) &&
+            !(st = get_size(r, margin, "spot_steps", &m.spot_steps)) &&
+            !(st = get_number(r, margin, "vol_up", false, &m.vol_up)) &&
+            !(st = get_number(r, margin, "vol_down", false, &m.vol_down)))
+            st = get_number(r, margin, "delta_addon", false, &m.delta_addon);
+        pop(r);
+        if (st)
+            return st;
+        l.margin = &m;
+    }
+    size_t nv = venues ? json_array_size(venues) : 0, nc = caps ? json_object_size(caps) : 0;
+    const char **vn = nv ? hedge__alloc(r->ctx, nv * sizeof *vn, 0) : NULL;
+    const char **cn = nc ? hedge__alloc(r->ctx, nc * sizeof *cn, 0) : NULL;
+    double *cv = nc ? hedge__alloc(r->ctx, nc * sizeof *cv, 0) : NULL;
+    if ((nv && !vn) || (nc && (!cn || !cv))) {
+        st = hedge__fail(r->ctx, HEDGE_ERR_NOMEM, "hedge_problem_read_json: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nv && st == HEDGE_OK; i++) {
+        json_t *v = json_array_get(venues, i);
+        push_key(r, "venues");
+        push_index(r, i);
+        if (!(st = expect(r, v, JSON_STRING, "a venue name")))
+            vn[i] = json_string_value(v);
+        pop(r);
+        pop(r);
+    }
+    {
+        const char *key;
+        json_t *value;
+        size_t i = 0;
+        json_object_foreach(caps, key, value) {
+            if (st != HEDGE_OK)
+                break;
+            push_key(r, "venue_caps");
+            push_key(r, key);
+            if (!(st = expect(r, value, JSON_REAL, "a cap in USD"))) {
+                cn[i] = key;
+                cv[i] = json_number_value(value);
+                i++;
+            }
+            pop(r);
+            pop(r);
+        }
+    }
+    if (st == HEDGE_OK) {
+        l.venues = vn;
+        l.n_venues = nv;
+        l.cap_venues = cn;
+        l.venue_caps = cv;
+        l.n_venue_caps = nc;
+        st = setter(r, hedge_problem_set_limits(p, &l));
+    }
+done:
+    hedge__free(r->ctx, vn, nv * sizeof *vn, 0);
+    hedge__free(r->ctx, cn, nc * sizeof *cn, 0);
+    hedge__free(r->ctx, cv, nc * sizeof *cv, 0);
+    return st;
+}
+
+static hedge_status read_hedge(reader *r, json_t *root, const hedge_market *market, hedge_problem *p) {
+    static const char *const keys[] = {"objective", "targets", "candidates", "limits", NULL};
+    hedge_status st = expect(r, root, JSON_OBJECT, "a JSON object at the top level");
+    json_t *h = NULL, *obj = NULL, *targets = NULL, *cands = NULL, *limits = NULL;
+    if (st || (st = typed_member(r, root, "hedge", true, JSON_OBJECT, "a hedge problem object", &h)))
+        return st;
+    push_key(r, "hedge");
+    if ((st = only_keys(r, h, keys)) || (st = typed_member(r, h, "objective", false, JSON_OBJECT, "an object", &obj)) ||
+        (st = get_array(r, h, "targets", false, &targets)) || (st = get_array(r, h, "candidates", true, &cands)) ||
+        (st = typed_member(r, h, "limits", false, JSON_OBJECT, "an object", &limits)))
+        goto out;
+    if (obj) {
+        push_key(r, "objective");
+        st = read_objective(r, obj, p, market);
+        pop(r);
+    }
+    for (size_t i = 0; st == HEDGE_OK && targets && i < json_array_size(targets); i++) {
+        push_key(r, "targets");
+        push_index(r, i);
+        st = read_target(r, json_array_get(targets, i), p);
+        pop(r);
+        pop(r);
+    }
+    for (size_t i = 0; st == HEDGE_OK && i < json_array_size(cands); i++) {
+        push_key(r, "candidates");
+        push_index(r, i);
+        st = read_candidate(r, json_array_get(cands, i), p);
+        pop(r);
+        pop(r);
+    }
+    if (st == HEDGE_OK && limits) {
+        push_key(r, "limits");
+        st = read_limits(r, limits, p);
+        pop(r);
+    }
+out:
+    pop(r);
+    return st;
+}
+
+HEDGE_API hedge_status hedge_problem_read_json(hedge_problem **out, hedge_context *ctx, const hedge_market *market,
+                                               const char *text, size_t length, const char *name) {
+    static const char fn[] = "hedge_problem_read_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !market || !text)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
+    json_error_t err;
+    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
+        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
+    hedge_problem *p;
+    hedge_status st = hedge_problem_create(&p, ctx);
+    if (st == HEDGE_OK && (st = read_hedge(&r, root, market, p)) != HEDGE_OK) {
+        hedge_problem_destroy(p);
+        p = NULL;
+    }
+    json_decref(root);
+    *out = p;
+    return st;
+}
+
+HEDGE_API hedge_status hedge_problem_load_json(hedge_problem **out, hedge_context *ctx, const hedge_market *market,
+                                               const char *path) {
+    static const char fn[] = "hedge_problem_load_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !market || !path)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    char *buf;
+    size_t len, cap;
+    hedge_status st = slurp(fn, ctx, path, &buf, &len, &cap);
+    if (st == HEDGE_OK) {
+        st = hedge_problem_read_json(out, ctx, market, buf, len, path);
         hedge__free(ctx, buf, cap, 0);
     }
     return st;

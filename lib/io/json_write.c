@@ -8,9 +8,11 @@
 #include "core/timefmt.h"
 #include "market/market_internal.h"
 #include "risk/risk_internal.h"
+#include "hedge/result_internal.h"
 
 #include <hedge/market.h>
 #include <hedge/portfolio.h>
+#include <hedge/risk.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -327,4 +329,126 @@ HEDGE_API hedge_status hedge_portfolio_write_json(char *buffer, size_t capacity,
     if (!length || !market || !portfolio || (!buffer && capacity > 0))
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
     return write_document(fn, buffer, capacity, length, market, portfolio);
+}
+
+/* Results carry infinities (an unlimited bound) that JSON cannot spell: they are written as null. */
+static void num_or_null(emitter *e, const char *key, double v) {
+    key_(e, key);
+    if (isfinite(v))
+        double_(e, v);
+    else
+        put(e, "null", 4);
+}
+
+static void write_greek_row(emitter *e, const char *key, const hedge_risk_row *r) {
+    open_(e, key, '{');
+    if (r->underlying) {
+        num(e, "delta_coin", r->delta_coin);
+        num(e, "gamma_coin", r->gamma_coin);
+    }
+    num(e, "delta_usd", r->delta_usd);
+    num(e, "gamma_usd", r->gamma_usd);
+    num(e, "vega_usd", r->vega_usd);
+    num(e, "theta_usd", r->theta_usd);
+    close_(e, '}');
+}
+
+HEDGE_API hedge_status hedge_result_write_json(char *buffer, size_t capacity, size_t *length,
+                                               const hedge_result *result) {
+    static const char fn[] = "hedge_result_write_json";
+    static const char *const status_names[] = {"optimal", "primal_infeasible", "dual_infeasible", "iteration_limit",
+                                               "time_limit"};
+    static const char *const limit_kinds[] = {"greek", "budget", "margin", "venue_cap", "position", "trade"};
+    if (!length || !result || (!buffer && capacity > 0))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    const hedge__result_builder *b = &result->b;
+    emitter e = {b->ctx, NULL, 0, 0, HEDGE_OK, 0, true};
+    put(&e, "{", 1);
+    e.indent = 1;
+    str(&e, "format", "libhedge-hedge-result/1");
+    hedge_hedge_summary s = HEDGE_HEDGE_SUMMARY_INIT;
+    hedge_result_summary(&s, result);
+    str(&e, "status", (unsigned)s.status < 5 ? status_names[s.status] : "unknown");
+    open_(&e, "summary", '{');
+    num_or_null(&e, "objective", s.objective);
+    num(&e, "cost_usd", s.cost_usd);
+    num(&e, "fees_usd", s.fees_usd);
+    num(&e, "spread_usd", s.spread_usd);
+    num(&e, "impact_usd", s.impact_usd);
+    num(&e, "funding_usd", s.funding_usd);
+    num(&e, "fixed_usd", s.fixed_usd);
+    num(&e, "premium_usd", s.premium_usd);
+    num(&e, "std_before", s.std_before);
+    num(&e, "std_after", s.std_after);
+    num(&e, "var_before", s.var_before);
+    num(&e, "var_after", s.var_after);
+    num(&e, "cvar_before", s.cvar_before);
+    num(&e, "cvar_after", s.cvar_after);
+    num(&e, "margin_before", s.margin_before);
+    num(&e, "margin_after", s.margin_after);
+    integer(&e, "scenarios", (int64_t)s.scenarios);
+    integer(&e, "iterations", (int64_t)s.iterations);
+    num(&e, "solve_time_s", s.solve_time_s);
+    close_(&e, '}');
+    open_(&e, "trades", '[');
+    for (size_t i = 0; i < hedge_result_trade_count(result); i++) {
+        hedge_trade t = HEDGE_TRADE_INIT;
+        hedge_result_trade(&t, result, i);
+        open_(&e, NULL, '{');
+        str(&e, "symbol", t.symbol);
+        str(&e, "venue", t.venue);
+        integer(&e, "candidate", (int64_t)t.candidate);
+        num(&e, "quantity", t.quantity);
+        num(&e, "mid", t.mid);
+        num(&e, "notional_usd", t.notional_usd);
+        num(&e, "fee_usd", t.fee_usd);
+        num(&e, "spread_usd", t.spread_usd);
+        num(&e, "impact_usd", t.impact_usd);
+        num(&e, "funding_usd", t.funding_usd);
+        num(&e, "fixed_usd", t.fixed_usd);
+        close_(&e, '}');
+    }
+    close_(&e, ']');
+    open_(&e, "greeks", '[');
+    for (size_t i = 0; i <= hedge_result_underlying_count(result); i++) {
+        hedge_risk_row before = HEDGE_RISK_ROW_INIT, after = HEDGE_RISK_ROW_INIT;
+        hedge_result_greeks(&before, &after, result, i);
+        open_(&e, NULL, '{');
+        if (before.underlying)
+            str(&e, "underlying", before.underlying);
+        else
+            key_(&e, "underlying"), put(&e, "null", 4);
+        write_greek_row(&e, "before", &before);
+        write_greek_row(&e, "after", &after);
+        close_(&e, '}');
+    }
+    close_(&e, ']');
+    open_(&e, s.status == HEDGE_SOLVE_PRIMAL_INFEASIBLE ? "conflicts" : "binding", '[');
+    for (size_t i = 0; i < hedge_result_limit_count(result); i++) {
+        hedge_limit_report l = HEDGE_LIMIT_REPORT_INIT;
+        hedge_result_limit(&l, result, i);
+        open_(&e, NULL, '{');
+        str(&e, "kind", limit_kinds[l.kind]);
+        integer(&e, "index", (int64_t)l.index);
+        str(&e, "side", l.upper ? "upper" : "lower");
+        num_or_null(&e, "bound", l.bound);
+        num(&e, s.status == HEDGE_SOLVE_PRIMAL_INFEASIBLE ? "weight" : "shadow_price", l.shadow_price);
+        str(&e, "name", l.name);
+        close_(&e, '}');
+    }
+    close_(&e, ']');
+    e.indent = 0;
+    newline(&e);
+    put(&e, "}\n", 2);
+    hedge_status st = e.st;
+    if (st == HEDGE_OK) {
+        *length = e.len;
+        if (capacity < e.len + 1)
+            st = hedge__fail(b->ctx, HEDGE_ERR_BUFFER_TOO_SMALL, "%s: needs %zu bytes, got %zu", fn, e.len + 1,
+                             capacity);
+        else
+            memcpy(buffer, e.buf, e.len + 1);
+    }
+    hedge__free(b->ctx, e.buf, e.cap, 0);
+    return st;
 }

@@ -20,8 +20,12 @@
 #include <string.h>
 
 /* Iterative refinement steps against the unregularised system, and the active-set corrections a
- * polish makes after a failed try before it returns to the ADMM iterations. */
-enum { REFINE_STEPS = 6, PDAS_STEPS = 3 };
+ * polish makes after a failed try before it returns to the ADMM iterations. Refinement stops as
+ * soon as the residual stops falling, so the cap only matters for ill-conditioned reduced systems:
+ * a free variable whose curvature is far below the regularisation (a hedge leg of a 1-USD contract
+ * beside option legs) gains only a factor P/(P + delta) per step, and OSQP's few steps then leave
+ * the polish short of the tolerance on a correctly guessed active set. */
+enum { REFINE_STEPS = 50, PDAS_STEPS = 3 };
 
 static inline double maxd(double a, double b) { return a > b ? a : b; } /* see admm.c */
 static inline double mind(double a, double b) { return a < b ? a : b; }
@@ -199,6 +203,10 @@ static bool polish_once(hedge__admm *s, hedge__admm_eval *ev) {
         same_rows = (s->key[i] == HEDGE__ACT_NONE) == (act[i] == HEDGE__ACT_NONE);
     memcpy(s->key, act, m + n);
     s->key_set = true;
+    if (s->na > n) { /* more active rows than variables: degenerate, and beyond the workspace */
+        s->key_h_valid = s->key_s_valid = false; /* no factors go with this key */
+        return false;
+    }
     if (!same_free) {
         s->key_s_valid = false;
         if (!(s->key_h_valid = factor_h(s)))

@@ -1,4 +1,5 @@
-"""libhedge: derivatives pricing, Greek aggregation and risk, over the C library through cffi.
+"""libhedge: derivatives pricing, Greek aggregation and risk, the constraint optimizer and the hedge
+solver, over the C library through cffi.
 
 Units everywhere unless a docstring says otherwise: times in years (ACT/365), timestamps in ms
 since the Unix epoch (UTC), rates continuously compounded per year, volatility per sqrt(year) as a
@@ -11,7 +12,9 @@ from ._core import (Allocator, Context, DomainError, ExistsError, ExpiredError, 
                     NotFoundError, OptionType, ParseError, PriceBoundsError, Settlement, StaleError, Status,
                     TrackingAllocator, UnsupportedError, default_context, status_name, status_str)
 from ._ffi import ffi, lib, library_path
+from .hedging import *  # noqa: F401,F403
 from .market import *  # noqa: F401,F403
+from .optimize import *  # noqa: F401,F403
 from .pricing import *  # noqa: F401,F403
 from .risk import *  # noqa: F401,F403
 

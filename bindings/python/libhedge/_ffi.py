@@ -466,6 +466,10 @@ hedge_status hedge_solver_warm_start(hedge_solver *solver, const double *x, cons
 const char *hedge_solver_backend(const hedge_solver *solver);
 hedge_status hedge_backends(const hedge_context *ctx, const char **names, size_t capacity, size_t *count,
                             uint64_t *capabilities);
+typedef enum hedge_backend_capability {
+    HEDGE_BACKEND_CAP_QP = 1, HEDGE_BACKEND_CAP_L1 = 2, HEDGE_BACKEND_CAP_MIP = 4, HEDGE_BACKEND_CAP_WARM_START = 8,
+    HEDGE_BACKEND_CAP_DUALS = 16, HEDGE_BACKEND_CAP_CERTIFICATES = 32
+} hedge_backend_capability;
 
 /* sys/backend.h */
 typedef struct hedge_backend {
@@ -484,6 +488,156 @@ typedef struct hedge_backend {
 hedge_status hedge_context_register_backend(hedge_context *ctx, const hedge_backend *backend);
 void *hedge_context_alloc(hedge_context *ctx, size_t size, size_t align);
 void hedge_context_free(hedge_context *ctx, void *ptr, size_t size, size_t align);
+
+/* hedging.h */
+typedef struct hedge_problem hedge_problem;
+typedef struct hedge_result hedge_result;
+typedef struct hedge_candidate {
+    size_t struct_size;
+    const char *symbol;
+    const char *venue;
+    double taker_fee, maker_fee, fee_cap, fee_usd, fixed_cost, impact;
+    int impact_from_book;
+    double lot_size, min_size, min_trade, max_trade, min_position, max_position;
+    int buy_only;
+} hedge_candidate;
+typedef enum hedge_greek {
+    HEDGE_GREEK_DELTA_COIN = 0, HEDGE_GREEK_DELTA_USD = 1, HEDGE_GREEK_GAMMA_USD = 2, HEDGE_GREEK_VEGA_USD = 3,
+    HEDGE_GREEK_THETA_USD = 4
+} hedge_greek;
+typedef struct hedge_greek_target {
+    size_t struct_size;
+    hedge_greek greek;
+    const char *underlying;
+    double min_days, max_days, lo, hi, target, weight;
+} hedge_greek_target;
+typedef struct hedge_objective {
+    size_t struct_size;
+    double risk_aversion;
+    double horizon_days;
+    const hedge_scenario *scenarios;
+    size_t n_scenarios;
+    size_t spot_points;
+    size_t vol_points;
+    double vol_of_vol;
+    const hedge_position *benchmark;
+    size_t n_benchmark;
+    int passive;
+    double var_confidence;
+} hedge_objective;
+typedef struct hedge_limits {
+    size_t struct_size;
+    double premium_budget;
+    double collateral;
+    const hedge_margin_options *margin;
+    double depth_fraction;
+    const char *const *venues;
+    size_t n_venues;
+    const char *const *cap_venues;
+    const double *venue_caps;
+    size_t n_venue_caps;
+} hedge_limits;
+hedge_status hedge_problem_create(hedge_problem **out, hedge_context *ctx);
+void hedge_problem_destroy(hedge_problem *problem);
+hedge_status hedge_problem_add_candidate(hedge_problem *problem, const hedge_candidate *candidate);
+hedge_status hedge_problem_add_target(hedge_problem *problem, const hedge_greek_target *target);
+hedge_status hedge_problem_set_objective(hedge_problem *problem, const hedge_objective *objective);
+hedge_status hedge_problem_set_limits(hedge_problem *problem, const hedge_limits *limits);
+hedge_status hedge_problem_read_json(hedge_problem **out, hedge_context *ctx, const hedge_market *market,
+                                     const char *text, size_t length, const char *name);
+hedge_status hedge_problem_load_json(hedge_problem **out, hedge_context *ctx, const hedge_market *market,
+                                     const char *path);
+typedef struct hedge_solve_options {
+    size_t struct_size;
+    const char *backend;
+    const hedge_solver_options *solver;
+    unsigned threads;
+} hedge_solve_options;
+hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const hedge_problem *problem,
+                         const hedge_portfolio *book, const hedge_market *market, const hedge_solve_options *options);
+void hedge_result_destroy(hedge_result *result);
+typedef struct hedge_hedge_summary {
+    size_t struct_size;
+    hedge_solve_status status;
+    double objective, cost_usd, fees_usd, spread_usd, impact_usd, funding_usd, fixed_usd, premium_usd;
+    double std_before, std_after, var_before, var_after, cvar_before, cvar_after, margin_before, margin_after;
+    size_t trades, scenarios, iterations;
+    double solve_time_s;
+} hedge_hedge_summary;
+hedge_status hedge_result_summary(hedge_hedge_summary *summary, const hedge_result *result);
+typedef struct hedge_trade {
+    size_t struct_size;
+    const char *symbol;
+    const char *venue;
+    size_t candidate;
+    double quantity, mid, notional_usd, fee_usd, spread_usd, impact_usd, funding_usd, fixed_usd;
+} hedge_trade;
+size_t hedge_result_trade_count(const hedge_result *result);
+hedge_status hedge_result_trade(hedge_trade *trade, const hedge_result *result, size_t index);
+size_t hedge_result_underlying_count(const hedge_result *result);
+hedge_status hedge_result_greeks(hedge_risk_row *before, hedge_risk_row *after, const hedge_result *result,
+                                 size_t index);
+typedef enum hedge_limit_kind {
+    HEDGE_LIMIT_GREEK = 0, HEDGE_LIMIT_BUDGET = 1, HEDGE_LIMIT_MARGIN = 2, HEDGE_LIMIT_VENUE_CAP = 3,
+    HEDGE_LIMIT_POSITION = 4, HEDGE_LIMIT_TRADE = 5
+} hedge_limit_kind;
+typedef struct hedge_limit_report {
+    size_t struct_size;
+    hedge_limit_kind kind;
+    size_t index;
+    int upper;
+    double bound;
+    double shadow_price;
+    const char *name;
+} hedge_limit_report;
+size_t hedge_result_limit_count(const hedge_result *result);
+hedge_status hedge_result_limit(hedge_limit_report *report, const hedge_result *result, size_t index);
+hedge_status hedge_result_write_json(char *buffer, size_t capacity, size_t *length, const hedge_result *result);
+
+/* rebalance.h */
+typedef enum hedge_rebalance_rule {
+    HEDGE_REBALANCE_CALENDAR = 0, HEDGE_REBALANCE_DELTA_BAND = 1, HEDGE_REBALANCE_WHALLEY_WILMOTT = 2,
+    HEDGE_REBALANCE_LELAND = 3, HEDGE_REBALANCE_COST_RISK = 4
+} hedge_rebalance_rule;
+typedef struct hedge_rebalance_policy {
+    size_t struct_size;
+    hedge_rebalance_rule rule;
+    double interval_days;
+    double band;
+    double risk_aversion;
+    double cost_rate;
+    double fixed_cost;
+    double horizon_days;
+    int to_edge;
+} hedge_rebalance_policy;
+typedef struct hedge_rebalance_state {
+    size_t struct_size;
+    double delta;
+    double gamma;
+    double spot;
+    double vol;
+    double rate;
+    double time_left;
+    double days_since_last;
+} hedge_rebalance_state;
+typedef struct hedge_rebalance_decision {
+    size_t struct_size;
+    int trade;
+    double target_delta;
+    double band;
+    double hedge_vol;
+    double benefit_usd;
+    double cost_usd;
+} hedge_rebalance_decision;
+hedge_status hedge_rebalance_decide(hedge_rebalance_decision *decision, const hedge_rebalance_policy *policy,
+                                    const hedge_rebalance_state *state);
+typedef struct hedge_rebalancer hedge_rebalancer;
+hedge_status hedge_rebalancer_create(hedge_rebalancer **out, hedge_context *ctx, const hedge_problem *problem,
+                                     const char *underlying, const hedge_rebalance_policy *policy);
+void hedge_rebalancer_destroy(hedge_rebalancer *rebalancer);
+hedge_status hedge_rebalancer_check(hedge_rebalance_decision *decision, hedge_result **orders,
+                                    hedge_rebalancer *rebalancer, const hedge_portfolio *book,
+                                    const hedge_market *market);
 """
 
 # Options structs are created with their struct_size set, as the C initialisers do.
@@ -492,7 +646,9 @@ SIZED_STRUCTS = (
     "hedge_instrument_spec", "hedge_snapshot_options", "hedge_quote", "hedge_surface_fit_options",
     "hedge_surface_fit_report", "hedge_valuation", "hedge_position", "hedge_risk_options", "hedge_risk_row",
     "hedge_pnl_explain", "hedge_scenario_options", "hedge_margin_options", "hedge_margin_result",
-    "hedge_solver_options", "hedge_solution",
+    "hedge_solver_options", "hedge_solution", "hedge_candidate", "hedge_greek_target", "hedge_objective",
+    "hedge_limits", "hedge_solve_options", "hedge_hedge_summary", "hedge_trade", "hedge_limit_report",
+    "hedge_rebalance_policy", "hedge_rebalance_state", "hedge_rebalance_decision",
 )
 
 ffi = cffi.FFI()

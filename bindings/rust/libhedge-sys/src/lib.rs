@@ -30,7 +30,7 @@ macro_rules! opaque {
 }
 
 opaque!(hedge_context, hedge_instrument, hedge_snapshot, hedge_snapshot_builder, hedge_vol_surface, hedge_market,
-        hedge_portfolio, hedge_risk, hedge_scenario_pnl);
+        hedge_portfolio, hedge_risk, hedge_scenario_pnl, hedge_qp, hedge_solver, hedge_problem, hedge_result);
 
 macro_rules! init_with_size {
     ($name:ident { $($field:ident : $value:expr),* $(,)? }) => {
@@ -535,6 +535,249 @@ pub struct hedge_cross_position {
     pub mmr: f64,
 }
 
+// ---- optimize.h --------------------------------------------------------------------------------
+
+/// `hedge_qp_vector`: which vector of a problem a setter or an update addresses.
+pub type hedge_qp_vector = c_int;
+pub const HEDGE_QP_DIAGONAL: hedge_qp_vector = 0;
+pub const HEDGE_QP_LINEAR: hedge_qp_vector = 1;
+pub const HEDGE_QP_L1_WEIGHT: hedge_qp_vector = 2;
+pub const HEDGE_QP_L1_TARGET: hedge_qp_vector = 3;
+pub const HEDGE_QP_ROW_LO: hedge_qp_vector = 4;
+pub const HEDGE_QP_ROW_HI: hedge_qp_vector = 5;
+pub const HEDGE_QP_LB: hedge_qp_vector = 6;
+pub const HEDGE_QP_UB: hedge_qp_vector = 7;
+
+/// `hedge_solve_status`: the outcome of a solve (not an error).
+pub type hedge_solve_status = c_int;
+pub const HEDGE_SOLVE_OPTIMAL: hedge_solve_status = 0;
+pub const HEDGE_SOLVE_PRIMAL_INFEASIBLE: hedge_solve_status = 1;
+pub const HEDGE_SOLVE_DUAL_INFEASIBLE: hedge_solve_status = 2;
+pub const HEDGE_SOLVE_ITERATION_LIMIT: hedge_solve_status = 3;
+pub const HEDGE_SOLVE_TIME_LIMIT: hedge_solve_status = 4;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_solver_options {
+    pub struct_size: usize,
+    pub eps_abs: f64,
+    pub eps_rel: f64,
+    pub max_iter: usize,
+    pub time_limit_s: f64,
+    pub polish: c_int,
+}
+init_with_size!(hedge_solver_options { eps_abs: 1e-9, eps_rel: 1e-9, max_iter: 100000, time_limit_s: 0.0, polish: 1 });
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_solution {
+    pub struct_size: usize,
+    pub x: *mut f64,
+    pub y: *mut f64,
+    pub z: *mut f64,
+    pub status: hedge_solve_status,
+    pub objective: f64,
+    pub primal_residual: f64,
+    pub dual_residual: f64,
+    pub iterations: usize,
+    pub solve_time_s: f64,
+}
+init_with_size!(hedge_solution {
+    x: ptr::null_mut(), y: ptr::null_mut(), z: ptr::null_mut(), status: HEDGE_SOLVE_OPTIMAL, objective: 0.0,
+    primal_residual: 0.0, dual_residual: 0.0, iterations: 0, solve_time_s: 0.0,
+});
+
+/// `hedge_backend_capability` bits, as `hedge_backends` reports them (a `uint64_t` per backend).
+pub const HEDGE_BACKEND_CAP_QP: u64 = 1;
+pub const HEDGE_BACKEND_CAP_L1: u64 = 2;
+pub const HEDGE_BACKEND_CAP_MIP: u64 = 4;
+pub const HEDGE_BACKEND_CAP_WARM_START: u64 = 8;
+pub const HEDGE_BACKEND_CAP_DUALS: u64 = 16;
+pub const HEDGE_BACKEND_CAP_CERTIFICATES: u64 = 32;
+
+// ---- hedging.h ---------------------------------------------------------------------------------
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_candidate {
+    pub struct_size: usize,
+    pub symbol: *const c_char,
+    pub venue: *const c_char,
+    pub taker_fee: f64,
+    pub maker_fee: f64,
+    pub fee_cap: f64,
+    pub fee_usd: f64,
+    pub fixed_cost: f64,
+    pub impact: f64,
+    pub impact_from_book: c_int,
+    pub lot_size: f64,
+    pub min_size: f64,
+    pub min_trade: f64,
+    pub max_trade: f64,
+    pub min_position: f64,
+    pub max_position: f64,
+    pub buy_only: c_int,
+}
+init_with_size!(hedge_candidate {
+    symbol: ptr::null(), venue: ptr::null(), taker_fee: 0.0, maker_fee: 0.0, fee_cap: 0.0, fee_usd: 0.0,
+    fixed_cost: 0.0, impact: 0.0, impact_from_book: 0, lot_size: 0.0, min_size: 0.0, min_trade: -f64::INFINITY,
+    max_trade: f64::INFINITY, min_position: -f64::INFINITY, max_position: f64::INFINITY, buy_only: 0,
+});
+
+/// `hedge_greek`: the Greeks a target can address.
+pub type hedge_greek = c_int;
+pub const HEDGE_GREEK_DELTA_COIN: hedge_greek = 0;
+pub const HEDGE_GREEK_DELTA_USD: hedge_greek = 1;
+pub const HEDGE_GREEK_GAMMA_USD: hedge_greek = 2;
+pub const HEDGE_GREEK_VEGA_USD: hedge_greek = 3;
+pub const HEDGE_GREEK_THETA_USD: hedge_greek = 4;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_greek_target {
+    pub struct_size: usize,
+    pub greek: hedge_greek,
+    pub underlying: *const c_char,
+    pub min_days: f64,
+    pub max_days: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub target: f64,
+    pub weight: f64,
+}
+init_with_size!(hedge_greek_target {
+    greek: HEDGE_GREEK_DELTA_USD, underlying: ptr::null(), min_days: 0.0, max_days: f64::INFINITY,
+    lo: -f64::INFINITY, hi: f64::INFINITY, target: 0.0, weight: 0.0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_objective {
+    pub struct_size: usize,
+    pub risk_aversion: f64,
+    pub horizon_days: f64,
+    pub scenarios: *const hedge_scenario,
+    pub n_scenarios: usize,
+    pub spot_points: usize,
+    pub vol_points: usize,
+    pub vol_of_vol: f64,
+    pub benchmark: *const hedge_position,
+    pub n_benchmark: usize,
+    pub passive: c_int,
+    pub var_confidence: f64,
+}
+init_with_size!(hedge_objective {
+    risk_aversion: 0.0, horizon_days: 1.0, scenarios: ptr::null(), n_scenarios: 0, spot_points: 21, vol_points: 3,
+    vol_of_vol: 1.0, benchmark: ptr::null(), n_benchmark: 0, passive: 0, var_confidence: 0.99,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_limits {
+    pub struct_size: usize,
+    pub premium_budget: f64,
+    pub collateral: f64,
+    pub margin: *const hedge_margin_options,
+    pub depth_fraction: f64,
+    pub venues: *const *const c_char,
+    pub n_venues: usize,
+    pub cap_venues: *const *const c_char,
+    pub venue_caps: *const f64,
+    pub n_venue_caps: usize,
+}
+init_with_size!(hedge_limits {
+    premium_budget: f64::INFINITY, collateral: f64::INFINITY, margin: ptr::null(), depth_fraction: 1.0,
+    venues: ptr::null(), n_venues: 0, cap_venues: ptr::null(), venue_caps: ptr::null(), n_venue_caps: 0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_solve_options {
+    pub struct_size: usize,
+    pub backend: *const c_char,
+    pub solver: *const hedge_solver_options,
+    pub threads: c_uint,
+}
+init_with_size!(hedge_solve_options { backend: ptr::null(), solver: ptr::null(), threads: 0 });
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_hedge_summary {
+    pub struct_size: usize,
+    pub status: hedge_solve_status,
+    pub objective: f64,
+    pub cost_usd: f64,
+    pub fees_usd: f64,
+    pub spread_usd: f64,
+    pub impact_usd: f64,
+    pub funding_usd: f64,
+    pub fixed_usd: f64,
+    pub premium_usd: f64,
+    pub std_before: f64,
+    pub std_after: f64,
+    pub var_before: f64,
+    pub var_after: f64,
+    pub cvar_before: f64,
+    pub cvar_after: f64,
+    pub margin_before: f64,
+    pub margin_after: f64,
+    pub trades: usize,
+    pub scenarios: usize,
+    pub iterations: usize,
+    pub solve_time_s: f64,
+}
+init_with_size!(hedge_hedge_summary {
+    status: HEDGE_SOLVE_OPTIMAL, objective: 0.0, cost_usd: 0.0, fees_usd: 0.0, spread_usd: 0.0, impact_usd: 0.0,
+    funding_usd: 0.0, fixed_usd: 0.0, premium_usd: 0.0, std_before: 0.0, std_after: 0.0, var_before: 0.0,
+    var_after: 0.0, cvar_before: 0.0, cvar_after: 0.0, margin_before: 0.0, margin_after: 0.0, trades: 0,
+    scenarios: 0, iterations: 0, solve_time_s: 0.0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_trade {
+    pub struct_size: usize,
+    pub symbol: *const c_char,
+    pub venue: *const c_char,
+    pub candidate: usize,
+    pub quantity: f64,
+    pub mid: f64,
+    pub notional_usd: f64,
+    pub fee_usd: f64,
+    pub spread_usd: f64,
+    pub impact_usd: f64,
+    pub funding_usd: f64,
+    pub fixed_usd: f64,
+}
+init_with_size!(hedge_trade {
+    symbol: ptr::null(), venue: ptr::null(), candidate: 0, quantity: 0.0, mid: 0.0, notional_usd: 0.0, fee_usd: 0.0,
+    spread_usd: 0.0, impact_usd: 0.0, funding_usd: 0.0, fixed_usd: 0.0,
+});
+
+/// `hedge_limit_kind`: what kind of limit a report is about.
+pub type hedge_limit_kind = c_int;
+pub const HEDGE_LIMIT_GREEK: hedge_limit_kind = 0;
+pub const HEDGE_LIMIT_BUDGET: hedge_limit_kind = 1;
+pub const HEDGE_LIMIT_MARGIN: hedge_limit_kind = 2;
+pub const HEDGE_LIMIT_VENUE_CAP: hedge_limit_kind = 3;
+pub const HEDGE_LIMIT_POSITION: hedge_limit_kind = 4;
+pub const HEDGE_LIMIT_TRADE: hedge_limit_kind = 5;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_limit_report {
+    pub struct_size: usize,
+    pub kind: hedge_limit_kind,
+    pub index: usize,
+    pub upper: c_int,
+    pub bound: f64,
+    pub shadow_price: f64,
+    pub name: *const c_char,
+}
+init_with_size!(hedge_limit_report {
+    kind: HEDGE_LIMIT_GREEK, index: 0, upper: 0, bound: 0.0, shadow_price: 0.0, name: ptr::null(),
+});
+
 // ---- functions ---------------------------------------------------------------------------------
 
 extern "C" {
@@ -753,4 +996,56 @@ extern "C" {
                                    entry: f64, collateral: f64, mmr: f64) -> hedge_status;
     pub fn hedge_cross_liquidation_price(price: *mut f64, positions: *const hedge_cross_position, n: usize,
                                          collateral: f64, mark: f64) -> hedge_status;
+
+    // optimize.h
+    pub fn hedge_qp_create(out: *mut *mut hedge_qp, ctx: *mut hedge_context, n: usize, k: usize, m: usize)
+                           -> hedge_status;
+    pub fn hedge_qp_destroy(qp: *mut hedge_qp);
+    pub fn hedge_qp_set(qp: *mut hedge_qp, which: hedge_qp_vector, values: *const f64) -> hedge_status;
+    pub fn hedge_qp_set_factor(qp: *mut hedge_qp, F: *const f64, ld: usize) -> hedge_status;
+    pub fn hedge_qp_set_rows(qp: *mut hedge_qp, A: *const f64, ld: usize) -> hedge_status;
+    pub fn hedge_qp_set_integer(qp: *mut hedge_qp, is_integer: *const u8) -> hedge_status;
+    pub fn hedge_qp_size(qp: *const hedge_qp, n: *mut usize, k: *mut usize, m: *mut usize) -> hedge_status;
+    pub fn hedge_qp_vector_data(qp: *const hedge_qp, which: hedge_qp_vector) -> *const f64;
+    pub fn hedge_qp_matrix_data(qp: *const hedge_qp, factor: c_int) -> *const f64;
+    pub fn hedge_qp_integer_data(qp: *const hedge_qp) -> *const u8;
+    pub fn hedge_solver_create(out: *mut *mut hedge_solver, ctx: *mut hedge_context, backend: *const c_char,
+                               qp: *const hedge_qp, options: *const hedge_solver_options) -> hedge_status;
+    pub fn hedge_solver_destroy(solver: *mut hedge_solver);
+    pub fn hedge_solver_solve(solver: *mut hedge_solver, solution: *mut hedge_solution) -> hedge_status;
+    pub fn hedge_solver_update(solver: *mut hedge_solver, which: hedge_qp_vector, values: *const f64)
+                               -> hedge_status;
+    pub fn hedge_solver_warm_start(solver: *mut hedge_solver, x: *const f64, y: *const f64) -> hedge_status;
+    pub fn hedge_solver_backend(solver: *const hedge_solver) -> *const c_char;
+    pub fn hedge_backends(ctx: *const hedge_context, names: *mut *const c_char, capacity: usize, count: *mut usize,
+                          capabilities: *mut u64) -> hedge_status;
+
+    // hedging.h
+    pub fn hedge_problem_create(out: *mut *mut hedge_problem, ctx: *mut hedge_context) -> hedge_status;
+    pub fn hedge_problem_destroy(problem: *mut hedge_problem);
+    pub fn hedge_problem_add_candidate(problem: *mut hedge_problem, candidate: *const hedge_candidate)
+                                       -> hedge_status;
+    pub fn hedge_problem_add_target(problem: *mut hedge_problem, target: *const hedge_greek_target) -> hedge_status;
+    pub fn hedge_problem_set_objective(problem: *mut hedge_problem, objective: *const hedge_objective)
+                                       -> hedge_status;
+    pub fn hedge_problem_set_limits(problem: *mut hedge_problem, limits: *const hedge_limits) -> hedge_status;
+    pub fn hedge_problem_read_json(out: *mut *mut hedge_problem, ctx: *mut hedge_context, market: *const hedge_market,
+                                   text: *const c_char, length: usize, name: *const c_char) -> hedge_status;
+    pub fn hedge_problem_load_json(out: *mut *mut hedge_problem, ctx: *mut hedge_context, market: *const hedge_market,
+                                   path: *const c_char) -> hedge_status;
+    pub fn hedge_solve(out: *mut *mut hedge_result, ctx: *mut hedge_context, problem: *const hedge_problem,
+                       book: *const hedge_portfolio, market: *const hedge_market, options: *const hedge_solve_options)
+                       -> hedge_status;
+    pub fn hedge_result_destroy(result: *mut hedge_result);
+    pub fn hedge_result_summary(summary: *mut hedge_hedge_summary, result: *const hedge_result) -> hedge_status;
+    pub fn hedge_result_trade_count(result: *const hedge_result) -> usize;
+    pub fn hedge_result_trade(trade: *mut hedge_trade, result: *const hedge_result, index: usize) -> hedge_status;
+    pub fn hedge_result_underlying_count(result: *const hedge_result) -> usize;
+    pub fn hedge_result_greeks(before: *mut hedge_risk_row, after: *mut hedge_risk_row, result: *const hedge_result,
+                               index: usize) -> hedge_status;
+    pub fn hedge_result_limit_count(result: *const hedge_result) -> usize;
+    pub fn hedge_result_limit(report: *mut hedge_limit_report, result: *const hedge_result, index: usize)
+                              -> hedge_status;
+    pub fn hedge_result_write_json(buffer: *mut c_char, capacity: usize, length: *mut usize,
+                                   result: *const hedge_result) -> hedge_status;
 }

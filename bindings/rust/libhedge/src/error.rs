@@ -77,6 +77,11 @@ impl HedgeError {
         HedgeError { status: Status::INVALID_ARG, message }
     }
 
+    /// An error the wrapper detects itself, with the status the library would give it.
+    pub(crate) fn new(status: Status, message: String) -> HedgeError {
+        HedgeError { status, message }
+    }
+
     pub fn status(&self) -> Status {
         self.status
     }

@@ -1,6 +1,7 @@
 //! Safe Rust bindings to libhedge: pricing kernels with every Greek, implied volatility, instruments,
 //! market snapshots, volatility surfaces, markets read from JSON, portfolios, aggregated risk,
-//! scenario revaluation and margin.
+//! scenario revaluation, margin, the constraint optimizer ([`Qp`], [`Solver`]) and the hedge solver
+//! ([`Problem`], [`HedgeResult`]).
 //!
 //! Units are the C library's everywhere: times in years (ACT/365), continuously compounded rates,
 //! volatility as a fraction per square-root year, vega per 1.00 of volatility, theta per year,
@@ -51,7 +52,10 @@
 //! Follows `docs/threading.md`: the context and the immutable handles ([`Instrument`], [`Snapshot`],
 //! [`VolSurface`], [`Market`], [`Risk`], [`ScenarioPnl`]) are `Send + Sync`; a [`Portfolio`] locks
 //! internally and is `Send + Sync`; a [`SnapshotBuilder`] belongs to one thread at a time (`Send`,
-//! not `Sync`). The pricing functions are pure and callable from anywhere.
+//! not `Sync`). A [`Qp`] and a hedge [`Problem`] may be read (solved) by many threads while nobody
+//! changes them, so they are `Send + Sync` with `&mut self` setters; a [`Solver`] is used by one
+//! thread at a time (`Send`, not `Sync`); a [`HedgeResult`] is immutable (`Send + Sync`). The
+//! pricing functions are pure and callable from anywhere.
 //!
 //! # Errors
 //! A failing call returns [`HedgeError`]: the status code, its symbolic name and the message the
@@ -59,10 +63,12 @@
 
 mod context;
 mod error;
+mod hedging;
 mod implied_vol;
 mod instrument;
 mod margin;
 mod market;
+mod optimize;
 mod portfolio;
 mod pricing;
 mod risk;
@@ -75,10 +81,14 @@ pub use libhedge_sys as sys;
 
 pub use context::{Context, ContextBuilder, LogLevel};
 pub use error::{HedgeError, Result, Status};
+pub use hedging::{Candidate, Greek, GreekChange, GreekTarget, HedgeResult, LimitKind, LimitReport, Limits, Objective,
+                  Problem, SolveOptions, Summary, Trade};
 pub use implied_vol::*;
 pub use instrument::{Instrument, InstrumentKind, InstrumentSpec, Settlement, Valuation};
 pub use margin::{cross_liquidation_price, liquidation_price, CrossPosition, MarginOptions, MarginResult};
 pub use market::Market;
+pub use optimize::{backends, BackendInfo, Capabilities, Qp, QpVector, Solution, SolveInfo, SolveStatus, Solver,
+                   SolverOptions};
 pub use portfolio::{Portfolio, Position};
 pub use pricing::*;
 pub use risk::{pnl_explain, Breakdown, PnlExplain, Risk, RiskOptions, RiskRow};

@@ -59,7 +59,7 @@ pub struct RiskRow<'a> {
 }
 
 impl<'a> RiskRow<'a> {
-    unsafe fn from_raw(r: &sys::hedge_risk_row) -> RiskRow<'a> {
+    pub(crate) unsafe fn from_raw(r: &sys::hedge_risk_row) -> RiskRow<'a> {
         RiskRow {
             underlying: borrowed_str(r.underlying),
             venue: borrowed_str(r.venue),

@@ -1,4 +1,5 @@
 use std::marker::PhantomData;
+use std::ffi::CString;
 use std::os::raw::c_char;
 use std::ptr::{self, NonNull};
 
@@ -27,6 +28,59 @@ pub struct Scenario {
     pub days: f64,
 }
 
+/// Scenarios in the C layout: the names and shift arrays the structs point into live alongside
+/// them (moving this value moves none of their heap buffers).
+pub(crate) struct RawScenarios {
+    _names: Vec<Option<CString>>,
+    _shifts: Vec<Vec<sys::hedge_shift>>,
+    scenarios: Vec<sys::hedge_scenario>,
+}
+
+impl RawScenarios {
+    pub(crate) fn new(scenarios: &[Scenario]) -> Result<RawScenarios> {
+        // C strings and shift arrays first, then the scenario structs that point into them.
+        let mut names = Vec::new();
+        for s in scenarios {
+            for sh in &s.shifts {
+                names.push(opt_cstring("underlying", sh.underlying.as_deref())?);
+            }
+        }
+        let mut it = names.iter();
+        let shifts: Vec<Vec<sys::hedge_shift>> = scenarios
+            .iter()
+            .map(|s| {
+                s.shifts
+                    .iter()
+                    .map(|sh| sys::hedge_shift {
+                        underlying: opt_ptr(it.next().expect("one name per shift")),
+                        spot: sh.spot,
+                        vol_rel: sh.vol_rel,
+                        vol_abs: sh.vol_abs,
+                    })
+                    .collect()
+            })
+            .collect();
+        let raw: Vec<sys::hedge_scenario> = scenarios
+            .iter()
+            .zip(&shifts)
+            .map(|(s, sh)| sys::hedge_scenario {
+                shifts: if sh.is_empty() { ptr::null() } else { sh.as_ptr() },
+                n_shifts: sh.len(),
+                days: s.days,
+            })
+            .collect();
+        Ok(RawScenarios { _names: names, _shifts: shifts, scenarios: raw })
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const sys::hedge_scenario {
+        self.scenarios.as_ptr()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.scenarios.len()
+    }
+}
+
 /// The positions x scenarios P&L matrix of a full revaluation, USD. Immutable.
 ///
 /// `Send + Sync`: immutable once computed.
@@ -43,37 +97,7 @@ impl<'ctx> ScenarioPnl<'ctx> {
     /// result does not depend on the thread count.
     pub fn run(ctx: &'ctx Context, portfolio: &Portfolio<'_>, market: &Market<'_>, scenarios: &[Scenario],
                threads: u32) -> Result<ScenarioPnl<'ctx>> {
-        // C strings and shift arrays first, then the scenario structs that point into them.
-        let mut names = Vec::new();
-        for s in scenarios {
-            for sh in &s.shifts {
-                names.push(opt_cstring("underlying", sh.underlying.as_deref())?);
-            }
-        }
-        let mut names = names.iter();
-        let shifts: Vec<Vec<sys::hedge_shift>> = scenarios
-            .iter()
-            .map(|s| {
-                s.shifts
-                    .iter()
-                    .map(|sh| sys::hedge_shift {
-                        underlying: opt_ptr(names.next().expect("one name per shift")),
-                        spot: sh.spot,
-                        vol_rel: sh.vol_rel,
-                        vol_abs: sh.vol_abs,
-                    })
-                    .collect()
-            })
-            .collect();
-        let raw_scenarios: Vec<sys::hedge_scenario> = scenarios
-            .iter()
-            .zip(&shifts)
-            .map(|(s, sh)| sys::hedge_scenario {
-                shifts: if sh.is_empty() { ptr::null() } else { sh.as_ptr() },
-                n_shifts: sh.len(),
-                days: s.days,
-            })
-            .collect();
+        let raw_scenarios = RawScenarios::new(scenarios)?;
         let mut opts = sys::hedge_scenario_options::init();
         opts.threads = threads;
         let mut raw = ptr::null_mut();

@@ -29,6 +29,15 @@ fn static_thread_contract() {
     send_sync::<Borrowed<'static, Snapshot<'static>>>();
     send::<SnapshotBuilder<'static>>();
     <SnapshotBuilder<'static> as AmbiguousIfSync<_>>::check();
+    // optimize.h: a problem may be read by many threads while nobody changes it (setters take
+    // &mut); a solver is used by one thread at a time
+    send_sync::<Qp<'static>>();
+    send::<Solver<'static>>();
+    <Solver<'static> as AmbiguousIfSync<_>>::check();
+    // hedging.h: a problem is solved by many threads at once while nobody changes it; a result is
+    // immutable
+    send_sync::<Problem<'static>>();
+    send_sync::<HedgeResult<'static>>();
 }
 
 #[test]

@@ -1,0 +1,159 @@
+// The hand-written #[repr(C)] structs against a C compiler's view of the real headers: a probe
+// prints sizeof and every offsetof, and each must equal Rust's. A field the C struct lacks fails the
+// probe's compile. Skipped (with a message) when no C compiler runs; $HEDGE_CC names one.
+
+use std::mem::{size_of, MaybeUninit};
+use std::path::PathBuf;
+use std::process::Command;
+
+use libhedge_sys as sys;
+
+// offset_of! needs Rust 1.77; the crate's minimum is 1.63.
+macro_rules! offset {
+    ($t:ty, $f:ident) => {{
+        let u = MaybeUninit::<$t>::uninit();
+        let base = u.as_ptr();
+        // addr_of! takes the address without reading the uninitialised field
+        unsafe { (std::ptr::addr_of!((*base).$f) as *const u8).offset_from(base as *const u8) as usize }
+    }};
+}
+
+macro_rules! layouts {
+    ($($t:ident { $($f:ident),* $(,)? })*) => {
+        fn rust_view() -> Vec<String> {
+            let mut v = Vec::new();
+            $(
+                v.push(format!("{} {}", stringify!($t), size_of::<sys::$t>()));
+                $( v.push(format!("{}.{} {}", stringify!($t), stringify!($f), offset!(sys::$t, $f))); )*
+            )*
+            v
+        }
+        fn c_probe() -> String {
+            let mut s = String::new();
+            $(
+                s += &format!("printf(\"{} %zu\\n\", sizeof({}));\n", stringify!($t), stringify!($t));
+                $( s += &format!("printf(\"{}.{} %zu\\n\", offsetof({}, {}));\n", stringify!($t), stringify!($f),
+                                 stringify!($t), stringify!($f)); )*
+            )*
+            s
+        }
+    };
+}
+
+layouts! {
+    hedge_position { struct_size, instrument, quantity, entry_price }
+    hedge_risk_row { struct_size, underlying, venue, symbol, expiry_ms, positions, quantity, spot, value_usd, delta_coin,
+                     delta_usd, gamma_coin, gamma_usd, vega_usd, theta_usd, beta_delta_usd, beta_delta_ref, tenor_days }
+    hedge_shift { underlying, spot, vol_rel, vol_abs }
+    hedge_scenario { shifts, n_shifts, days }
+    hedge_margin_options { struct_size, spot_range, spot_steps, vol_up, vol_down, delta_addon, threads }
+    hedge_solver_options { struct_size, eps_abs, eps_rel, max_iter, time_limit_s, polish }
+    hedge_solution { struct_size, x, y, z, status, objective, primal_residual, dual_residual, iterations,
+                     solve_time_s }
+    hedge_candidate { struct_size, symbol, venue, taker_fee, maker_fee, fee_cap, fee_usd, fixed_cost, impact,
+                      impact_from_book, lot_size, min_size, min_trade, max_trade, min_position, max_position,
+                      buy_only }
+    hedge_greek_target { struct_size, greek, underlying, min_days, max_days, lo, hi, target, weight }
+    hedge_objective { struct_size, risk_aversion, horizon_days, scenarios, n_scenarios, spot_points, vol_points,
+                      vol_of_vol, benchmark, n_benchmark, passive, var_confidence }
+    hedge_limits { struct_size, premium_budget, collateral, margin, depth_fraction, venues, n_venues, cap_venues,
+                   venue_caps, n_venue_caps }
+    hedge_solve_options { struct_size, backend, solver, threads }
+    hedge_hedge_summary { struct_size, status, objective, cost_usd, fees_usd, spread_usd, impact_usd, funding_usd,
+                          fixed_usd, premium_usd, std_before, std_after, var_before, var_after, cvar_before,
+                          cvar_after, margin_before, margin_after, trades, scenarios, iterations, solve_time_s }
+    hedge_trade { struct_size, symbol, venue, candidate, quantity, mid, notional_usd, fee_usd, spread_usd, impact_usd,
+                  funding_usd, fixed_usd }
+    hedge_limit_report { struct_size, kind, index, upper, bound, shadow_price, name }
+}
+
+/// The initialisers agree with the headers' `_INIT` macros: each numeric field as a double, compared
+/// bit for bit (infinities and 1e-9 included).
+const INIT_PROBE: &str = r#"
+#include <string.h>
+#define SAME(T, INIT, f)                                                                               \
+    {                                                                                                  \
+        T v_ = INIT;                                                                                   \
+        double d_ = (double)v_.f;                                                                      \
+        unsigned long long b_;                                                                         \
+        memcpy(&b_, &d_, sizeof b_);                                                                   \
+        printf(#T "." #f " %016llx\n", b_);                                                            \
+    }
+"#;
+
+macro_rules! inits {
+    ($($t:ident = $init:ident { $($f:ident),* $(,)? })*) => {
+        fn rust_inits() -> Vec<String> {
+            let mut v = Vec::new();
+            $(
+                let x = sys::$t::init();
+                $( v.push(format!("{}.{} {:016x}", stringify!($t), stringify!($f), (x.$f as f64).to_bits())); )*
+            )*
+            v
+        }
+        fn c_inits() -> String {
+            let mut s = String::new();
+            $( $( s += &format!("SAME({}, {}, {})\n", stringify!($t), stringify!($init), stringify!($f)); )* )*
+            s
+        }
+    };
+}
+
+inits! {
+    hedge_solver_options = HEDGE_SOLVER_OPTIONS_INIT { eps_abs, eps_rel, max_iter, time_limit_s, polish }
+    hedge_candidate = HEDGE_CANDIDATE_INIT { taker_fee, maker_fee, fee_cap, fee_usd, fixed_cost, impact,
+                                             impact_from_book, lot_size, min_size, min_trade, max_trade,
+                                             min_position, max_position, buy_only }
+    hedge_greek_target = HEDGE_GREEK_TARGET_INIT { greek, min_days, max_days, lo, hi, target, weight }
+    hedge_objective = HEDGE_OBJECTIVE_INIT { risk_aversion, horizon_days, n_scenarios, spot_points, vol_points,
+                                             vol_of_vol, n_benchmark, passive, var_confidence }
+    hedge_limits = HEDGE_LIMITS_INIT { premium_budget, collateral, depth_fraction, n_venues, n_venue_caps }
+    hedge_solve_options = HEDGE_SOLVE_OPTIONS_INIT { threads }
+    hedge_margin_options = HEDGE_MARGIN_OPTIONS_INIT { spot_range, spot_steps, vol_up, vol_down, delta_addon,
+                                                       threads }
+}
+
+fn probe(name: &str, body: &str, prelude: &str) -> Option<Vec<String>> {
+    let cc = std::env::var("HEDGE_CC").unwrap_or_else(|_| "cc".to_string());
+    let include = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../include");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let src = dir.join(format!("{}.c", name));
+    let exe = dir.join(name);
+    std::fs::write(&src, format!("#include <stddef.h>\n#include <stdio.h>\n#include <hedge/hedging.h>\n{}\nint main(void) {{\n{}return 0;\n}}\n",
+                                 prelude, body)).unwrap();
+    // A sanitizer build runs the tests with the sanitizer runtime preloaded (cargo-test.sh): the
+    // compiler and the probe are not instrumented and must not inherit it.
+    let status = Command::new(&cc).env_remove("LD_PRELOAD").arg("-std=c11").arg("-I").arg(&include).arg(&src)
+        .arg("-o").arg(&exe).status();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => panic!("the probe did not compile ({}): a declared field is missing in C?", s),
+        Err(e) => {
+            eprintln!("skipped: cannot run the C compiler {:?}: {}", cc, e);
+            return None;
+        }
+    }
+    let out = Command::new(&exe).env_remove("LD_PRELOAD").output().expect("run the probe");
+    assert!(out.status.success());
+    Some(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect())
+}
+
+#[test]
+fn struct_sizes_and_offsets_match_the_c_headers() {
+    if let Some(c) = probe("layout_probe", &c_probe(), "") {
+        assert_eq!(rust_view(), c);
+    }
+}
+
+#[test]
+fn initialisers_match_the_c_init_macros() {
+    if let Some(c) = probe("init_probe", &c_inits(), INIT_PROBE) {
+        assert_eq!(rust_inits(), c);
+    }
+}
+
+#[test]
+fn sized_structs_start_with_their_size() {
+    assert_eq!(sys::hedge_candidate::init().struct_size, size_of::<sys::hedge_candidate>());
+    assert_eq!(offset!(sys::hedge_hedge_summary, struct_size), 0);
+}
