@@ -10,6 +10,7 @@
 #include <hedge/sys/backend.h>
 
 #include "core/cpu.h"
+#include "core/internal.h"
 #include "optimize/linalg.h"
 
 #include <math.h>
@@ -644,6 +645,16 @@ static void toy_destroy(void *state) {
     hedge_context_free(t->ctx, t->x, t->n * sizeof(double), 0);
     hedge_context_free(t->ctx, t, sizeof *t, 0);
 }
+/* Solves that fail the way a backend outside the library does, without recording an error detail:
+ * out of its own memory, and with a status the interface does not know for a solve. */
+static hedge_status toy_solve_nomem(void *state, hedge_solution *sol) {
+    (void)state, (void)sol;
+    return HEDGE_ERR_NOMEM;
+}
+static hedge_status toy_solve_odd(void *state, hedge_solution *sol) {
+    (void)state, (void)sol;
+    return HEDGE_ERR_PARSE;
+}
 
 START_TEST(registry_lists_registers_and_dispatches) {
     hedge_context *ctx = plain_context();
@@ -685,6 +696,26 @@ START_TEST(registry_lists_registers_and_dispatches) {
     ck_assert_double_eq(x[0], -1);
     ck_assert_double_eq(x[1], 1);
     ck_assert_double_eq(x[2], -0.5);
+    /* a failing backend that records no detail: the library records one naming it, even where an
+     * older failure left the same status behind */
+    (void)hedge__fail(NULL, HEDGE_ERR_UNSUPPORTED, "an older failure");
+    ck_assert_status(hedge_solver_update(sv, HEDGE_QP_LINEAR, c), HEDGE_ERR_UNSUPPORTED);
+    ck_assert_str_eq(hedge_error_message(), "hedge_solver_update: backend toy refused the update: not supported by "
+                                            "this build or backend");
+    hedge_solver_destroy(sv);
+    hedge_backend tn = tb, to = tb;
+    tn.name = "toy-nomem", tn.solve = toy_solve_nomem;
+    to.name = "toy-odd", to.solve = toy_solve_odd;
+    ck_assert_status(hedge_context_register_backend(ctx, &tn), HEDGE_OK);
+    ck_assert_status(hedge_context_register_backend(ctx, &to), HEDGE_OK);
+    ck_assert_status(hedge_solver_create(&sv, ctx, "toy-nomem", qp, NULL), HEDGE_OK);
+    (void)hedge__fail(NULL, HEDGE_ERR_NOMEM, "an older failure");
+    ck_assert_status(hedge_solver_solve(sv, &sol), HEDGE_ERR_NOMEM);
+    ck_assert_str_eq(hedge_error_message(), "hedge_solver_solve: backend toy-nomem failed: out of memory");
+    hedge_solver_destroy(sv);
+    ck_assert_status(hedge_solver_create(&sv, ctx, "toy-odd", qp, NULL), HEDGE_OK);
+    ck_assert_status(hedge_solver_solve(sv, &sol), HEDGE_ERR_BACKEND);
+    ck_assert_str_eq(hedge_error_message(), "hedge_solver_solve: backend toy-odd failed: backend failure");
     hedge_solver_destroy(sv);
     /* the same problem on admm agrees; an L1 term is beyond the toy's declared capabilities */
     double xa[3];

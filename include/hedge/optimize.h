@@ -291,6 +291,7 @@ HEDGE_API void hedge_solver_destroy(hedge_solver *solver);
  * @param[in,out] solution  Output; @c struct_size set, arrays pointed (or NULL).
  * @retval HEDGE_OK solved: the outcome, optimal or not, is in @c solution->status.
  * @retval HEDGE_ERR_INVALID_ARG NULL argument or a too small @c struct_size.
+ * @retval HEDGE_ERR_NOMEM memory the backend allocates outside the context ran out.
  * @retval HEDGE_ERR_BACKEND the backend failed.
  */
 HEDGE_API hedge_status hedge_solver_solve(hedge_solver *solver, hedge_solution *solution);

@@ -9,6 +9,9 @@
 
 static _Thread_local hedge_status tl_status = HEDGE_OK;
 static _Thread_local char tl_message[HEDGE_ERROR_MESSAGE_MAX];
+/* Counts the details recorded on this thread, so that a caller can tell whether a callee recorded one
+ * (the status alone may be an older failure's). */
+static _Thread_local unsigned long tl_serial;
 
 typedef struct status_entry {
     hedge_status status;
@@ -59,6 +62,8 @@ HEDGE_API const char *hedge_error_message(void) { return tl_message; }
 
 HEDGE_API hedge_status hedge_error_status(void) { return tl_status; }
 
+unsigned long hedge__error_serial(void) { return tl_serial; }
+
 HEDGE_API void hedge_error_clear(void) {
     tl_status = HEDGE_OK;
     tl_message[0] = '\0';
@@ -78,6 +83,7 @@ hedge_status hedge__fail(const hedge_context *ctx, hedge_status status, const ch
     vsnprintf(tl_message, sizeof tl_message, fmt, ap);
     va_end(ap);
     tl_status = status;
+    tl_serial++;
     if (ctx && ctx->log && HEDGE_LOG_ERROR >= ctx->log_level)
         ctx->log(ctx->log_user, HEDGE_LOG_ERROR, tl_message);
     return status;

@@ -48,6 +48,10 @@ struct hedge_context {
 hedge_status hedge__fail(const hedge_context *ctx, hedge_status status, const char *fmt, ...)
     HEDGE_PRINTF(3, 4);
 
+/* The number of details hedge__fail() has recorded on this thread: unchanged across a call that
+ * recorded none. */
+unsigned long hedge__error_serial(void);
+
 void hedge__log(const hedge_context *ctx, hedge_log_level level, const char *fmt, ...) HEDGE_PRINTF(3, 4);
 
 /* Allocation: sizes are remembered by the caller and handed back on free, as the allocator contract

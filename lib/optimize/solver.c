@@ -28,6 +28,20 @@ HEDGE_API void hedge_context_free(hedge_context *ctx, void *ptr, size_t size, si
         hedge__free(ctx, ptr, size, align);
 }
 
+/*
+ * After a backend's function returned the failure st: keeps the error detail the backend recorded,
+ * or records one naming the backend. Built-in backends record theirs with hedge__fail(); a backend
+ * outside the library cannot (the plugin interface gives it the context's log for its messages), and
+ * the thread's detail may then be an older failure's, with the same status even: the serial taken
+ * before the call tells whether the backend recorded this one.
+ */
+static hedge_status backend_failed(const hedge_context *ctx, unsigned long serial, hedge_status st, const char *fn,
+                                   const char *name, const char *what) {
+    if (hedge__error_serial() != serial && hedge_error_status() == st)
+        return st;
+    return hedge__fail(ctx, st, "%s: backend %s %s: %s", fn, name, what, hedge_status_str(st));
+}
+
 static const hedge_backend *find(const hedge_context *ctx, const char *name) {
     for (size_t i = 0; i < N_BUILTINS; i++)
         if (strcmp(builtins[i]->name, name) == 0)
@@ -116,12 +130,12 @@ HEDGE_API hedge_status hedge_solver_create(hedge_solver **out, hedge_context *ct
     s->backend = *b;
     s->n = qp->n;
     s->m = qp->m;
+    unsigned long serial = hedge__error_serial();
     if ((st = b->setup(&s->state, b->user, ctx, qp, &o)) != HEDGE_OK) {
         hedge__free(ctx, s, sizeof *s, 0);
         if (st != HEDGE_ERR_NOMEM && st != HEDGE_ERR_UNSUPPORTED && st != HEDGE_ERR_DOMAIN)
             st = HEDGE_ERR_BACKEND;
-        return hedge_error_status() == st ? st
-                                          : hedge__fail(ctx, st, "%s: backend %s failed to set up", fn, b->name);
+        return backend_failed(ctx, serial, st, fn, b->name, "failed to set up");
     }
     *out = s;
     return HEDGE_OK;
@@ -141,10 +155,13 @@ HEDGE_API hedge_status hedge_solver_solve(hedge_solver *s, hedge_solution *solut
     if (solution->struct_size < offsetof(hedge_solution, solve_time_s) + sizeof(double))
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: solution->struct_size %zu is too small (set it with "
                            "HEDGE_SOLUTION_INIT)", fn, solution->struct_size);
+    unsigned long serial = hedge__error_serial();
     hedge_status st = s->backend.solve(s->state, solution);
-    if (st != HEDGE_OK && hedge_error_status() != st)
-        st = hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "%s: backend %s failed", fn, s->backend.name);
-    return st;
+    if (st == HEDGE_OK)
+        return st;
+    if (st != HEDGE_ERR_NOMEM)
+        st = HEDGE_ERR_BACKEND;
+    return backend_failed(s->ctx, serial, st, fn, s->backend.name, "failed");
 }
 
 HEDGE_API hedge_status hedge_solver_update(hedge_solver *s, hedge_qp_vector which, const double *values) {
@@ -154,7 +171,9 @@ HEDGE_API hedge_status hedge_solver_update(hedge_solver *s, hedge_qp_vector whic
     hedge_status st = hedge__qp_check(fn, NULL, s->n, s->m, which, values);
     if (st)
         return st;
-    return s->backend.update(s->state, which, values);
+    unsigned long serial = hedge__error_serial();
+    st = s->backend.update(s->state, which, values);
+    return st == HEDGE_OK ? st : backend_failed(s->ctx, serial, st, fn, s->backend.name, "refused the update");
 }
 
 HEDGE_API hedge_status hedge_solver_warm_start(hedge_solver *s, const double *x, const double *y) {
@@ -167,7 +186,9 @@ HEDGE_API hedge_status hedge_solver_warm_start(hedge_solver *s, const double *x,
     for (size_t i = 0; y && i < s->m; i++)
         if (!isfinite(y[i]))
             return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: y[%zu] is not finite", fn, i);
-    return s->backend.warm_start(s->state, x, y);
+    unsigned long serial = hedge__error_serial();
+    hedge_status st = s->backend.warm_start(s->state, x, y);
+    return st == HEDGE_OK ? st : backend_failed(s->ctx, serial, st, fn, s->backend.name, "refused the warm start");
 }
 
 HEDGE_API const char *hedge_solver_backend(const hedge_solver *s) { return s ? s->backend.name : NULL; }

@@ -14,8 +14,13 @@
  * hedge_qp_matrix_data() and hedge_qp_integer_data() during setup, and must keep whatever it
  * needs: the problem may be destroyed after setup. It should allocate through the context
  * (hedge_context_alloc(), hedge_context_free()) so that the application's allocator and its
- * out-of-memory behaviour apply, and report failures with a status (a message can go to the
- * context's log with hedge_context_log()).
+ * out-of-memory behaviour apply, and report failures with a status.
+ *
+ * @par Errors
+ * When a backend's function fails, the library records the calling thread's error detail
+ * (hedge_error_message()) naming the function, the backend and the status. A backend cannot record
+ * a detail of its own: its message, GLPK's words for instance, goes to the context's log with
+ * hedge_context_log() at ::HEDGE_LOG_ERROR, where the application's log callback receives it.
  *
  * @par ABI
  * The table starts with @c abi_version and @c struct_size: later versions only append members, and
@@ -45,7 +50,10 @@ typedef struct hedge_backend {
      */
     hedge_status (*setup)(void **state, void *user, hedge_context *ctx, const hedge_qp *qp,
                           const hedge_solver_options *options);
-    /** Solves into @p solution (its arrays may be NULL); must not allocate. */
+    /** Solves into @p solution (its arrays may be NULL); must not allocate through the context.
+     *  Returns ::HEDGE_OK (the outcome, optimal or not, in @p solution), ::HEDGE_ERR_NOMEM when memory
+     *  of the backend's own ran out, or ::HEDGE_ERR_BACKEND; hedge_solver_solve() reports any other
+     *  status as ::HEDGE_ERR_BACKEND. */
     hedge_status (*solve)(void *state, hedge_solution *solution);
     /** Replaces one vector (never ::HEDGE_QP_DIAGONAL). The library has checked each value's own
      *  range; the backend returns ::HEDGE_ERR_DOMAIN, changing nothing, if a lower bound would then
