@@ -17,18 +17,6 @@ int main(void) {
     }
     printf("consumer: libhedge %s, status of NOMEM is \"%s\"\n", hedge_version_string(),
            hedge_status_str(HEDGE_ERR_NOMEM));
-    /* the optimizer's registry: a static link of it needs the backends' libraries (GLPK) from
-     * libhedge.pc's Libs.private */
-    const char *names[8];
-    size_t count = 0;
-    if (hedge_backends(ctx, names, 8, &count, NULL) != HEDGE_OK || count == 0 || strcmp(names[0], "admm")) {
-        fprintf(stderr, "hedge_backends: %s\n", hedge_error_message());
-        return 1;
-    }
-    printf("consumer: optimizer backends:");
-    for (size_t i = 0; i < count && i < 8; i++)
-        printf(" %s", names[i]);
-    printf("\n");
     hedge_context_destroy(ctx);
     return 0;
 }

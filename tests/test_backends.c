@@ -12,7 +12,9 @@
  *     admm, knapsacks, and fixed-cost problems whose every configuration has a greedy answer;
  *   - allocation through the context (OOM sweeps), and for glpk its own allocator running out, its
  *     thread contract and the limits.
- * Without GLPK the suite runs the admm part of everything above.
+ * "glpk" is the plugin libhedge-glpk (GPL, so outside libhedge): built with GLPK, the runner links its
+ * archive and every context of this suite registers it, as an application does. Without GLPK the
+ * suite runs the admm part of everything above.
  */
 #include "support/qptest.h"
 #include "support/testutil.h"
@@ -21,7 +23,11 @@
 #include <hedge/sys/backend.h>
 
 #if HEDGE_HAVE_GLPK
-#include "optimize/glpk_internal.h"
+#include <hedge/sys/glpk.h>
+
+#include "glpk_internal.h"
+#include "optimize/qp_internal.h"
+
 #include <glpk.h>
 #endif
 
@@ -53,6 +59,22 @@ static backend_set backends_with(hedge_context *ctx, uint64_t need) {
 }
 
 static bool under_valgrind(void) { return getenv("HEDGE_UNDER_VALGRIND") != NULL; }
+
+/* Offers the plugins built with the library in ctx: "glpk" when GLPK was found. */
+static void register_plugins(hedge_context *ctx) {
+#if HEDGE_HAVE_GLPK
+    ck_assert_status(hedge_context_register_backend(ctx, hedge_glpk_backend()), HEDGE_OK);
+#else
+    (void)ctx;
+#endif
+}
+
+/* A context without a log, with every backend this build has. */
+static hedge_context *backend_context(void) {
+    hedge_context *ctx = plain_context();
+    register_plugins(ctx);
+    return ctx;
+}
 
 /* Solves p (with integrality flags, or NULL) on a backend; the answer is in a. */
 static void solve_on(hedge_context *ctx, const char *backend, const prob *p, const unsigned char *is_int,
@@ -129,7 +151,7 @@ enum { N_LP_SHAPES = sizeof lp_shapes / sizeof lp_shapes[0] };
  * library's signs) to 1e-7 relative, reports the objective of its x, and the backends agree on the
  * optimum to 1e-7 relative. */
 START_TEST(random_lps_meet_kkt_and_backends_agree) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_DUALS);
     ck_assert_uint_ge(bs.count, 1 + HEDGE_HAVE_GLPK);
     rng r = {20250101};
@@ -185,7 +207,7 @@ END_TEST
  * (v(0) - v(-d)) / d <= -y_i <= (v(d) - v(0)) / d, for any d. This checks the duals' signs and sizes
  * with nothing but more solves. */
 START_TEST(duals_are_subgradients_of_the_optimum) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_DUALS);
     rng r = {777};
     int reps = under_valgrind() ? 2 : 12;
@@ -239,7 +261,7 @@ END_TEST
 /* ---- infeasible and unbounded LPs ---- */
 
 START_TEST(infeasible_lps_are_recognised_by_every_backend) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     const char *names[MAX_BACKENDS];
     uint64_t caps[MAX_BACKENDS];
     size_t count = 0;
@@ -290,7 +312,7 @@ START_TEST(infeasible_lps_are_recognised_by_every_backend) {
 END_TEST
 
 START_TEST(unbounded_lps_are_recognised_by_every_backend) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_CERTIFICATES);
     rng r = {31337};
     int reps = under_valgrind() ? 6 : 45;
@@ -337,7 +359,7 @@ END_TEST
  * into equalities, L1 terms switched on and off); after each, the re-solve must be optimal, meet the
  * KKT conditions and equal a fresh setup on the updated problem. A rejected update changes nothing. */
 START_TEST(updates_then_resolve_equal_cold_solves) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_DUALS);
     rng r = {5};
     int rounds = under_valgrind() ? 3 : 10;
@@ -413,7 +435,7 @@ END_TEST
 /* ---- what backends without a capability refuse ---- */
 
 START_TEST(capabilities_are_enforced) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     const char *names[MAX_BACKENDS];
     uint64_t caps[MAX_BACKENDS];
     size_t count = 0;
@@ -421,8 +443,9 @@ START_TEST(capabilities_are_enforced) {
     ck_assert_uint_ge(count, 1);
     ck_assert_str_eq(names[0], "admm");
 #if HEDGE_HAVE_GLPK
-    /* built with GLPK: "glpk" is the second built-in, for linear and integer problems only */
-    ck_assert_uint_ge(count, 2);
+    /* built with GLPK: the registered plugin follows the built-in admm, for linear and integer
+     * problems only */
+    ck_assert_uint_eq(count, 2);
     ck_assert_str_eq(names[1], "glpk");
     ck_assert_uint_eq(caps[1], HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_MIP | HEDGE_BACKEND_CAP_DUALS |
                                    HEDGE_BACKEND_CAP_CERTIFICATES);
@@ -531,7 +554,7 @@ static void pure_visit(const prob *p, double *x, void *payload) {
  * point is feasible. A fifth of the problems have a row a'x = b + 1/2 that integer points cannot
  * meet while the relaxation can. */
 START_TEST(pure_integer_programs_match_enumeration) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_MIP | HEDGE_BACKEND_CAP_L1);
     rng r = {424242};
     int reps = under_valgrind() ? 8 : 60, infeasible = 0;
@@ -631,7 +654,7 @@ static void mixed_visit(const prob *p, double *x, void *payload) {
  * part is enumerated and for each integer point the continuous remainder is solved by admm (an
  * independent method). The backend's optimum must equal the best of them. */
 START_TEST(mixed_integer_programs_match_enumeration_with_admm) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_MIP | HEDGE_BACKEND_CAP_L1);
     rng r = {8080};
     int reps = under_valgrind() ? 3 : 25;
@@ -679,7 +702,7 @@ END_TEST
 /* 0-1 knapsacks with one or two capacity rows (maximise value: minimise minus it), every subset
  * enumerated. */
 START_TEST(knapsacks_match_enumeration) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_MIP);
     rng r = {1234};
     int reps = under_valgrind() ? 2 : 8;
@@ -732,7 +755,7 @@ END_TEST
  * (b_k = 1, binary; rows y_k - U_k b_k <= 0), demand sum y >= dem. For each set of open sources the
  * continuous part has a greedy answer (cheapest first), so every configuration is priced exactly. */
 START_TEST(fixed_cost_problems_match_enumeration) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_MIP);
     rng r = {5150};
     int reps = under_valgrind() ? 2 : 12;
@@ -801,7 +824,7 @@ END_TEST
 
 /* Integer problems that are infeasible or unbounded for each of the reasons a backend meets. */
 START_TEST(integer_infeasibility_and_unboundedness) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_MIP);
     for (size_t b = 0; b < bs.count; b++) {
         const char *be = bs.names[b];
@@ -864,6 +887,7 @@ static hedge_status oom_run(hedge_context *ctx, void *payload) {
     if (!ctx)
         return HEDGE_ERR_NOMEM;
     const oom_case *oc = payload;
+    register_plugins(ctx); /* copies the table into the context: no allocation */
     rng r = {17};
     prob p;
     random_lp(&p, &r, 8, 4, true, NULL);
@@ -899,7 +923,7 @@ static hedge_status oom_run(hedge_context *ctx, void *payload) {
 }
 
 START_TEST(oom_sweeps_over_every_backend) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     const char *names[MAX_BACKENDS];
     uint64_t caps[MAX_BACKENDS];
     size_t count = 0;
@@ -921,7 +945,7 @@ END_TEST
 /* After setup nothing goes through the context's allocator: solves, updates and warm starts run
  * with every allocation refused (GLPK's own allocations are outside the context; see optimize.h). */
 START_TEST(solve_update_and_warm_start_allocate_nothing_through_the_context) {
-    hedge_context *probe = plain_context();
+    hedge_context *probe = backend_context();
     backend_set bs = backends_with(probe, HEDGE_BACKEND_CAP_L1);
     hedge_context_destroy(probe);
     for (size_t b = 0; b < bs.count; b++) {
@@ -929,6 +953,7 @@ START_TEST(solve_update_and_warm_start_allocate_nothing_through_the_context) {
         test_allocator_reset(&al, 0);
         hedge_context *ctx = NULL;
         ck_assert_status(test_context_create(&ctx, &al), HEDGE_OK);
+        register_plugins(ctx);
         rng r = {77};
         prob p;
         random_lp(&p, &r, 15, 6, true, NULL);
@@ -968,7 +993,7 @@ END_TEST
  * change of the costs it takes fewer than a fresh setup needs (in total over the problems). An
  * explicit warm start is accepted and changes nothing. */
 START_TEST(glpk_resolves_start_from_the_last_basis) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     rng r = {2718};
     size_t warm = 0, cold = 0;
     for (int rep = 0; rep < 10; rep++) {
@@ -1026,7 +1051,7 @@ static void jeroslow(prob *p, unsigned char *is_int, size_t n, rng *r) {
 }
 
 START_TEST(glpk_honours_iteration_and_time_limits) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     rng r = {11};
     prob p;
     random_lp(&p, &r, 60, 30, true, NULL);
@@ -1077,11 +1102,39 @@ START_TEST(glpk_honours_iteration_and_time_limits) {
 }
 END_TEST
 
+/* The plugin's test hook on a solver: false unless the solver runs on glpk. */
+static bool glpk_mem_limit(hedge_solver *sv, int megabytes) {
+    if (!sv || sv->backend.setup != hedge_glpk_backend()->setup)
+        return false;
+    hedge__glpk_test_mem_limit(sv->state, megabytes);
+    return true;
+}
+
+typedef struct log_capture {
+    char text[2048];
+    size_t len;
+} log_capture;
+
+static void capture(void *user, hedge_log_level level, const char *message) {
+    log_capture *c = user;
+    int n = snprintf(c->text + c->len, sizeof c->text - c->len, "%d %s\n", (int)level, message);
+    if (n > 0)
+        c->len = c->len + (size_t)n < sizeof c->text ? c->len + (size_t)n : sizeof c->text - 1;
+}
+
 /* GLPK's own allocator running out inside a solve (its limit set low) is a status, not abort(): the
- * solve returns HEDGE_ERR_NOMEM naming GLPK, leaks nothing (valgrind and ASan runs check), and the
- * solver works once the limit is lifted. */
+ * solve returns HEDGE_ERR_NOMEM, whose error detail names the backend while GLPK's own words reach
+ * the context's log, leaks nothing (valgrind and ASan runs check), and the solver works once the
+ * limit is lifted. */
 START_TEST(glpk_running_out_of_memory_is_a_status) {
-    hedge_context *ctx = plain_context();
+    log_capture log = {{0}, 0};
+    hedge_context_options co = HEDGE_CONTEXT_OPTIONS_INIT;
+    co.log = capture;
+    co.log_user = &log;
+    co.log_level = HEDGE_LOG_ERROR;
+    hedge_context *ctx = NULL;
+    ck_assert_status(hedge_context_create(&ctx, &co), HEDGE_OK);
+    register_plugins(ctx);
     rng r = {4};
     prob p;
     random_lp(&p, &r, 300, 200, true, NULL);
@@ -1089,21 +1142,24 @@ START_TEST(glpk_running_out_of_memory_is_a_status) {
     hedge_solver *sv = NULL;
     ck_assert_status(hedge_solver_create(&sv, ctx, "glpk", qp, NULL), HEDGE_OK);
     hedge_qp_destroy(qp);
-    ck_assert(hedge__glpk_test_mem_limit(sv, 1));
+    ck_assert(glpk_mem_limit(sv, 1));
     answer a;
     answer_init(&a, p.n, p.m);
+    ck_assert_uint_eq(log.len, 0);
     ck_assert_status(hedge_solver_solve(sv, &a.sol), HEDGE_ERR_NOMEM);
-    ck_assert_ptr_nonnull(strstr(hedge_error_message(), "memory allocation limit exceeded")); /* GLPK's words */
+    ck_assert_str_eq(hedge_error_message(), "hedge_solver_solve: backend glpk failed: out of memory");
+    ck_assert_ptr_nonnull(strstr(log.text, "memory allocation limit exceeded")); /* GLPK's words */
+    ck_assert_ptr_nonnull(strstr(log.text, "glpk: GLPK stopped"));
     ck_assert_status(hedge_solver_solve(sv, &a.sol), HEDGE_ERR_NOMEM); /* and again, cleanly */
-    ck_assert(hedge__glpk_test_mem_limit(sv, 0));
+    ck_assert(glpk_mem_limit(sv, 0));
     ck_assert_status(hedge_solver_solve(sv, &a.sol), HEDGE_OK);
     ck_assert_int_eq(a.sol.status, HEDGE_SOLVE_OPTIMAL);
     hedge_solver_destroy(sv);
     /* the hook is refused for another backend's solver */
     qp = prob_qp(ctx, &p);
     ck_assert_status(hedge_solver_create(&sv, ctx, "admm", qp, NULL), HEDGE_OK);
-    ck_assert(!hedge__glpk_test_mem_limit(sv, 1));
-    ck_assert(!hedge__glpk_test_mem_limit(NULL, 1));
+    ck_assert(!glpk_mem_limit(sv, 1));
+    ck_assert(!glpk_mem_limit(NULL, 1));
     hedge_solver_destroy(sv);
     hedge_qp_destroy(qp);
     answer_free(&a);
@@ -1115,7 +1171,7 @@ END_TEST
 /* An application that uses GLPK itself on the calling thread keeps its environment and objects: the
  * solve neither frees them nor replaces the environment's hooks. */
 START_TEST(glpk_leaves_an_applications_environment_alone) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     ck_assert_int_eq(glp_init_env(), 0);
     glp_prob *mine = glp_create_prob();
     glp_add_rows(mine, 3);
@@ -1192,7 +1248,7 @@ static void *thread_main(void *arg) {
 }
 
 START_TEST(glpk_solvers_run_on_several_threads) {
-    hedge_context *ctx = plain_context();
+    hedge_context *ctx = backend_context();
     thread_job ref[2] = {{ctx, 100, {0}, NULL, 0}, {ctx, 200, {0}, NULL, 0}};
     thread_solve_all(&ref[0]);
     thread_solve_all(&ref[1]);

@@ -17,10 +17,10 @@
  *
  * @par Solving
  * A ::hedge_solver is a backend set up on a problem: the setup does every allocation and
- * factorisation; solve() never allocates (through the context: the "glpk" backend's GLPK allocates
- * its own working memory, see below). Vectors (c, w, t, lo, hi, lb, ub) can be updated on a solver
- * without a new setup, and a solve can be warm-started from any primal-dual point (by backends
- * with ::HEDGE_BACKEND_CAP_WARM_START).
+ * factorisation; solve() never allocates through the context (a backend may allocate working memory
+ * of its own: the glpk plugin's GLPK does). Vectors (c, w, t, lo, hi, lb, ub) can be updated on a
+ * solver without a new setup, and a solve can be warm-started from any primal-dual point (by
+ * backends with ::HEDGE_BACKEND_CAP_WARM_START).
  *
  * @par The built-in backend "admm"
  * An operator-splitting (ADMM) method after OSQP (Stellato et al., 2020): the bounds and the L1
@@ -35,54 +35,11 @@
  * usually takes no ADMM iteration at all. @c iterations counts ADMM iterations; @c max_iter
  * bounds them.
  *
- * @par The built-in backend "glpk"
- * Present when the library was built with GLPK, the GNU Linear Programming Kit (meson option
- * @c glpk; hedge_backends() lists it after "admm"). It solves the linear and mixed-integer form
- * (D = 0 and k = 0: hedge_solver_create() refuses others with ::HEDGE_ERR_UNSUPPORTED) with GLPK's
- * primal simplex method, presolve off, and for integer variables with GLPK's branch and cut (no
- * presolve, no cut generators) after the LP relaxation. Each L1 term becomes split variables,
- * x_j - p_j + q_j = t_j with p_j, q_j >= 0 costing w_j (p_j + q_j). The bounds of an integer
- * variable are rounded inwards, forgiving 1e-9 relative noise. Answers are simplex vertices, exact
- * to GLPK's factorisation (about 1e-11 relative); @c eps_abs, @c eps_rel and @c polish are not
- * used. @c iterations counts simplex iterations over every LP a solve runs, and @c max_iter bounds
- * them (branch and cut checks between nodes, so it may overrun by one node's LP); @c time_limit_s
- * goes to GLPK in whole milliseconds.
- *  - Duals. For an LP, GLPK's row and column duals in the convention of ::hedge_solution (y = -pi,
- *    z = -d). For a mixed-integer optimum, the duals of the LP that remains when every integer
- *    variable is fixed at its value, which the solve re-solves (and whose solution gives x's
- *    continuous part): stationarity and complementarity hold for that LP, so the z of an integer
- *    variable is the price of fixing it and may be non-zero away from its bounds. y and z are 0
- *    when that LP fails, and at an iteration or time limit of a mixed-integer solve, where x is
- *    the best integer point found (the relaxation's point when there is none).
- *  - Certificates. Primal infeasibility: (y, z) are the duals of the elastic problem (the rows'
- *    violation minimised within the bounds, integrality ignored) and x its least infeasible point;
- *    an integer problem that is infeasible only through integrality has no such certificate, and y
- *    and z are 0. Unboundedness: x is a direction minimising c'd + sum w|d| over the recession cone
- *    of the rows and bounds within [-1, 1]^n. An integer problem whose relaxation is unbounded is
- *    reported unbounded when it has an integer point (branch and cut on a zero objective decides;
- *    the direction is one of the relaxation), infeasible otherwise. The residuals are measured at
- *    the x, y and z returned.
- *  - Updates and warm starts. An update only replaces the solver's copy of a vector. Each solve
- *    builds the GLPK problem afresh (O(nonzeros)) and hands GLPK the basis the previous solve ended
- *    with, so a re-solve after a small change takes few iterations and one after no change none;
- *    when that basis no longer fits (an L1 term switched off, say), GLPK starts from a crash basis.
- *    hedge_solver_warm_start() is accepted and ignored, since a point gives the simplex nothing
- *    better than its last basis: the backend does not claim ::HEDGE_BACKEND_CAP_WARM_START.
- *  - Memory. Setup allocates through the context (and only setup does); GLPK allocates the problem,
- *    its factorisation and the search tree with malloc during every solve, outside the context's
- *    allocator. When GLPK runs out of memory the solve returns ::HEDGE_ERR_NOMEM, with GLPK's
- *    message in the error detail, instead of GLPK's default abort() (on a thread without an
- *    application GLPK environment; see below).
- *  - Threads. GLPK keeps its environment per thread (as Debian builds it, with thread-local
- *    storage), so a solve creates, uses and deletes its GLPK objects on the calling thread: glpk
- *    solvers follow the rule below, may move between threads between calls, and solvers on
- *    different threads may solve at the same time. A solve on a thread without a GLPK environment
- *    creates one with its own error hook and frees it before returning, so no thread keeps GLPK
- *    memory. On a thread where the application uses GLPK itself, the solve leaves that
- *    environment, its hooks and its settings as they were (terminal output is silenced during the
- *    solve and restored), and a fatal GLPK error then ends the process, as GLPK does by default.
- *    With a GLPK built without thread-local storage (glp_config("TLS") returns NULL) every glpk
- *    solve in the process takes one lock.
+ * @par The plugin backend "glpk"
+ * The separate library libhedge-glpk (sys/glpk.h) offers the backend "glpk" for the linear and
+ * mixed-integer form, through GLPK. GLPK is licensed under the GPL, and so is a program that links
+ * the plugin; libhedge never links it. An application registers it in a context with
+ * hedge_context_register_backend(ctx, hedge_glpk_backend()).
  *
  * @par Thread safety
  * A problem may be read by any number of threads (solvers set up on it, say) while nobody changes
@@ -285,8 +242,8 @@ HEDGE_API hedge_status hedge_solver_create(hedge_solver **out, hedge_context *ct
 HEDGE_API void hedge_solver_destroy(hedge_solver *solver);
 
 /**
- * @brief Solves; allocates nothing through the context (the "glpk" backend's GLPK allocates its
- *        working memory with malloc; see the backend's paragraph above).
+ * @brief Solves; allocates nothing through the context (a backend may allocate working memory of
+ *        its own: the glpk plugin's GLPK does, with malloc; sys/glpk.h).
  * @param solver        The solver.
  * @param[in,out] solution  Output; @c struct_size set, arrays pointed (or NULL).
  * @retval HEDGE_OK solved: the outcome, optimal or not, is in @c solution->status.

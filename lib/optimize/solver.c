@@ -2,21 +2,11 @@
 #include "optimize/qp_internal.h"
 
 #include "core/internal.h"
-#if HEDGE_HAVE_GLPK
-#include "optimize/glpk_internal.h"
-#endif
 
 #include <math.h>
 #include <string.h>
 
-/* The built-in backends, listed by hedge_backends() in this order: "glpk" only when the library was
- * built with GLPK (meson option glpk). */
-static const hedge_backend *const builtins[] = {
-    &hedge__backend_admm,
-#if HEDGE_HAVE_GLPK
-    &hedge__backend_glpk,
-#endif
-};
+static const hedge_backend *const builtins[] = {&hedge__backend_admm};
 enum { N_BUILTINS = sizeof builtins / sizeof builtins[0], MAX_REGISTERED = 16 };
 
 HEDGE_API void *hedge_context_alloc(hedge_context *ctx, size_t size, size_t align) {

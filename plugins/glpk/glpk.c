@@ -1,7 +1,12 @@
 /*
- * The built-in backend "glpk": linear and mixed-integer problems (no D, no F) solved by GLPK's primal
- * simplex method and, when variables are integer, its branch and cut (glp_intopt) after the LP
- * relaxation.
+ * The optimizer backend "glpk" of the plugin libhedge-glpk (include/hedge/sys/glpk.h): linear and
+ * mixed-integer problems (no D, no F) solved by GLPK's primal simplex method and, when variables are
+ * integer, its branch and cut (glp_intopt) after the LP relaxation.
+ *
+ * It is a library of its own because GLPK is GPL-3.0-or-later: libhedge (MIT) must not link it. So
+ * this file sees libhedge only through the public headers and the plugin interface (sys/backend.h):
+ * memory through hedge_context_alloc() and hedge_context_free(), messages to the context's log with
+ * hedge_context_log(). The library records the error detail of a failure itself (a plugin cannot).
  *
  * The L1 terms become split variables: for each j with w_j > 0 a row x_j - p_j + q_j = t_j with
  * p_j, q_j >= 0 costing w_j (p_j + q_j), which equals w_j |x_j - t_j| at any optimum.
@@ -24,17 +29,30 @@
  * solve then leaves the environment, its hooks and its settings alone.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
-#include "optimize/glpk_internal.h"
+#include "glpk_internal.h"
 
-#include "core/internal.h"
+#include <hedge/sys/backend.h>
+#include <hedge/sys/glpk.h>
 
 #include <glpk.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PRINTF_LIKE(fmt, args)
+#endif
+
+/* optimize.h: a bound beyond +-1e30 is infinite. */
+static const double BOUND_INF = 1e30;
 
 /* Integer variables' bounds are rounded inwards, forgiving this much (relative) noise: 2.9999999999
  * is a bound of 3, 2.5 one of 2 or 3. */
@@ -76,13 +94,26 @@ static double now_s(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static double clean_inf(double v) { return v >= HEDGE__QP_INF ? HUGE_VAL : v <= -HEDGE__QP_INF ? -HUGE_VAL : v; }
+static double clean_inf(double v) { return v >= BOUND_INF ? HUGE_VAL : v <= -BOUND_INF ? -HUGE_VAL : v; }
+
+/* A failure: the message goes to the context's log (the library records the thread's error detail,
+ * naming the backend and the status). */
+static hedge_status fail(const hedge_context *ctx, hedge_status status, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static hedge_status fail(const hedge_context *ctx, hedge_status status, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    hedge_context_log(ctx, HEDGE_LOG_ERROR, msg);
+    return status;
+}
 
 /* ---- memory: one block, carved in two passes (sizes, then pointers) ---- */
 
 static void *carve(unsigned char *base, size_t *off, size_t count, size_t elem, bool *ok) {
-    size_t bytes = 0;
-    if (!hedge__mul_size(count, elem, &bytes))
+    size_t bytes = count * elem;
+    if (elem != 0 && count > (size_t)-1 / elem)
         *ok = false;
     size_t o = (*off + 63) & ~(size_t)63;
     if (o < *off || o + bytes < o)
@@ -120,8 +151,8 @@ static size_t layout(glpk_state *s, unsigned char *base) {
 
 static void destroy(void *state) {
     glpk_state *s = state;
-    hedge__free(s->ctx, s->block, s->block_bytes, 64);
-    hedge__free(s->ctx, s, sizeof *s, 0);
+    hedge_context_free(s->ctx, s->block, s->block_bytes, 64);
+    hedge_context_free(s->ctx, s, sizeof *s, 0);
 }
 
 static double *vector_slot(glpk_state *s, hedge_qp_vector which) {
@@ -156,14 +187,14 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
     for (size_t j = 0; j < n; j++)
         quadratic |= D[j] != 0.0;
     if (quadratic)
-        return hedge__fail(ctx, HEDGE_ERR_UNSUPPORTED, "glpk: a quadratic term (D or F) is beyond a linear solver");
+        return fail(ctx, HEDGE_ERR_UNSUPPORTED, "glpk: a quadratic term (D or F) is beyond a linear solver");
     size_t nnz = 0;
     for (size_t i = 0; i < m * n; i++)
         nnz += A[i] != 0.0;
     /* GLPK counts rows, columns and entries in int; a build has at most 3n columns, m + n rows and
      * nnz + 3n + 2m entries */
     if (n > INT_MAX / 8 || m > INT_MAX / 8 || nnz > INT_MAX / 2)
-        return hedge__fail(ctx, HEDGE_ERR_UNSUPPORTED, "glpk: %zu variables, %zu rows and %zu nonzeros exceed "
+        return fail(ctx, HEDGE_ERR_UNSUPPORTED, "glpk: %zu variables, %zu rows and %zu nonzeros exceed "
                            "GLPK's int indices", n, m, nnz);
     glpk_state tmp;
     memset(&tmp, 0, sizeof tmp);
@@ -172,18 +203,18 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
     tmp.nnz = nnz;
     size_t bytes = layout(&tmp, NULL);
     if (!bytes)
-        return hedge__fail(ctx, HEDGE_ERR_NOMEM, "glpk: %zu variables and %zu rows need more memory than can be "
+        return fail(ctx, HEDGE_ERR_NOMEM, "glpk: %zu variables and %zu rows need more memory than can be "
                            "addressed", n, m);
-    glpk_state *s = hedge__alloc(ctx, sizeof *s, 0);
+    glpk_state *s = hedge_context_alloc(ctx, sizeof *s, 0);
     if (!s)
-        return hedge__fail(ctx, HEDGE_ERR_NOMEM, "glpk: out of memory");
+        return fail(ctx, HEDGE_ERR_NOMEM, "glpk: out of memory");
     *s = tmp;
     s->ctx = ctx;
     s->block_bytes = bytes;
-    s->block = hedge__alloc(ctx, bytes, 64);
+    s->block = hedge_context_alloc(ctx, bytes, 64);
     if (!s->block) {
-        hedge__free(ctx, s, sizeof *s, 0);
-        return hedge__fail(ctx, HEDGE_ERR_NOMEM, "glpk: cannot allocate %zu bytes for the problem's data", bytes);
+        hedge_context_free(ctx, s, sizeof *s, 0);
+        return fail(ctx, HEDGE_ERR_NOMEM, "glpk: cannot allocate %zu bytes for the problem's data", bytes);
     }
     memset(s->block, 0, bytes);
     layout(s, s->block);
@@ -196,7 +227,7 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
     for (int v = HEDGE_QP_LINEAR; v <= HEDGE_QP_UB; v++) {
         const double *src = hedge_qp_vector_data(qp, (hedge_qp_vector)v);
         double *dst = vector_slot(s, (hedge_qp_vector)v);
-        size_t len = hedge__qp_len(n, m, (hedge_qp_vector)v);
+        size_t len = v == HEDGE_QP_ROW_LO || v == HEDGE_QP_ROW_HI ? m : n;
         for (size_t i = 0; i < len; i++)
             dst[i] = clean_inf(src[i]);
     }
@@ -221,7 +252,7 @@ static hedge_status update(void *state, hedge_qp_vector which, const double *val
     glpk_state *s = state;
     double *slot = vector_slot(s, which);
     if (!slot)
-        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "glpk: vector %d cannot be updated", (int)which);
+        return fail(s->ctx, HEDGE_ERR_INVALID_ARG, "glpk: vector %d cannot be updated", (int)which);
     bool rows = which == HEDGE_QP_ROW_LO || which == HEDGE_QP_ROW_HI;
     size_t len = rows ? s->m : s->n;
     const double *partner = which == HEDGE_QP_ROW_LO ? s->hi : which == HEDGE_QP_ROW_HI ? s->lo
@@ -230,7 +261,7 @@ static hedge_status update(void *state, hedge_qp_vector which, const double *val
     for (size_t i = 0; partner && i < len; i++) {
         double v = clean_inf(values[i]);
         if (lower ? v > partner[i] : v < partner[i])
-            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "hedge_solver_update: %s bound %zu (%g) would %s its partner",
+            return fail(s->ctx, HEDGE_ERR_DOMAIN, "glpk: %s bound %zu (%g) would %s its partner",
                                lower ? "lower" : "upper", i, values[i], lower ? "exceed" : "fall below");
     }
     for (size_t i = 0; i < len; i++)
@@ -244,12 +275,7 @@ static hedge_status warm_start(void *state, const double *x, const double *y) {
     return HEDGE_OK;
 }
 
-bool hedge__glpk_test_mem_limit(hedge_solver *solver, int megabytes) {
-    if (!solver || solver->backend.setup != hedge__backend_glpk.setup)
-        return false;
-    ((glpk_state *)solver->state)->mem_limit_mb = megabytes;
-    return true;
-}
+void hedge__glpk_test_mem_limit(void *state, int megabytes) { ((glpk_state *)state)->mem_limit_mb = megabytes; }
 
 /* ---- building the GLPK problem ---- */
 
@@ -585,7 +611,7 @@ static hedge_status solve_mip(glpk_state *s, glp_prob *P, double t0, hedge_solve
     else if (ret == GLP_ETMLIM || ret == GLP_ESTOP)
         *status = limit_status(ret);
     else
-        return hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: branch and cut failed (glp_intopt returned %d)", ret);
+        return fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: branch and cut failed (glp_intopt returned %d)", ret);
     return HEDGE_OK;
 }
 
@@ -604,7 +630,7 @@ static hedge_status solve_mip_unbounded(glpk_state *s, glp_prob *P, double t0, h
         return HEDGE_OK;
     }
     if (lp != LP_OPTIMAL)
-        return hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: the simplex method failed on the feasibility "
+        return fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: the simplex method failed on the feasibility "
                            "problem (glp_simplex returned %d, status %d)", ret, glp_get_status(P));
     ret = branch_and_cut(s, P, t0, &mst);
     zero_duals(s);
@@ -616,7 +642,7 @@ static hedge_status solve_mip_unbounded(glpk_state *s, glp_prob *P, double t0, h
     else if (ret == GLP_ETMLIM || ret == GLP_ESTOP)
         *status = limit_status(ret);
     else
-        return hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: branch and cut failed (glp_intopt returned %d)", ret);
+        return fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: branch and cut failed (glp_intopt returned %d)", ret);
     return HEDGE_OK;
 }
 
@@ -690,7 +716,7 @@ static hedge_status run(glpk_state *s, hedge_solution *sol, double t0) {
             }
             break;
         default:
-            st = hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: the simplex method failed (glp_simplex returned %d, "
+            st = fail(s->ctx, HEDGE_ERR_BACKEND, "glpk: the simplex method failed (glp_simplex returned %d, "
                              "status %d)", ret, glp_get_status(P));
             break;
         }
@@ -743,7 +769,7 @@ static hedge_status guarded_run(glpk_state *s, hedge_solution *sol, double t0) {
     while (s->msg_len && s->msg[s->msg_len - 1] == ' ')
         s->msg[--s->msg_len] = '\0';
     bool memory = strstr(s->msg, "memory") || strstr(s->msg, "too large");
-    return hedge__fail(s->ctx, memory ? HEDGE_ERR_NOMEM : HEDGE_ERR_BACKEND, "glpk: GLPK stopped: %s", s->msg);
+    return fail(s->ctx, memory ? HEDGE_ERR_NOMEM : HEDGE_ERR_BACKEND, "glpk: GLPK stopped: %s", s->msg);
 }
 
 static hedge_status solve(void *state, hedge_solution *sol) {
@@ -774,7 +800,7 @@ static hedge_status solve(void *state, hedge_solution *sol) {
         else
             glp_term_out(term);
     } else {
-        st = hedge__fail(s->ctx, env == 2 ? HEDGE_ERR_NOMEM : HEDGE_ERR_BACKEND,
+        st = fail(s->ctx, env == 2 ? HEDGE_ERR_NOMEM : HEDGE_ERR_BACKEND,
                          "glpk: GLPK's environment cannot be set up (glp_init_env returned %d)", env);
     }
     if (serial)
@@ -784,8 +810,10 @@ static hedge_status solve(void *state, hedge_solution *sol) {
     return st;
 }
 
-const hedge_backend hedge__backend_glpk = {
+static const hedge_backend glpk_backend = {
     HEDGE_BACKEND_ABI_VERSION, sizeof(hedge_backend), "glpk",
     HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_MIP | HEDGE_BACKEND_CAP_DUALS | HEDGE_BACKEND_CAP_CERTIFICATES,
     NULL, setup, solve, update, warm_start, destroy,
 };
+
+HEDGE_GLPK_API const hedge_backend *hedge_glpk_backend(void) { return &glpk_backend; }
