@@ -20,6 +20,7 @@
 #include "support/testutil.h"
 #include "suites.h"
 
+#include <hedge/hedge.h>
 #include <hedge/sys/backend.h>
 
 #if HEDGE_HAVE_GLPK
@@ -1168,6 +1169,53 @@ START_TEST(glpk_running_out_of_memory_is_a_status) {
 }
 END_TEST
 
+/* A hedge LP from the sample market: six candidates, the collateral limit alone, no risk or impact
+ * terms. Not trading meets the limit, so the cheapest hedge costs nothing. Its margin rows hold
+ * entries from 1e-10 (rounding noise) to 1e6, and on them GLPK's scaled simplex called a vertex
+ * costing 46505 USD optimal; the backend must notice and finish unscaled. */
+static const char linear_hedge_json[] =
+    "{\"hedge\": {\"objective\": {\"risk_aversion\": 0, \"horizon_days\": 1, \"spot_points\": 21,"
+    " \"vol_points\": 3, \"vol_of_vol\": 1.2, \"var_confidence\": 0.99},"
+    " \"candidates\": ["
+    "{\"symbol\": \"BTC-25DEC26\", \"venue\": \"deribit\", \"taker_fee\": 0.0005},"
+    "{\"symbol\": \"BTC-USD-261225-100000-C\", \"venue\": \"okx\", \"taker_fee\": 0.0003, \"fee_cap\": 0.125},"
+    "{\"symbol\": \"BTC-04DEC26-95000-P\", \"venue\": \"deribit\", \"taker_fee\": 0.0003, \"fee_cap\": 0.125},"
+    "{\"symbol\": \"BTC-29JAN27-90000-P\", \"venue\": \"deribit\", \"taker_fee\": 0.0003, \"fee_cap\": 0.125},"
+    "{\"symbol\": \"ETH-PERPETUAL\", \"venue\": \"deribit\", \"taker_fee\": 0.0005},"
+    "{\"symbol\": \"ETH-25DEC26-3300-P\", \"venue\": \"deribit\", \"taker_fee\": 0.0003, \"fee_cap\": 0.125}],"
+    " \"limits\": {\"collateral\": 4000000}}}";
+
+START_TEST(glpk_finishes_a_badly_scaled_lp_unscaled) {
+    hedge_context *ctx = backend_context();
+    static const char sample[] = HEDGE_TEST_SRCDIR "/examples/market.json";
+    hedge_market *market = NULL;
+    hedge_portfolio *book = NULL;
+    hedge_problem *problem = NULL;
+    ck_assert_status(hedge_market_load_json(&market, ctx, sample), HEDGE_OK);
+    ck_assert_status(hedge_portfolio_load_json(&book, ctx, market, sample), HEDGE_OK);
+    ck_assert_status(hedge_problem_read_json(&problem, ctx, market, linear_hedge_json, strlen(linear_hedge_json),
+                                             "linear.json"),
+                     HEDGE_OK);
+    const char *backends[2] = {"admm", "glpk"};
+    for (int b = 0; b < 2; b++) {
+        hedge_solve_options so = HEDGE_SOLVE_OPTIONS_INIT;
+        so.backend = backends[b];
+        hedge_result *result = NULL;
+        ck_assert_status(hedge_solve(&result, ctx, problem, book, market, &so), HEDGE_OK);
+        hedge_hedge_summary sum = HEDGE_HEDGE_SUMMARY_INIT;
+        ck_assert_status(hedge_result_summary(&sum, result), HEDGE_OK);
+        ck_assert_int_eq(sum.status, HEDGE_SOLVE_OPTIMAL);
+        ck_assert_msg(sum.cost_usd <= 1e-6, "%s: cost %.10g USD, the optimum is 0", backends[b], sum.cost_usd);
+        ck_assert_uint_eq(hedge_result_trade_count(result), 0);
+        hedge_result_destroy(result);
+    }
+    hedge_problem_destroy(problem);
+    hedge_portfolio_destroy(book);
+    hedge_market_destroy(market);
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
 /* An application that uses GLPK itself on the calling thread keeps its environment and objects: the
  * solve neither frees them nor replaces the environment's hooks. */
 START_TEST(glpk_leaves_an_applications_environment_alone) {
@@ -1323,6 +1371,7 @@ Suite *hedge_test_suite_backends(void) {
     tcase_set_timeout(tg, 240);
     tcase_add_test(tg, glpk_resolves_start_from_the_last_basis);
     tcase_add_test(tg, glpk_honours_iteration_and_time_limits);
+    tcase_add_test(tg, glpk_finishes_a_badly_scaled_lp_unscaled);
     tcase_add_test(tg, glpk_running_out_of_memory_is_a_status);
     tcase_add_test(tg, glpk_leaves_an_applications_environment_alone);
     tcase_add_test(tg, glpk_solvers_run_on_several_threads);

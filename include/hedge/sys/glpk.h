@@ -35,7 +35,9 @@
  * variables with GLPK's branch and cut (no presolve, no cut generators) after the LP relaxation.
  * Each L1 term becomes split variables, x_j - p_j + q_j = t_j with p_j, q_j >= 0 costing
  * w_j (p_j + q_j). The bounds of an integer variable are rounded inwards, forgiving 1e-9 relative
- * noise. Answers are simplex vertices, exact to GLPK's factorisation (about 1e-11 relative);
+ * noise. GLPK works on a scaled copy of each LP; when its optimal vertex is not optimal for the
+ * problem as given (badly scaled rows can do that), the solve continues unscaled from there.
+ * Answers are simplex vertices, exact to GLPK's factorisation (about 1e-11 relative);
  * @c eps_abs, @c eps_rel and @c polish are not used. @c iterations counts simplex iterations over
  * every LP a solve runs, and @c max_iter bounds them (branch and cut checks between nodes, so it may
  * overrun by one node's LP); @c time_limit_s goes to GLPK in whole milliseconds. Capabilities:
