@@ -2,6 +2,9 @@
 #include "commands.h"
 
 #include <hedge/hedge.h>
+#if HEDGE_HAVE_GLPK
+#include <hedge/sys/glpk.h>
+#endif
 
 #include <math.h>
 #include <stdio.h>
@@ -16,7 +19,23 @@ static void usage(FILE *f) {
                "unhedged risk and the limits that bind (with their shadow prices) or, when no hedge meets the\n"
                "limits, the limits that conflict. Tables show vega per volatility point and theta per calendar\n"
                "day; --json gives the result in the library's units (vega per 1.00 of volatility, theta per\n"
-               "year). Exit status: 0 optimal, 1 no hedge meets the limits or the solver stopped early, 2 error.\n");
+               "year). Exit status: 0 optimal, 1 no hedge meets the limits or the solver stopped early, 2 error.\n\n"
+               "--backend NAME chooses the optimizer: admm (the default), or glpk where the program was built\n"
+               "with the glpk plugin (libhedge-glpk, GPL-licensed; this build: %s). glpk solves linear and\n"
+               "mixed-integer problems only: a hedge problem qualifies when its risk_aversion is 0, no target\n"
+               "has a weight (soft targets) and no candidate has market impact (impact 0, impact_from_book\n"
+               "false); glpk refuses any other as unsupported.\n",
+            HEDGE_HAVE_GLPK ? "with it" : "without it");
+}
+
+/* The plugins this program was built with, registered in its context. */
+static hedge_status register_plugins(hedge_context *ctx) {
+#if HEDGE_HAVE_GLPK
+    return hedge_context_register_backend(ctx, hedge_glpk_backend());
+#else
+    (void)ctx;
+    return HEDGE_OK;
+#endif
 }
 
 static const char *status_text(hedge_solve_status s) {
@@ -116,7 +135,8 @@ int cmd_solve(int argc, char **argv) {
     so.backend = backend;
     int code = 2;
     char *text = NULL;
-    if (hedge_context_create(&ctx, NULL) != HEDGE_OK || hedge_market_load_json(&market, ctx, path) != HEDGE_OK ||
+    if (hedge_context_create(&ctx, NULL) != HEDGE_OK || register_plugins(ctx) != HEDGE_OK ||
+        hedge_market_load_json(&market, ctx, path) != HEDGE_OK ||
         hedge_portfolio_load_json(&book, ctx, market, path) != HEDGE_OK ||
         hedge_problem_load_json(&problem, ctx, market, path) != HEDGE_OK ||
         hedge_solve(&result, ctx, problem, book, market, &so) != HEDGE_OK) {
