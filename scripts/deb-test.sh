@@ -47,6 +47,11 @@ libdir=$root/usr/lib/$ma
 [ -e "$libdir/libhedge.so.1" ] && [ -e "$libdir/libhedge.so" ] && [ -f "$libdir/libhedge.a" ] ||
   fail "libhedge.so.1, libhedge.so or libhedge.a missing or dangling in $libdir"
 [ -f "$root/usr/share/doc/libhedge-doc/html/index.html" ] || fail "no HTML reference in libhedge-doc"
+# The packages are MIT-only: no glpk plugin (GPL) in them, and neither the library nor the program
+# linking GLPK.
+find "$root" -name '*glpk*' -not -path '*/doc/*' | grep . && fail "the packages contain the GPL-covered glpk plugin"
+tests/check-no-glpk.sh "$libdir/libhedge.so.1" | sed 's/^/deb-test: /' || fail "the packaged libhedge links GLPK"
+tests/check-no-glpk.sh "$root/usr/bin/hedge" >/dev/null || fail "the packaged hedge links GLPK"
 
 # The root supplies libhedge; its dependencies (jansson) come from the build machine, as apt would
 # install them. pkgconf puts the sysroot in front of -I and -L.
