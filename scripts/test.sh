@@ -4,7 +4,7 @@
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer build, every test; the libFuzzer targets, 30 s each
 #   3. valgrind (memcheck, leaks fatal) over the unit suites of the release build
 #   4. ThreadSanitizer build, unit suites
-#   5. line coverage of lib/ with gcovr (at least 90%)
+#   5. line coverage of lib/ and plugins/ with gcovr (at least 90%)
 #   6. the Doxygen reference, where any undocumented public symbol is an error
 #   7. the Debian packages: built, linted, unpacked into an empty root and used (scripts/deb-test.sh)
 # Ends with one line "tests: N passed, N failed" over all runs.
@@ -73,8 +73,8 @@ run "ThreadSanitizer build: unit suites" build/tsan --suite unit --setup sanitiz
 setup build/coverage --buildtype=debug -Db_coverage=true
 meson compile -C build/coverage
 run "coverage build: unit and cli suites" build/coverage --no-suite install
-echo "== line coverage of lib/ (at least 90%)"
-if (cd build/coverage && gcovr -r ../.. --filter '../../lib/' --object-directory . --txt \
+echo "== line coverage of lib/ and plugins/ (at least 90%)"
+if (cd build/coverage && gcovr -r ../.. --filter '../../lib/' --filter '../../plugins/' --object-directory . --txt \
       --fail-under-line 90 --print-summary | tail -n 3); then
   passed=$((passed + 1))
 else
