@@ -106,7 +106,8 @@ HEDGE_API hedge_status hedge_realized_vol(double *vol, hedge_vol_estimator est, 
  * @param periods_per_year  Periods per year, finite and > 0.
  * @retval HEDGE_OK written.
  * @retval HEDGE_ERR_INVALID_ARG NULL @p vol or @p returns, or @p n of 0.
- * @retval HEDGE_ERR_DOMAIN a non-finite return (the message names its index), @p lambda outside
+ * @retval HEDGE_ERR_DOMAIN a return that is not finite or whose square is not (|r| > 1e154; the
+ *         message names its index), @p lambda outside
  *         (0, 1), a negative or non-finite @p initial_variance, a bad @p periods_per_year.
  */
 HEDGE_API hedge_status hedge_ewma_vol(double *vol, double *series, const double *returns, size_t n, double lambda,
@@ -189,8 +190,8 @@ HEDGE_API void hedge_garch_options_init(hedge_garch_options *options);
  * @retval HEDGE_ERR_INVALID_ARG NULL @p model or @p returns, a too small @c struct_size (of the
  *         model or the options), options set beyond this version, fewer than 3 returns,
  *         @c max_iter of 0.
- * @retval HEDGE_ERR_DOMAIN a non-finite return (the message names its index), residuals that
- *         are all 0 (nothing to fit), a bad tolerance.
+ * @retval HEDGE_ERR_DOMAIN a return that is not finite or whose square is not (the message names
+ *         its index), residuals that are all 0 (nothing to fit), a bad tolerance.
  */
 HEDGE_API hedge_status hedge_garch_fit(hedge_garch *model, const double *returns, size_t n,
                                        const hedge_garch_options *options);
