@@ -7,7 +7,6 @@
 #include <hedge/volatility.h>
 
 #include <math.h>
-#include <stdbool.h>
 
 #define LN2 0.69314718055994530942
 
@@ -18,7 +17,7 @@ hedge_status hedge__check_periods(const char *fn, double periods_per_year) {
     return HEDGE_OK;
 }
 
-/* Which arrays an estimator reads, and how many bars it needs. */
+/* The arrays an estimator reads. */
 enum { USE_OPEN = 1, USE_HIGH = 2, USE_LOW = 4, USE_CLOSE = 8, USE_OHLC = 15 };
 
 static hedge_status check_price(const char *fn, const char *name, const double *a, size_t i) {
