@@ -176,13 +176,20 @@ typedef struct hedge_solver_options {
     size_t struct_size;   /**< sizeof(hedge_solver_options) as the caller knows it. */
     double eps_abs;       /**< Absolute tolerance on residuals; default 1e-9. */
     double eps_rel;       /**< Relative tolerance on residuals; default 1e-9. */
-    size_t max_iter;      /**< Iteration limit; default 100000 (backend-specific meaning). */
+    size_t max_iter;      /**< Iteration limit; default 100000 (backend-specific meaning; on "admm" with
+                               integer variables, the limit of each relaxation). */
     double time_limit_s;  /**< Wall-clock limit in seconds; 0: none. */
     int polish;           /**< Non-zero: refine the answer on the active set (default 1). */
+    size_t max_nodes;     /**< Integer variables: the most relaxations a branch and bound solves, >= 1;
+                               default 100000. Ignored without integer variables. */
+    double mip_gap;       /**< Integer variables: a node is pruned when its lower bound is within
+                               mip_gap * |incumbent objective| of the incumbent, so the answer is
+                               optimal within that relative gap; >= 0, default 1e-6 (0: prune only
+                               nodes that cannot do better). Ignored without integer variables. */
 } hedge_solver_options;
 
 /** @brief Initialiser for ::hedge_solver_options with the defaults above. */
-#define HEDGE_SOLVER_OPTIONS_INIT { sizeof(hedge_solver_options), 1e-9, 1e-9, 100000, 0.0, 1 }
+#define HEDGE_SOLVER_OPTIONS_INIT { sizeof(hedge_solver_options), 1e-9, 1e-9, 100000, 0.0, 1, 100000, 1e-6 }
 
 /**
  * @brief A solve's answer. The arrays are the caller's: x of n, y of m, z of n entries (any may be
@@ -203,10 +210,15 @@ typedef struct hedge_solution {
     double dual_residual;       /**< Largest entry of the Lagrangian's (sub)gradient at (x, y, z). */
     size_t iterations;          /**< Iterations taken. */
     double solve_time_s;        /**< Wall-clock time of the solve. */
+    size_t nodes;               /**< Integer variables: the relaxations the branch and bound solved (the
+                                     root, every value tried, and every re-solve with the integer
+                                     variables fixed at a candidate's values); 0 without integer
+                                     variables, or from a backend that does not count them. Written
+                                     only when @c struct_size covers it. */
 } hedge_solution;
 
 /** @brief Initialiser for ::hedge_solution (no arrays). */
-#define HEDGE_SOLUTION_INIT { sizeof(hedge_solution), NULL, NULL, NULL, HEDGE_SOLVE_OPTIMAL, 0, 0, 0, 0, 0 }
+#define HEDGE_SOLUTION_INIT { sizeof(hedge_solution), NULL, NULL, NULL, HEDGE_SOLVE_OPTIMAL, 0, 0, 0, 0, 0, 0 }
 
 /**
  * @brief Sets a backend up on a problem: checks what the problem needs against the backend's
