@@ -33,6 +33,36 @@
  * usually takes no ADMM iteration at all. @c iterations counts ADMM iterations; @c max_iter
  * bounds them.
  *
+ * @par Integer variables on "admm"
+ * With integer variables "admm" runs a depth-first branch and bound over the continuous
+ * relaxations. Each level of the search fixes one integer variable (chosen by pseudo-costs, the
+ * bound's rise per unit measured on the nodes solved so far), trying its values outward from the
+ * relaxation's value, the nearer side first, so the search is never deeper than the number of
+ * integer variables and all of its memory is allocated at setup. A value's relaxation is
+ * the same QP with that variable's bounds changed, warm-started from the level's relaxation, so a
+ * node usually costs one polish (a new factorisation happens only when ADMM iterations are needed
+ * and a bound turned between free, inequality and equality; it uses memory set aside at setup).
+ * A side is abandoned once its relaxation is infeasible or its lower bound reaches the incumbent:
+ * the optimal value of a convex problem as a function of one fixed variable is convex, so values
+ * further out cannot do better. An integer point is taken by rounding the integer variables of a
+ * relaxation that is integral within 1e-6 and re-solving the continuous variables with those
+ * values fixed: the integer entries of @c x are returned exactly integral, the continuous ones
+ * optimal for them, and @c y and @c z are the duals of that last continuous problem (a bound dual
+ * of an integer variable is the marginal value of its fixed value).
+ * @par
+ * Pruning compares the incumbent with a Lagrangian lower bound of each relaxation computed from
+ * its primal-dual answer, which is a valid bound however roughly the relaxation was solved
+ * (exactly so where a variable's box is finite; across an infinite side of a box the bound assumes
+ * that the relaxation's minimiser is within 1 + |x_j| of the answer, a term that enters multiplied
+ * by the dual residual only). A search that finishes with ::HEDGE_SOLVE_OPTIMAL therefore returns
+ * an integer point whose objective is within @c mip_gap times its magnitude of the best integer
+ * point's, up to the relaxations' primal accuracy (the tolerances). @c iterations then counts the
+ * ADMM iterations of every relaxation (each bounded by @c max_iter), @c nodes the relaxations
+ * solved, bounded by @c max_nodes, and @c time_limit_s bounds the whole search. The search is
+ * exhaustive in the worst case: many general integer variables in directions the quadratic
+ * barely sees (a low-rank F, no D) can need more nodes than any limit allows; a looser
+ * @c mip_gap, or fewer integer variables, keeps such problems tractable.
+ *
  * @par Thread safety
  * A problem may be read by any number of threads (solvers set up on it, say) while nobody changes
  * it. A solver is used by one thread at a time.
@@ -163,12 +193,19 @@ typedef enum hedge_solve_status {
     HEDGE_SOLVE_OPTIMAL = 0,            /**< Converged to the requested tolerances. */
     HEDGE_SOLVE_PRIMAL_INFEASIBLE = 1,  /**< No point meets the constraints; a certificate is in y and
                                              z (A'y + z ~ 0 with a negative support function of the
-                                             bounds), scaled to a largest entry of 1; objective +inf. */
+                                             bounds), scaled to a largest entry of 1; objective +inf.
+                                             With integer variables whose continuous relaxation is
+                                             feasible, no such certificate exists: y and z are then
+                                             zero and x is the relaxation's answer. */
     HEDGE_SOLVE_DUAL_INFEASIBLE = 2,    /**< The objective is unbounded below; a direction d is in x
                                              (P d ~ 0, c'd + sum w|d| < 0, feasible for the bounds),
                                              scaled to a largest entry of 1; objective -inf. */
-    HEDGE_SOLVE_ITERATION_LIMIT = 3,    /**< Stopped at the iteration limit; x is the last iterate. */
-    HEDGE_SOLVE_TIME_LIMIT = 4          /**< Stopped at the time limit. */
+    HEDGE_SOLVE_ITERATION_LIMIT = 3,    /**< Stopped at the iteration limit; x is the last iterate. With
+                                             integer variables: the search did not finish (the node
+                                             limit, or a relaxation stopped at the iteration limit
+                                             where no branching was left); x is the best integer point
+                                             found, or, when none was, the root relaxation's answer. */
+    HEDGE_SOLVE_TIME_LIMIT = 4          /**< Stopped at the time limit (x as for the iteration limit). */
 } hedge_solve_status;
 
 /** @brief Solver settings. Initialise with ::HEDGE_SOLVER_OPTIONS_INIT. */
