@@ -854,6 +854,14 @@ START_TEST(node_and_time_limits_are_honoured) {
     o.time_limit_s = 1e-9;
     ck_assert_int_eq(mp_solve(ctx, &p, &o, &a), HEDGE_SOLVE_TIME_LIMIT);
     ck_assert_double_lt(a.sol.solve_time_s, 0.5);
+    /* relaxations that stop at their iteration limit: their bounds still prune, but an integer
+     * point whose own relaxation was not solved cannot be taken, so the search cannot claim an
+     * optimum */
+    o.time_limit_s = 0;
+    o.max_iter = 5, o.polish = 0;
+    ck_assert_int_eq(mp_solve(ctx, &p, &o, &a), HEDGE_SOLVE_ITERATION_LIMIT);
+    ck_assert_uint_le(a.sol.iterations, 5 * a.sol.nodes);
+    o.max_iter = 100000, o.polish = 1;
     /* a looser gap: within it of the optimum, with fewer nodes */
     o.time_limit_s = 0;
     o.mip_gap = 0.2;
