@@ -3,10 +3,10 @@
  * relaxations, each the backend's own QP with some bounds changed.
  *
  * The search. A level of the stack fixes one integer variable to one value after another, outward
- * from its value in the level's relaxation: the nearer of
- * floor and ceiling first, then whichever side's next value is nearer. Every variable is fixed at
- * most once on a path, so the stack never holds more levels than there are integer variables, and
- * a level needs only the variable, its old bounds and where each side stands. A side ends when a
+ * from its value in the level's relaxation: the nearer of floor and ceiling first, then whichever
+ * side's next value is nearer. Every variable is fixed at most once on a path, so the stack never
+ * holds more levels than there are integer variables, and a level needs only the variable, its
+ * old bounds and where each side stands. A side ends when a
  * value's relaxation is infeasible or its lower bound reaches the incumbent: the relaxation's
  * optimal value as a function of the fixed value is convex with its minimum at the level's
  * relaxation value, and the feasible values form an interval containing it, so nothing further out
@@ -141,10 +141,28 @@ static void offer(bnb *b, int slot) {
     }
 }
 
-/* The integer points near the relaxation just solved: its integer variables fixed at their
- * rounded values, the continuous ones re-solved; the bounds are restored afterwards. */
+/* The integer values a variable may take within scaled bounds [lb, ub]: rounding the unscaled
+ * bound with a margin for the scaling's round-off, so that an integral bound stays in. */
+static double first_int(double lb, double d) {
+    double v = lb * d;
+    return ceil(v - 1e-9 * maxd(1.0, fabs(v)));
+}
+static double last_int(double ub, double d) {
+    double v = ub * d;
+    return floor(v + 1e-9 * maxd(1.0, fabs(v)));
+}
+
+/* The integer point nearest the relaxation just solved: its integer variables fixed at their
+ * rounded values (if those are within their boxes), the continuous ones re-solved; the bounds are
+ * restored afterwards. */
 static hedge_status try_rounded(bnb *b) {
     hedge__admm *s = b->s;
+    for (size_t a = 0; a < s->n_int; a++) {
+        size_t j = s->int_idx[a];
+        double v = nearbyint(s->d[j] * s->cx[j]);
+        if (v < first_int(s->lb[j], s->d[j]) || v > last_int(s->ub[j], s->d[j]))
+            return HEDGE_OK; /* the branching will find what there is */
+    }
     for (size_t a = 0; a < s->n_int; a++) {
         size_t j = s->int_idx[a];
         double v = nearbyint(s->d[j] * s->cx[j]) / s->d[j];
@@ -177,17 +195,6 @@ static void pcost_means(const hedge__admm *s, double mean[2]) {
 static double pcost_mean(const hedge__admm *s, size_t a, int up, const double mean[2]) {
     const double *pc = s->pcost + 4 * a + 2 * up;
     return pc[1] > 0 ? pc[0] / pc[1] : mean[up];
-}
-
-/* The integer values a variable may take within scaled bounds [lb, ub]: rounding the unscaled
- * bound with a margin for the scaling's round-off, so that an integral bound stays in. */
-static double first_int(double lb, double d) {
-    double v = lb * d;
-    return ceil(v - 1e-9 * maxd(1.0, fabs(v)));
-}
-static double last_int(double ub, double d) {
-    double v = ub * d;
-    return floor(v + 1e-9 * maxd(1.0, fabs(v)));
 }
 
 /* The node whose relaxation was just solved into buffer `slot` (optimal or at the iteration limit):
