@@ -202,9 +202,10 @@ typedef enum hedge_solve_status {
                                              scaled to a largest entry of 1; objective -inf. */
     HEDGE_SOLVE_ITERATION_LIMIT = 3,    /**< Stopped at the iteration limit; x is the last iterate. With
                                              integer variables: the search did not finish (the node
-                                             limit, or a relaxation stopped at the iteration limit
-                                             where no branching was left); x is the best integer point
-                                             found, or, when none was, the root relaxation's answer. */
+                                             limit, or a relaxation that stopped at the iteration
+                                             limit where no branching was left, or that ADMM could not
+                                             settle); x is the best integer point found, or, when
+                                             none was, the root relaxation's answer. */
     HEDGE_SOLVE_TIME_LIMIT = 4          /**< Stopped at the time limit (x as for the iteration limit). */
 } hedge_solve_status;
 

@@ -57,6 +57,7 @@ typedef struct bnb {
     double incumbent;       /* objective of the best integer point, +inf while there is none */
     bool have_incumbent;
     bool incomplete;        /* a node could be neither solved nor branched on (iteration limit) */
+    bool root_bounded;      /* the root relaxation was solved, so no restriction of it is unbounded */
     int best;               /* which answer buffer holds the best answer (the root's, before an incumbent) */
     hedge_solution ans[2];
     hedge_solve_status stop;/* OPTIMAL while the search runs; the limit that stopped it */
@@ -298,12 +299,15 @@ static hedge_status step(bnb *b) {
     if (!relax(b, 1 - b->best, &st))
         return st;
     hedge_solve_status out = b->ans[1 - b->best].status;
-    if (out == HEDGE_SOLVE_DUAL_INFEASIBLE) {
-        /* a restriction of a bounded relaxation cannot be unbounded; if ADMM says so, say it too */
+    if (out == HEDGE_SOLVE_DUAL_INFEASIBLE && !b->root_bounded) { /* the root was not settled: believe it */
         b->stop = HEDGE_SOLVE_DUAL_INFEASIBLE;
         return HEDGE_OK;
     }
-    if (out == HEDGE_SOLVE_PRIMAL_INFEASIBLE) { /* so is every value further out on this side */
+    /* a restriction of a bounded relaxation cannot be unbounded: a certificate here is a misjudged
+     * one, and the side it ends cannot be claimed explored */
+    b->incomplete |= out == HEDGE_SOLVE_DUAL_INFEASIBLE;
+    if (out == HEDGE_SOLVE_PRIMAL_INFEASIBLE || out == HEDGE_SOLVE_DUAL_INFEASIBLE) {
+        /* an infeasible value: so is every value further out on this side */
         if (down)
             L->down_done = true;
         else
@@ -361,6 +365,7 @@ hedge_status hedge__admm_bnb(hedge__admm *s, hedge_solution *sol) {
     hedge_status st = HEDGE_OK;
     bool root = relax(&b, 0, &st);
     hedge_solve_status root_status = b.ans[0].status;
+    b.root_bounded = root && root_status == HEDGE_SOLVE_OPTIMAL;
     bool searched = root && root_status != HEDGE_SOLVE_PRIMAL_INFEASIBLE && root_status != HEDGE_SOLVE_DUAL_INFEASIBLE;
     if (searched) {
         /* the root's answer: where the next solve starts (and the first level's children) */
