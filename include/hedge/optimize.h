@@ -31,7 +31,8 @@
  * solve refactorises once, in memory set aside at setup. A solve first tries the polish on the
  * previous answer's active set (or on the warm start's), so a re-solve after a small change
  * usually takes no ADMM iteration at all. @c iterations counts ADMM iterations; @c max_iter
- * bounds them.
+ * bounds them. Integer variables are handled by a branch and bound over these continuous
+ * solves (::HEDGE_BACKEND_CAP_MIP), described next.
  *
  * @par Integer variables on "admm"
  * With integer variables "admm" runs a depth-first branch and bound over the continuous
