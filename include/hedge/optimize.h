@@ -49,7 +49,9 @@
  * relaxation that is integral within 1e-6 and re-solving the continuous variables with those
  * values fixed: the integer entries of @c x are returned exactly integral, the continuous ones
  * optimal for them, and @c y and @c z are the duals of that last continuous problem (a bound dual
- * of an integer variable is the marginal value of its fixed value).
+ * of an integer variable is the marginal value of its fixed value). A re-solve (after an update,
+ * say) first tries the last answer's integer values that way, and starts from the last root
+ * relaxation's answer unless hedge_solver_warm_start() says otherwise.
  * @par
  * Pruning compares the incumbent with a Lagrangian lower bound of each relaxation computed from
  * its primal-dual answer, which is a valid bound however roughly the relaxation was solved

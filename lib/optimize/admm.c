@@ -139,6 +139,7 @@ static size_t layout(hedge__admm *s, unsigned char *base) {
     V(fix_lb, ni);
     V(fix_ub, ni);
     V(pcost, mul(4, ni, &ok));
+    V(prev_int, ni);
     for (int a = 0; a < 2; a++) {
         V(ans_x[a], ni ? n : 0);
         V(ans_y[a], ni ? m : 0);

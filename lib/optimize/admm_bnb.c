@@ -38,7 +38,8 @@
  * The incumbents. A relaxation integral within INT_TOL is rounded: its integer variables are fixed
  * at the rounded values and the continuous ones re-solved, so an incumbent is exactly integral and
  * its continuous part optimal for it. If that re-solve fails (rounding broke a row), the node is
- * branched on as any other.
+ * branched on as any other. A re-solve (after an update, say) first tries the last answer's
+ * integer values the same way: usually still good, that incumbent prunes from the start.
  */
 #include "optimize/admm_internal.h"
 
@@ -153,20 +154,21 @@ static double last_int(double ub, double d) {
     return floor(v + 1e-9 * maxd(1.0, fabs(v)));
 }
 
-/* The integer point nearest the relaxation just solved: its integer variables fixed at their
- * rounded values (if those are within their boxes), the continuous ones re-solved; the bounds are
- * restored afterwards. */
-static hedge_status try_rounded(bnb *b) {
+/* An integer point: the integer variables fixed at the values (unscaled, n_int of them; NULL for
+ * the rounded values of the relaxation just solved) if those are within their boxes, the
+ * continuous ones re-solved, offered as the incumbent; the bounds are restored afterwards. */
+static hedge_status try_integers(bnb *b, const double *values) {
     hedge__admm *s = b->s;
     for (size_t a = 0; a < s->n_int; a++) {
         size_t j = s->int_idx[a];
-        double v = nearbyint(s->d[j] * s->cx[j]);
+        double v = values ? values[a] : nearbyint(s->d[j] * s->cx[j]);
         if (v < first_int(s->lb[j], s->d[j]) || v > last_int(s->ub[j], s->d[j]))
             return HEDGE_OK; /* the branching will find what there is */
+        s->fix_ub[a] = v; /* kept here until the old bounds are saved below */
     }
     for (size_t a = 0; a < s->n_int; a++) {
         size_t j = s->int_idx[a];
-        double v = nearbyint(s->d[j] * s->cx[j]) / s->d[j];
+        double v = s->fix_ub[a] / s->d[j];
         s->fix_lb[a] = s->lb[j];
         s->fix_ub[a] = s->ub[j];
         hedge__admm_set_bounds(s, j, v, v);
@@ -244,7 +246,7 @@ static hedge_status visit(bnb *b, int slot, double *bound) {
     memcpy(s->lvl_x + d * n, s->cx, n * sizeof(double));
     memcpy(s->lvl_y + d * m, s->cy, m * sizeof(double));
     if (worst <= INT_TOL) {
-        hedge_status st = try_rounded(b);
+        hedge_status st = try_integers(b, NULL);
         if (st != HEDGE_OK || b->stop != HEDGE_SOLVE_OPTIMAL || prunable(b, lb))
             return st;
     }
@@ -371,8 +373,14 @@ hedge_status hedge__admm_bnb(hedge__admm *s, hedge_solution *sol) {
         /* the root's answer: where the next solve starts (and the first level's children) */
         memcpy(s->lvl_x, s->cx, s->n * sizeof(double));
         memcpy(s->lvl_y, s->cy, s->m * sizeof(double));
+        if (s->have_prev) { /* the last answer's integers, then the root's answer back for visit() */
+            st = try_integers(&b, s->prev_int);
+            memcpy(s->cx, s->lvl_x, s->n * sizeof(double));
+            memcpy(s->cy, s->lvl_y, s->m * sizeof(double));
+        }
         double bound;
-        st = visit(&b, 0, &bound);
+        if (st == HEDGE_OK && b.stop == HEDGE_SOLVE_OPTIMAL)
+            st = visit(&b, 0, &bound);
         while (st == HEDGE_OK && b.depth > 0 && b.stop == HEDGE_SOLVE_OPTIMAL)
             st = step(&b);
         for (; b.depth > 0; b.depth--) /* a limit or a failure: the bounds are restored all the same */
@@ -402,6 +410,9 @@ hedge_status hedge__admm_bnb(hedge__admm *s, hedge_solution *sol) {
             memset(sol->z, 0, s->n * sizeof(double));
         sol->objective = HUGE_VAL;
     }
+    s->have_prev = searched && b.have_incumbent; /* the next solve tries these integers first */
+    for (size_t a = 0; s->have_prev && a < s->n_int; a++)
+        s->prev_int[a] = nearbyint(b.ans[b.best].x[s->int_idx[a]]);
     sol->iterations = b.iterations;
     sol->nodes = b.nodes;
     sol->solve_time_s = hedge__admm_now() - b.t0;

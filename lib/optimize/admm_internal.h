@@ -101,6 +101,8 @@ typedef struct hedge__admm {
     double *fix_lb, *fix_ub;  /* bounds kept while the integers are fixed at a candidate's values */
     double *pcost;            /* 4 n_int: per integer variable, sum and count of the bound's rise per
                                * unit moved down, then up (pseudo-costs, for the branching choice) */
+    double *prev_int;         /* the last answer's integer values (unscaled), when have_prev */
+    bool have_prev;
     double *ans_x[2], *ans_y[2], *ans_z[2]; /* n, m, n: the best answer and the trial one (unscaled) */
 } hedge__admm;
 
