@@ -397,7 +397,9 @@ hedge_status hedge__admm_bnb(hedge__admm *s, hedge_solution *sol) {
         write_out(&b, &b.ans[1 - b.best], sol, b.stop, false);
     else if (b.have_incumbent)
         write_out(&b, &b.ans[b.best], sol,
-                  b.stop != HEDGE_SOLVE_OPTIMAL ? b.stop : b.incomplete ? HEDGE_SOLVE_ITERATION_LIMIT : HEDGE_SOLVE_OPTIMAL,
+                  b.stop != HEDGE_SOLVE_OPTIMAL ? b.stop
+                  : b.incomplete                ? HEDGE_SOLVE_ITERATION_LIMIT
+                                                : HEDGE_SOLVE_OPTIMAL,
                   true);
     else if (b.stop != HEDGE_SOLVE_OPTIMAL || b.incomplete)
         write_out(&b, &b.ans[b.best], sol, b.stop != HEDGE_SOLVE_OPTIMAL ? b.stop : HEDGE_SOLVE_ITERATION_LIMIT,
