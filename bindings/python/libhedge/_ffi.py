@@ -466,6 +466,8 @@ typedef struct hedge_solver_options {
     size_t max_iter;
     double time_limit_s;
     int polish;
+    size_t max_nodes;
+    double mip_gap;
 } hedge_solver_options;
 typedef struct hedge_solution {
     size_t struct_size;
@@ -474,6 +476,7 @@ typedef struct hedge_solution {
     double objective, primal_residual, dual_residual;
     size_t iterations;
     double solve_time_s;
+    size_t nodes;
 } hedge_solution;
 hedge_status hedge_qp_create(hedge_qp **out, hedge_context *ctx, size_t n, size_t k, size_t m);
 void hedge_qp_destroy(hedge_qp *qp);

@@ -45,7 +45,10 @@ typedef struct hedge_backend {
      */
     hedge_status (*setup)(void **state, void *user, hedge_context *ctx, const hedge_qp *qp,
                           const hedge_solver_options *options);
-    /** Solves into @p solution (its arrays may be NULL); must not allocate. */
+    /** Solves into @p solution (its arrays may be NULL); must not allocate. The library passes a
+     *  complete ::hedge_solution of its own version (@c struct_size says which), initialised with
+     *  ::HEDGE_SOLUTION_INIT and the caller's arrays, and copies to the caller only the members the
+     *  caller's struct holds: a backend sets the members it knows and may leave the rest. */
     hedge_status (*solve)(void *state, hedge_solution *solution);
     /** Replaces one vector (never ::HEDGE_QP_DIAGONAL). The library has checked each value's own
      *  range; the backend returns ::HEDGE_ERR_DOMAIN, changing nothing, if a lower bound would then
