@@ -165,7 +165,7 @@ int main(int argc, char **argv) {
     row("naive Newton/bisection (baseline)", naive, naive, "", -1);
     row("hedge_implied_vol_bsm, scalar", scalar, naive, "< 250 ns", scalar < 250.0);
     for (size_t l = 0; l < n_levels; l++) {
-        char name[80];
+        char name[96]; /* the level names are short; the compiler cannot see that levels[] are literals */
         if (strcmp(ran[l], levels[l]) == 0 || !ran[l][0])
             snprintf(name, sizeof name, "hedge_implied_vol_bsm_batch [%s]", levels[l]);
         else

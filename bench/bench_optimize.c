@@ -4,7 +4,8 @@
  * position limits as boxes and transaction costs as L1 terms around the current positions. For each
  * size: a cold solve (setup, which forms and factorises, plus the solve) and a warm re-solve after
  * a small change of c (a move of the market), and the same problem given to cvxopt's interior-point
- * QP by bench_optimize_cvxopt.py when python3-cvxopt is installed.
+ * QP by bench_optimize_cvxopt.py when python3-cvxopt is installed. Then the same kind of problem in
+ * whole lots (x_j = lot_j k_j, k_j integer), solved by the backend's branch and bound.
  */
 #include "chain.h"
 
@@ -177,6 +178,93 @@ static bool run_cvxopt(const problem *p, double *ms, double *obj, char *why, siz
     return ok;
 }
 
+/* The problem in lots: k_j = x_j / lot_j integer. In k the data are D lot^2, F diag(lot), c lot, the
+ * L1 terms w lot around t / lot, rows A diag(lot) and boxes [lb, ub] / lot; the Greek band is
+ * widened to +-0.25 around the generator's point so that whole lots can meet it. */
+static void to_lots(problem *p, const double *lot) {
+    size_t n = p->n;
+    for (size_t j = 0; j < n; j++) {
+        double l = lot[j];
+        p->D[j] *= l * l, p->c[j] *= l, p->c2[j] *= l, p->w[j] *= l, p->t[j] /= l, p->lb[j] /= l, p->ub[j] /= l;
+        for (size_t r = 0; r < p->k; r++)
+            p->F[r * n + j] *= l;
+        for (size_t i = 0; i < p->m; i++)
+            p->A[i * n + j] *= l;
+    }
+    for (size_t i = 0; i < p->m; i++) {
+        double mid = 0.5 * (p->lo[i] + p->hi[i]);
+        p->lo[i] = mid - 0.25, p->hi[i] = mid + 0.25;
+    }
+}
+
+static void bench_miqp(hedge_context *ctx, int samples) {
+    /* n, k, and every how many instruments one trades in lots (the others in any amount) */
+    static const size_t sizes[][3] = {{50, 500, 5}, {50, 500, 2}, {200, 2000, 10}, {20, 200, 1}};
+    printf("\nbranch and bound: the same hedge problems with some instruments traded in whole lots (lot_j = "
+           "0.05, 0.1, 0.15 or 0.2)\n");
+    printf("%6s %6s %5s | %10s %6s %7s | %10s %6s %7s | %12s %12s\n", "n", "k", "lots", "cold ms", "nodes",
+           "iters", "warm ms", "nodes", "iters", "objective", "relaxation");
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        problem p;
+        make(&p, sizes[si][0], sizes[si][1]);
+        double *lot = xcalloc(p.n, sizeof(double));
+        unsigned char *isint = xcalloc(p.n, 1);
+        for (size_t j = 0; j < p.n; j++)
+            lot[j] = 0.05 * (double)(1 + j % 4), isint[j] = j % sizes[si][2] == 0;
+        to_lots(&p, lot);
+        run r;
+        memset(&r, 0, sizeof r);
+        r.ctx = ctx;
+        r.p = &p;
+        r.x = xcalloc(p.n, sizeof(double));
+        r.y = xcalloc(p.m, sizeof(double));
+        r.z = xcalloc(p.n, sizeof(double));
+        hedge_solution init = HEDGE_SOLUTION_INIT;
+        r.sol = init;
+        r.sol.x = r.x, r.sol.y = r.y, r.sol.z = r.z;
+        check(hedge_qp_create(&r.qp, ctx, p.n, p.k, p.m), "hedge_qp_create");
+        check(hedge_qp_set(r.qp, HEDGE_QP_DIAGONAL, p.D), "D");
+        check(hedge_qp_set(r.qp, HEDGE_QP_LINEAR, p.c), "c");
+        check(hedge_qp_set(r.qp, HEDGE_QP_L1_WEIGHT, p.w), "w");
+        check(hedge_qp_set(r.qp, HEDGE_QP_L1_TARGET, p.t), "t");
+        check(hedge_qp_set(r.qp, HEDGE_QP_ROW_HI, p.hi), "hi");
+        check(hedge_qp_set(r.qp, HEDGE_QP_ROW_LO, p.lo), "lo");
+        check(hedge_qp_set(r.qp, HEDGE_QP_UB, p.ub), "ub");
+        check(hedge_qp_set(r.qp, HEDGE_QP_LB, p.lb), "lb");
+        check(hedge_qp_set_factor(r.qp, p.F, p.n), "F");
+        check(hedge_qp_set_rows(r.qp, p.A, p.n), "A");
+        hedge_solver *relaxed = NULL;
+        check(hedge_solver_create(&relaxed, ctx, NULL, r.qp, NULL), "hedge_solver_create");
+        check(hedge_solver_solve(relaxed, &r.sol), "hedge_solver_solve");
+        double relaxation = r.sol.objective;
+        hedge_solver_destroy(relaxed);
+        check(hedge_qp_set_integer(r.qp, isint), "integer");
+        size_t n_int = 0;
+        for (size_t j = 0; j < p.n; j++)
+            n_int += isint[j];
+        int s_here = samples < 3 ? samples : 3; /* these take up to a second */
+        double cold = bench_time(run_cold, &r, s_here, 20.0);
+        hedge_solution cs = r.sol;
+        check(hedge_solver_create(&r.solver, ctx, NULL, r.qp, NULL), "hedge_solver_create");
+        check(hedge_solver_solve(r.solver, &r.sol), "hedge_solver_solve");
+        double warm = bench_time(run_warm, &r, s_here, 20.0);
+        if (cs.status != HEDGE_SOLVE_OPTIMAL || r.sol.status != HEDGE_SOLVE_OPTIMAL) {
+            fprintf(stderr, "bench_optimize: lots, n = %zu: status %d / %d\n", p.n, (int)cs.status,
+                    (int)r.sol.status);
+            exit(1);
+        }
+        printf("%6zu %6zu %5zu | %10.3f %6zu %7zu | %10.3f %6zu %7zu | %12.6g %12.6g\n", p.n, p.k, n_int, cold / 1e6,
+               cs.nodes, cs.iterations, warm / 1e6, r.sol.nodes, r.sol.iterations, cs.objective, relaxation);
+        fflush(stdout);
+        hedge_solver_destroy(r.solver);
+        hedge_qp_destroy(r.qp);
+        free(r.x), free(r.y), free(r.z), free(lot), free(isint);
+        free_problem(&p);
+    }
+    printf("cold: setup + branch and bound; warm: hedge_solver_update of c (+-0.1%%) + branch and bound; lots: "
+           "integer variables; nodes: relaxations solved; iters: ADMM iterations over all of them.\n");
+}
+
 int main(int argc, char **argv) {
     /* cvxopt needs minutes at n = 1000 (a dense interior-point method on 3n variables), so it gets
      * the largest size only when asked */
@@ -273,6 +361,7 @@ int main(int argc, char **argv) {
                "%s\n", target_cold, target_warm, met ? "met" : "MISSED");
     printf("cold: hedge_solver_create (copy, scale, form and factorise) + solve; warm: hedge_solver_update of c "
            "(+-0.1%%) + solve. \"cold x\", \"warm x\": cvxopt's time over ours.\n");
+    bench_miqp(ctx, samples);
     hedge_context_destroy(ctx);
     return 0;
 }

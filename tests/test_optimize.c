@@ -667,7 +667,7 @@ START_TEST(registry_lists_registers_and_dispatches) {
     ck_assert_uint_eq(count, builtins);
     ck_assert_str_eq(names[0], "admm");
     ck_assert(caps[0] & HEDGE_BACKEND_CAP_L1);
-    ck_assert(!(caps[0] & HEDGE_BACKEND_CAP_MIP));
+    ck_assert(caps[0] & HEDGE_BACKEND_CAP_MIP);
 
     int setups = 0;
     hedge_backend tb = {HEDGE_BACKEND_ABI_VERSION, sizeof(hedge_backend), "toy", HEDGE_BACKEND_CAP_QP, &setups,
@@ -703,9 +703,10 @@ START_TEST(registry_lists_registers_and_dispatches) {
     ck_assert_str_eq(hedge_error_message(), "hedge_solver_update: backend toy refused the update: not supported by "
                                             "this build or backend");
     hedge_solver_destroy(sv);
+    int other_setups = 0;
     hedge_backend tn = tb, to = tb;
-    tn.name = "toy-nomem", tn.solve = toy_solve_nomem;
-    to.name = "toy-odd", to.solve = toy_solve_odd;
+    tn.name = "toy-nomem", tn.solve = toy_solve_nomem, tn.user = &other_setups;
+    to.name = "toy-odd", to.solve = toy_solve_odd, to.user = &other_setups;
     ck_assert_status(hedge_context_register_backend(ctx, &tn), HEDGE_OK);
     ck_assert_status(hedge_context_register_backend(ctx, &to), HEDGE_OK);
     ck_assert_status(hedge_solver_create(&sv, ctx, "toy-nomem", qp, NULL), HEDGE_OK);
@@ -730,11 +731,14 @@ START_TEST(registry_lists_registers_and_dispatches) {
     ck_assert_status(hedge_qp_set(qp, HEDGE_QP_L1_WEIGHT, w), HEDGE_OK);
     ck_assert_status(hedge_solver_create(&sv, ctx, "toy", qp, NULL), HEDGE_ERR_UNSUPPORTED);
     ck_assert_status(hedge_solver_create(&sv, ctx, "nope", qp, NULL), HEDGE_ERR_NOT_FOUND);
-    /* integer variables: admm does not do them */
+    /* integer variables: admm does them (tests/test_miqp.c), the toy, which does not declare them,
+     * is refused them */
     unsigned char isint[3] = {0, 1, 0};
     ck_assert_status(hedge_qp_set_integer(qp, isint), HEDGE_OK);
-    ck_assert_status(hedge_solver_create(&sv, ctx, "admm", qp, NULL), HEDGE_ERR_UNSUPPORTED);
+    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_L1_WEIGHT, (double[3]){0, 0, 0}), HEDGE_OK);
+    ck_assert_status(hedge_solver_create(&sv, ctx, "toy", qp, NULL), HEDGE_ERR_UNSUPPORTED);
     ck_assert_ptr_null(sv);
+    ck_assert_int_eq(setups, 1); /* refused before its setup ran */
     hedge_qp_destroy(qp);
     hedge_context_destroy(ctx);
 }

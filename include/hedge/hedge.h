@@ -36,6 +36,7 @@
 #include <hedge/types.h>
 #include <hedge/valuation.h>
 #include <hedge/version.h>
+#include <hedge/volatility.h>
 #include <hedge/volsurface.h>
 
 #endif /* HEDGE_HEDGE_H */

@@ -33,7 +33,40 @@
  * solve refactorises once, in memory set aside at setup. A solve first tries the polish on the
  * previous answer's active set (or on the warm start's), so a re-solve after a small change
  * usually takes no ADMM iteration at all. @c iterations counts ADMM iterations; @c max_iter
- * bounds them.
+ * bounds them. Integer variables are handled by a branch and bound over these continuous
+ * solves (::HEDGE_BACKEND_CAP_MIP), described next.
+ *
+ * @par Integer variables on "admm"
+ * With integer variables "admm" runs a depth-first branch and bound over the continuous
+ * relaxations. Each level of the search fixes one integer variable (chosen by pseudo-costs, the
+ * bound's rise per unit measured on the nodes solved so far), trying its values outward from the
+ * relaxation's value, the nearer side first, so the search is never deeper than the number of
+ * integer variables and all of its memory is allocated at setup. A value's relaxation is
+ * the same QP with that variable's bounds changed, warm-started from the level's relaxation, so a
+ * node usually costs one polish (a new factorisation happens only when ADMM iterations are needed
+ * and a bound turned between free, inequality and equality; it uses memory set aside at setup).
+ * A side is abandoned once its relaxation is infeasible or its lower bound reaches the incumbent:
+ * the optimal value of a convex problem as a function of one fixed variable is convex, so values
+ * further out cannot do better. An integer point is taken by rounding the integer variables of a
+ * relaxation that is integral within 1e-6 and re-solving the continuous variables with those
+ * values fixed: the integer entries of @c x are returned exactly integral, the continuous ones
+ * optimal for them, and @c y and @c z are the duals of that last continuous problem (a bound dual
+ * of an integer variable is the marginal value of its fixed value). A re-solve (after an update,
+ * say) first tries the last answer's integer values that way, and starts from the last root
+ * relaxation's answer unless hedge_solver_warm_start() says otherwise.
+ * @par
+ * Pruning compares the incumbent with a Lagrangian lower bound of each relaxation computed from
+ * its primal-dual answer, which is a valid bound however roughly the relaxation was solved
+ * (exactly so where a variable's box is finite; across an infinite side of a box the bound assumes
+ * that the relaxation's minimiser is within 1 + |x_j| of the answer, a term that enters multiplied
+ * by the dual residual only). A search that finishes with ::HEDGE_SOLVE_OPTIMAL therefore returns
+ * an integer point whose objective is within @c mip_gap times its magnitude of the best integer
+ * point's, up to the relaxations' primal accuracy (the tolerances). @c iterations then counts the
+ * ADMM iterations of every relaxation (each bounded by @c max_iter), @c nodes the relaxations
+ * solved, bounded by @c max_nodes, and @c time_limit_s bounds the whole search. The search is
+ * exhaustive in the worst case: many general integer variables in directions the quadratic
+ * barely sees (a low-rank F, no D) can need more nodes than any limit allows; a looser
+ * @c mip_gap, or fewer integer variables, keeps such problems tractable.
  *
  * @par The plugin backend "glpk"
  * The separate library libhedge-glpk (sys/glpk.h) offers the backend "glpk" for the linear and
@@ -171,12 +204,20 @@ typedef enum hedge_solve_status {
     HEDGE_SOLVE_OPTIMAL = 0,            /**< Converged to the requested tolerances. */
     HEDGE_SOLVE_PRIMAL_INFEASIBLE = 1,  /**< No point meets the constraints; a certificate is in y and
                                              z (A'y + z ~ 0 with a negative support function of the
-                                             bounds), scaled to a largest entry of 1; objective +inf. */
+                                             bounds), scaled to a largest entry of 1; objective +inf.
+                                             With integer variables whose continuous relaxation is
+                                             feasible, no such certificate exists: y and z are then
+                                             zero and x is the relaxation's answer. */
     HEDGE_SOLVE_DUAL_INFEASIBLE = 2,    /**< The objective is unbounded below; a direction d is in x
                                              (P d ~ 0, c'd + sum w|d| < 0, feasible for the bounds),
                                              scaled to a largest entry of 1; objective -inf. */
-    HEDGE_SOLVE_ITERATION_LIMIT = 3,    /**< Stopped at the iteration limit; x is the last iterate. */
-    HEDGE_SOLVE_TIME_LIMIT = 4          /**< Stopped at the time limit. */
+    HEDGE_SOLVE_ITERATION_LIMIT = 3,    /**< Stopped at the iteration limit; x is the last iterate. With
+                                             integer variables: the search did not finish (the node
+                                             limit, or a relaxation that stopped at the iteration
+                                             limit where no branching was left, or that ADMM could not
+                                             settle); x is the best integer point found, or, when
+                                             none was, the root relaxation's answer. */
+    HEDGE_SOLVE_TIME_LIMIT = 4          /**< Stopped at the time limit (x as for the iteration limit). */
 } hedge_solve_status;
 
 /** @brief Solver settings. Initialise with ::HEDGE_SOLVER_OPTIONS_INIT. */
@@ -184,13 +225,20 @@ typedef struct hedge_solver_options {
     size_t struct_size;   /**< sizeof(hedge_solver_options) as the caller knows it. */
     double eps_abs;       /**< Absolute tolerance on residuals; default 1e-9. */
     double eps_rel;       /**< Relative tolerance on residuals; default 1e-9. */
-    size_t max_iter;      /**< Iteration limit; default 100000 (backend-specific meaning). */
+    size_t max_iter;      /**< Iteration limit; default 100000 (backend-specific meaning; on "admm" with
+                               integer variables, the limit of each relaxation). */
     double time_limit_s;  /**< Wall-clock limit in seconds; 0: none. */
     int polish;           /**< Non-zero: refine the answer on the active set (default 1). */
+    size_t max_nodes;     /**< Integer variables: the most relaxations a branch and bound solves, >= 1;
+                               default 100000. Ignored without integer variables. */
+    double mip_gap;       /**< Integer variables: a node is pruned when its lower bound is within
+                               mip_gap * |incumbent objective| of the incumbent, so the answer is
+                               optimal within that relative gap; >= 0, default 1e-6 (0: prune only
+                               nodes that cannot do better). Ignored without integer variables. */
 } hedge_solver_options;
 
 /** @brief Initialiser for ::hedge_solver_options with the defaults above. */
-#define HEDGE_SOLVER_OPTIONS_INIT { sizeof(hedge_solver_options), 1e-9, 1e-9, 100000, 0.0, 1 }
+#define HEDGE_SOLVER_OPTIONS_INIT { sizeof(hedge_solver_options), 1e-9, 1e-9, 100000, 0.0, 1, 100000, 1e-6 }
 
 /**
  * @brief A solve's answer. The arrays are the caller's: x of n, y of m, z of n entries (any may be
@@ -211,10 +259,15 @@ typedef struct hedge_solution {
     double dual_residual;       /**< Largest entry of the Lagrangian's (sub)gradient at (x, y, z). */
     size_t iterations;          /**< Iterations taken. */
     double solve_time_s;        /**< Wall-clock time of the solve. */
+    size_t nodes;               /**< Integer variables: the relaxations the branch and bound solved (the
+                                     root, every value tried, and every re-solve with the integer
+                                     variables fixed at a candidate's values); 0 without integer
+                                     variables, or from a backend that does not count them. Written
+                                     only when @c struct_size covers it. */
 } hedge_solution;
 
 /** @brief Initialiser for ::hedge_solution (no arrays). */
-#define HEDGE_SOLUTION_INIT { sizeof(hedge_solution), NULL, NULL, NULL, HEDGE_SOLVE_OPTIMAL, 0, 0, 0, 0, 0 }
+#define HEDGE_SOLUTION_INIT { sizeof(hedge_solution), NULL, NULL, NULL, HEDGE_SOLVE_OPTIMAL, 0, 0, 0, 0, 0, 0 }
 
 /**
  * @brief Sets a backend up on a problem: checks what the problem needs against the backend's

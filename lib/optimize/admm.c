@@ -36,7 +36,7 @@ static const double RHO_WOODBURY_MIN = 1e-4;
 /* Equilibration factors are kept within [1e-4, 1e4] per pass; a norm below the floor is left alone. */
 static double scale_limit(double v) { return v < 1e-4 ? 1.0 : v > 1e4 ? 1e4 : v; }
 
-static double now_s(void) {
+double hedge__admm_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -134,6 +134,20 @@ static size_t layout(hedge__admm *s, unsigned char *base) {
     V(cy, m);
     V(cyb, n);
     V(xB, n);
+    size_t ni = s->n_int;
+    V(int_idx, ni);
+    V(lvl, ni);
+    V(lvl_x, mul(ni, n, &ok));
+    V(lvl_y, mul(ni, m, &ok));
+    V(fix_lb, ni);
+    V(fix_ub, ni);
+    V(pcost, mul(4, ni, &ok));
+    V(prev_int, ni);
+    for (int a = 0; a < 2; a++) {
+        V(ans_x[a], ni ? n : 0);
+        V(ans_y[a], ni ? m : 0);
+        V(ans_z[a], ni ? n : 0);
+    }
 #undef V
     return ok ? off : 0;
 }
@@ -387,6 +401,9 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
     tmp.m = m;
     tmp.nr = k + m;
     tmp.woodbury = k + m < n;
+    const unsigned char *is_int = hedge_qp_integer_data(qp);
+    for (size_t j = 0; j < n; j++)
+        tmp.n_int += is_int[j] != 0;
     size_t bytes = layout(&tmp, NULL);
     if (!bytes)
         return hedge__fail(ctx, HEDGE_ERR_NOMEM, "admm: %zu variables, %zu factor rows and %zu rows need more "
@@ -414,6 +431,11 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
     s->alpha = ALPHA;
     s->rho = RHO_START;
     s->delta_reg = 1e-7;
+    s->max_nodes = o->max_nodes;
+    s->mip_gap = o->mip_gap;
+    for (size_t j = 0, a = 0; j < n; j++)
+        if (is_int[j])
+            s->int_idx[a++] = j;
 
     const double *D = hedge_qp_vector_data(qp, HEDGE_QP_DIAGONAL);
     const double *c = hedge_qp_vector_data(qp, HEDGE_QP_LINEAR);
@@ -732,19 +754,13 @@ static bool guess_from_iterate(hedge__admm *s) {
     return hedge__admm_guess(s, s->wmn);
 }
 
-static hedge_status solve(void *state, hedge_solution *sol) {
-    hedge__admm *s = state;
-    double t0 = now_s();
+hedge_status hedge__admm_relax(hedge__admm *s, hedge_solution *sol) {
+    double t0 = hedge__admm_now();
     size_t n = s->n, m = s->m;
     if (!s->have_start) {
         memset(s->x, 0, n * sizeof(double));
         memset(s->z, 0, (m + n) * sizeof(double));
         memset(s->y, 0, (m + n) * sizeof(double));
-    }
-    if (s->kind_changed) {
-        s->kind_changed = false;
-        if (!factor(s))
-            return hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "admm: refactorisation failed");
     }
     hedge_solve_status status = HEDGE_SOLVE_ITERATION_LIMIT;
     hedge__admm_eval ev;
@@ -759,6 +775,13 @@ static hedge_status solve(void *state, hedge_solution *sol) {
     if (s->polish && s->have_start && (guess_from_iterate(s), hedge__admm_polish(s, &ev))) {
         status = HEDGE_SOLVE_OPTIMAL;
         polished = answered = true;
+    }
+    /* a bound that changed kind needs a new factorisation, but only if ADMM iterates: a polish
+     * from the previous answer often settles a re-solve without one (a branch and bound's nodes) */
+    if (!answered && s->kind_changed) {
+        s->kind_changed = false;
+        if (!factor(s))
+            return hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "admm: refactorisation failed");
     }
     while (!answered && it < s->max_iter) {
         it++;
@@ -806,7 +829,7 @@ static hedge_status solve(void *state, hedge_solution *sol) {
                 }
             }
         }
-        if (s->time_limit_s > 0 && now_s() - t0 >= s->time_limit_s) {
+        if (s->time_limit_s > 0 && hedge__admm_now() - t0 >= s->time_limit_s) {
             status = HEDGE_SOLVE_TIME_LIMIT;
             break;
         }
@@ -859,8 +882,13 @@ static hedge_status solve(void *state, hedge_solution *sol) {
             adopt_candidate(s);
         s->have_start = true;
     }
-    sol->solve_time_s = now_s() - t0;
+    sol->solve_time_s = hedge__admm_now() - t0;
     return HEDGE_OK;
+}
+
+static hedge_status solve(void *state, hedge_solution *sol) {
+    hedge__admm *s = state;
+    return s->n_int ? hedge__admm_bnb(s, sol) : hedge__admm_relax(s, sol);
 }
 
 /* ---- updates and warm starts ---- */
@@ -887,15 +915,24 @@ static hedge_status update(void *state, hedge_qp_vector which, const double *val
     return HEDGE_OK;
 }
 
-static hedge_status warm_start(void *state, const double *x, const double *y) {
-    hedge__admm *s = state;
-    size_t n = s->n, m = s->m;
-    for (size_t j = 0; j < n; j++)
-        s->x[j] = x ? x[j] / s->d[j] : 0.0;
-    for (size_t i = 0; i < m; i++) {
-        s->y[i] = y ? s->cs * y[i] / s->e[i] : 0.0;
-        s->z[i] = clampd(s->la->dot(s->A + i * n, s->x, n), s->lo[i], s->hi[i]);
+void hedge__admm_set_bounds(hedge__admm *s, size_t j, double lb, double ub) {
+    s->lb[j] = lb;
+    s->ub[j] = ub;
+    unsigned char kd = kind_of(lb, ub, s->w[j]);
+    if (kd != s->kind[s->m + j]) {
+        s->kind[s->m + j] = kd;
+        s->kind_changed = true;
     }
+}
+
+void hedge__admm_start_from(hedge__admm *s, const double *x, const double *y) {
+    size_t n = s->n, m = s->m;
+    if (x != s->x)
+        memcpy(s->x, x, n * sizeof(double));
+    if (y != s->y)
+        memcpy(s->y, y, m * sizeof(double));
+    for (size_t i = 0; i < m; i++)
+        s->z[i] = clampd(s->la->dot(s->A + i * n, s->x, n), s->lo[i], s->hi[i]);
     /* the bound rows' duals are what stationarity leaves for them, projected on what the bounds and
      * the L1 term allow at the clipped point */
     hedge__admm_Pmul(s, s->wn, s->x);
@@ -911,12 +948,21 @@ static hedge_status warm_start(void *state, const double *x, const double *y) {
         s->y[m + j] = clampd(v, slo, shi);
     }
     s->have_start = true;
+}
+
+static hedge_status warm_start(void *state, const double *x, const double *y) {
+    hedge__admm *s = state;
+    for (size_t j = 0; j < s->n; j++)
+        s->x[j] = x ? x[j] / s->d[j] : 0.0;
+    for (size_t i = 0; i < s->m; i++)
+        s->y[i] = y ? s->cs * y[i] / s->e[i] : 0.0;
+    hedge__admm_start_from(s, s->x, s->y);
     return HEDGE_OK;
 }
 
 const hedge_backend hedge__backend_admm = {
     HEDGE_BACKEND_ABI_VERSION, sizeof(hedge_backend), "admm",
-    HEDGE_BACKEND_CAP_QP | HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_WARM_START | HEDGE_BACKEND_CAP_DUALS |
-        HEDGE_BACKEND_CAP_CERTIFICATES,
+    HEDGE_BACKEND_CAP_QP | HEDGE_BACKEND_CAP_L1 | HEDGE_BACKEND_CAP_MIP | HEDGE_BACKEND_CAP_WARM_START |
+        HEDGE_BACKEND_CAP_DUALS | HEDGE_BACKEND_CAP_CERTIFICATES,
     NULL, setup, solve, update, warm_start, destroy,
 };

@@ -19,6 +19,18 @@ enum {
     HEDGE__ACT_KINK = 4  /* variable at its L1 target */
 };
 
+/* One level of the branch and bound's depth-first search (admm_bnb.c): it fixes one integer variable
+ * to one value after another, outward from its value in the level's relaxation. */
+typedef struct hedge__bnb_level {
+    size_t var, idx;             /* the variable, and its place in int_idx */
+    double lb, ub;               /* its bounds before the level (scaled), restored when the level ends */
+    double xstar;                /* its value in the level's relaxation (unscaled) */
+    double down, up;             /* the next values to try below and above xstar (unscaled integers) */
+    double bound;                /* lower bound of the level's relaxation (unscaled objective) */
+    double bound_down, bound_up; /* lower bounds of the last value tried on each side */
+    bool down_done, up_done;     /* no value on that side can do better */
+} hedge__bnb_level;
+
 typedef struct hedge__admm {
     hedge_context *ctx;
     const hedge__la_kernels *la;
@@ -79,6 +91,19 @@ typedef struct hedge__admm {
     double *pxf, *pyf, *pr1, *pr2, *pe1, *pe2, *pdx, *pdy; /* n, m, n, m, n, m, n, m */
     double *cx, *cy, *cyb;  /* candidate: n, m, n */
     double *xB;          /* n */
+
+    /* integrality (admm_bnb.c): every array has n_int levels or entries, none without integers */
+    size_t n_int, max_nodes;
+    double mip_gap;
+    size_t *int_idx;          /* the integer variables */
+    hedge__bnb_level *lvl;    /* the search's stack */
+    double *lvl_x, *lvl_y;    /* n_int x n, n_int x m: each level's relaxation answer (scaled cx, cy) */
+    double *fix_lb, *fix_ub;  /* bounds kept while the integers are fixed at a candidate's values */
+    double *pcost;            /* 4 n_int: per integer variable, sum and count of the bound's rise per
+                               * unit moved down, then up (pseudo-costs, for the branching choice) */
+    double *prev_int;         /* the last answer's integer values (unscaled), when have_prev */
+    bool have_prev;
+    double *ans_x[2], *ans_y[2], *ans_z[2]; /* n, m, n: the best answer and the trial one (unscaled) */
 } hedge__admm;
 
 /* Linear algebra on the scaled problem, shared with the polish. */
@@ -102,5 +127,22 @@ bool hedge__admm_guess(hedge__admm *s, const double *zeta);
  * on success the candidate is in cx, cy, cyb and the evaluation in *ev, and true is returned.
  * Uses wmn. Never allocates. */
 bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev);
+
+/* The continuous solve (admm.c): the problem with the current bounds, integrality ignored. On an
+ * optimal or limited outcome the answer is also in cx, cy (scaled). Never allocates. */
+hedge_status hedge__admm_relax(hedge__admm *s, hedge_solution *sol);
+
+/* Sets variable j's scaled bounds, as an update does (a change of kind refactorises before the
+ * next ADMM iteration). */
+void hedge__admm_set_bounds(hedge__admm *s, size_t j, double lb, double ub);
+
+/* Starts the next solve from the scaled point (x, y), y the m row duals, as a warm start does. */
+void hedge__admm_start_from(hedge__admm *s, const double *x, const double *y);
+
+/* Seconds on a monotonic clock. */
+double hedge__admm_now(void);
+
+/* The branch and bound (admm_bnb.c), for problems with integer variables. Never allocates. */
+hedge_status hedge__admm_bnb(hedge__admm *s, hedge_solution *sol);
 
 #endif

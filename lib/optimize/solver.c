@@ -93,9 +93,9 @@ HEDGE_API hedge_status hedge_solver_create(hedge_solver **out, hedge_context *ct
     if (options && (st = hedge__options_copy(&o, sizeof o, options, fn)))
         return st;
     if (!(o.eps_abs >= 0.0) || !(o.eps_rel >= 0.0) || !(o.eps_abs + o.eps_rel > 0.0) || o.max_iter == 0 ||
-        !(o.time_limit_s >= 0.0))
+        !(o.time_limit_s >= 0.0) || o.max_nodes == 0 || !(o.mip_gap >= 0.0 && o.mip_gap < HUGE_VAL))
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: tolerances must be >= 0 and not both 0, max_iter > 0, "
-                           "time_limit_s >= 0", fn);
+                           "time_limit_s >= 0, max_nodes > 0, mip_gap finite and >= 0", fn);
     const hedge_backend *b = find(ctx, backend ? backend : "admm");
     if (!b)
         return hedge__fail(ctx, HEDGE_ERR_NOT_FOUND, "%s: no backend named %s", fn, backend);
@@ -145,8 +145,12 @@ HEDGE_API hedge_status hedge_solver_solve(hedge_solver *s, hedge_solution *solut
     if (solution->struct_size < offsetof(hedge_solution, solve_time_s) + sizeof(double))
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: solution->struct_size %zu is too small (set it with "
                            "HEDGE_SOLUTION_INIT)", fn, solution->struct_size);
+    /* the backend fills a struct of this version; the caller gets the prefix its struct_size covers */
+    hedge_solution full = HEDGE_SOLUTION_INIT;
+    full.x = solution->x, full.y = solution->y, full.z = solution->z;
     unsigned long serial = hedge__error_serial();
-    hedge_status st = s->backend.solve(s->state, solution);
+    hedge_status st = s->backend.solve(s->state, &full);
+    hedge__output_copy(solution, &full, sizeof full);
     if (st == HEDGE_OK)
         return st;
     if (st != HEDGE_ERR_NOMEM)

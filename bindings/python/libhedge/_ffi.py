@@ -421,6 +421,34 @@ typedef struct hedge_cross_position {
 hedge_status hedge_cross_liquidation_price(double *price, const hedge_cross_position *positions, size_t n,
                                            double collateral, double mark);
 
+/* volatility.h */
+typedef enum hedge_vol_estimator {
+    HEDGE_VOL_CLOSE_TO_CLOSE = 0, HEDGE_VOL_PARKINSON = 1, HEDGE_VOL_GARMAN_KLASS = 2,
+    HEDGE_VOL_ROGERS_SATCHELL = 3, HEDGE_VOL_YANG_ZHANG = 4
+} hedge_vol_estimator;
+hedge_status hedge_realized_vol(double *vol, hedge_vol_estimator est, const double *open, const double *high,
+                                const double *low, const double *close, size_t n, double periods_per_year);
+hedge_status hedge_ewma_vol(double *vol, double *series, const double *returns, size_t n, double lambda,
+                            double initial_variance, double periods_per_year);
+typedef struct hedge_garch {
+    size_t struct_size;
+    double omega, alpha, beta, mean, log_likelihood, next_variance, long_run_variance;
+    size_t iterations, observations;
+    int converged;
+} hedge_garch;
+typedef struct hedge_garch_options {
+    size_t struct_size;
+    double tolerance;
+    size_t max_iter;
+    int demean;
+} hedge_garch_options;
+void hedge_garch_options_init(hedge_garch_options *options);
+hedge_status hedge_garch_fit(hedge_garch *model, const double *returns, size_t n, const hedge_garch_options *options);
+hedge_status hedge_garch_forecast_variance(double *variance, const hedge_garch *model, size_t steps);
+hedge_status hedge_garch_forecast_vol(double *vol, const hedge_garch *model, size_t horizon, double periods_per_year);
+hedge_status hedge_garch_simulate(double *returns, double *variances, size_t n, const hedge_garch *model,
+                                  double initial_variance, uint64_t seed, uint64_t stream);
+
 /* optimize.h */
 typedef struct hedge_qp hedge_qp;
 typedef struct hedge_solver hedge_solver;
@@ -438,6 +466,8 @@ typedef struct hedge_solver_options {
     size_t max_iter;
     double time_limit_s;
     int polish;
+    size_t max_nodes;
+    double mip_gap;
 } hedge_solver_options;
 typedef struct hedge_solution {
     size_t struct_size;
@@ -446,6 +476,7 @@ typedef struct hedge_solution {
     double objective, primal_residual, dual_residual;
     size_t iterations;
     double solve_time_s;
+    size_t nodes;
 } hedge_solution;
 hedge_status hedge_qp_create(hedge_qp **out, hedge_context *ctx, size_t n, size_t k, size_t m);
 void hedge_qp_destroy(hedge_qp *qp);
@@ -649,6 +680,7 @@ SIZED_STRUCTS = (
     "hedge_solver_options", "hedge_solution", "hedge_candidate", "hedge_greek_target", "hedge_objective",
     "hedge_limits", "hedge_solve_options", "hedge_hedge_summary", "hedge_trade", "hedge_limit_report",
     "hedge_rebalance_policy", "hedge_rebalance_state", "hedge_rebalance_decision",
+    "hedge_garch", "hedge_garch_options",
 )
 
 ffi = cffi.FFI()

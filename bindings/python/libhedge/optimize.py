@@ -280,7 +280,9 @@ class Solver(Handle):
     ``backend``: a registered backend's name (see :func:`backends`), or None for the built-in
     "admm". Options (None: the library's default): ``eps_abs`` and ``eps_rel`` (residual
     tolerances, default 1e-9 each), ``max_iter`` (default 100000), ``time_limit_s`` (wall-clock
-    seconds, 0: none) and ``polish`` (refine on the active set, default True).
+    seconds, 0: none), ``polish`` (refine on the active set, default True), and for integer
+    variables ``max_nodes`` (branch-and-bound nodes, default 100000) and ``mip_gap`` (relative
+    optimality gap, default 1e-6).
 
     The solver keeps its own copy of what it needs: the QP may be changed or closed afterwards
     without effect on it. One thread at a time.
@@ -289,10 +291,10 @@ class Solver(Handle):
     _destroy = "hedge_solver_destroy"
 
     def __init__(self, qp, backend=None, *, eps_abs=None, eps_rel=None, max_iter=None, time_limit_s=None,
-                 polish=None, ctx=None):
+                 polish=None, max_nodes=None, mip_gap=None, ctx=None):
         ctx = qp._ctx if ctx is None else ctx
         opts = _solver_options(eps_abs=eps_abs, eps_rel=eps_rel, max_iter=max_iter, time_limit_s=time_limit_s,
-                               polish=polish)
+                               polish=polish, max_nodes=max_nodes, mip_gap=mip_gap)
         out = ffi.new("hedge_solver **")
         context_check(ctx, lib.hedge_solver_create(out, ctx.ptr, backend.encode() if backend else ffi.NULL, qp.ptr,
                                                    opts))
@@ -339,6 +341,7 @@ def _solver_options(**kw):
     """A hedge_solver_options with HEDGE_SOLVER_OPTIONS_INIT's defaults, then the given values."""
     o = new("hedge_solver_options")
     o.eps_abs, o.eps_rel, o.max_iter, o.time_limit_s, o.polish = 1e-9, 1e-9, 100000, 0.0, 1
+    o.max_nodes, o.mip_gap = 100000, 1e-6
     for key, value in kw.items():
         if value is not None:
             setattr(o, key, int(bool(value)) if key == "polish" else value)

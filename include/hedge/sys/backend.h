@@ -50,10 +50,13 @@ typedef struct hedge_backend {
      */
     hedge_status (*setup)(void **state, void *user, hedge_context *ctx, const hedge_qp *qp,
                           const hedge_solver_options *options);
-    /** Solves into @p solution (its arrays may be NULL); must not allocate through the context.
-     *  Returns ::HEDGE_OK (the outcome, optimal or not, in @p solution), ::HEDGE_ERR_NOMEM when memory
-     *  of the backend's own ran out, or ::HEDGE_ERR_BACKEND; hedge_solver_solve() reports any other
-     *  status as ::HEDGE_ERR_BACKEND. */
+    /** Solves into @p solution (its arrays may be NULL); must not allocate through the context. The
+     *  library passes a complete ::hedge_solution of its own version (@c struct_size says which),
+     *  initialised with ::HEDGE_SOLUTION_INIT and the caller's arrays, and copies to the caller only
+     *  the members the caller's struct holds: a backend sets the members it knows and may leave the
+     *  rest. Returns ::HEDGE_OK (the outcome, optimal or not, in @p solution), ::HEDGE_ERR_NOMEM
+     *  when memory of the backend's own ran out, or ::HEDGE_ERR_BACKEND; hedge_solver_solve()
+     *  reports any other status as ::HEDGE_ERR_BACKEND. */
     hedge_status (*solve)(void *state, hedge_solution *solution);
     /** Replaces one vector (never ::HEDGE_QP_DIAGONAL). The library has checked each value's own
      *  range; the backend returns ::HEDGE_ERR_DOMAIN, changing nothing, if a lower bound would then

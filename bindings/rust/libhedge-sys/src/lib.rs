@@ -565,8 +565,12 @@ pub struct hedge_solver_options {
     pub max_iter: usize,
     pub time_limit_s: f64,
     pub polish: c_int,
+    pub max_nodes: usize,
+    pub mip_gap: f64,
 }
-init_with_size!(hedge_solver_options { eps_abs: 1e-9, eps_rel: 1e-9, max_iter: 100000, time_limit_s: 0.0, polish: 1 });
+init_with_size!(hedge_solver_options {
+    eps_abs: 1e-9, eps_rel: 1e-9, max_iter: 100000, time_limit_s: 0.0, polish: 1, max_nodes: 100000, mip_gap: 1e-6,
+});
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -581,10 +585,11 @@ pub struct hedge_solution {
     pub dual_residual: f64,
     pub iterations: usize,
     pub solve_time_s: f64,
+    pub nodes: usize,
 }
 init_with_size!(hedge_solution {
     x: ptr::null_mut(), y: ptr::null_mut(), z: ptr::null_mut(), status: HEDGE_SOLVE_OPTIMAL, objective: 0.0,
-    primal_residual: 0.0, dual_residual: 0.0, iterations: 0, solve_time_s: 0.0,
+    primal_residual: 0.0, dual_residual: 0.0, iterations: 0, solve_time_s: 0.0, nodes: 0,
 });
 
 /// `hedge_backend_capability` bits, as `hedge_backends` reports them (a `uint64_t` per backend).

@@ -292,6 +292,10 @@ pub struct SolverOptions {
     pub time_limit_s: f64,
     /// Refine the answer on the active set (default true).
     pub polish: bool,
+    /// Branch-and-bound nodes for integer variables (default 100000).
+    pub max_nodes: usize,
+    /// Relative optimality gap for integer variables (default 1e-6).
+    pub mip_gap: f64,
 }
 
 impl Default for SolverOptions {
@@ -299,7 +303,7 @@ impl Default for SolverOptions {
         let o = sys::hedge_solver_options::init();
         SolverOptions {
             eps_abs: o.eps_abs, eps_rel: o.eps_rel, max_iter: o.max_iter, time_limit_s: o.time_limit_s,
-            polish: o.polish != 0,
+            polish: o.polish != 0, max_nodes: o.max_nodes, mip_gap: o.mip_gap,
         }
     }
 }
@@ -312,6 +316,8 @@ impl SolverOptions {
         o.max_iter = self.max_iter;
         o.time_limit_s = self.time_limit_s;
         o.polish = self.polish as i32;
+        o.max_nodes = self.max_nodes;
+        o.mip_gap = self.mip_gap;
         o
     }
 }
