@@ -1105,6 +1105,22 @@ START_TEST(glpk_honours_iteration_and_time_limits) {
     for (size_t j = 0; j < 40; j++)
         ck_assert(a.x[j] == 0 || a.x[j] == 1);
     ck_assert_double_le(rowdot(&p, 0, a.x), p.hi[0]);
+    /* the node limit, counted on GLPK's tree (which grows by two nodes a branching) */
+    o.time_limit_s = 0;
+    o.max_nodes = 25;
+    solve_on(ctx, "glpk", &p, is_int, &o, &a);
+    ck_assert_int_eq(a.sol.status, HEDGE_SOLVE_ITERATION_LIMIT);
+    ck_assert_uint_ge(a.sol.nodes, 25);
+    ck_assert_uint_le(a.sol.nodes, 27);
+    /* a gap of 10%: the first incumbents (20 items, about 40 against the relaxation's 41) end it */
+    o.max_nodes = 100000;
+    o.mip_gap = 0.1;
+    solve_on(ctx, "glpk", &p, is_int, &o, &a);
+    ck_assert_int_eq(a.sol.status, HEDGE_SOLVE_OPTIMAL);
+    ck_assert_uint_ge(a.sol.nodes, 1);
+    ck_assert_uint_le(a.sol.nodes, 200);
+    ck_assert_double_le(a.sol.objective, -0.9 * 40);
+    ck_assert_double_le(rowdot(&p, 0, a.x), p.hi[0]);
     answer_free(&a);
     prob_free(&p);
     hedge_context_destroy(ctx);

@@ -41,6 +41,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +67,8 @@ typedef struct glpk_state {
     size_t n, m, nnz, n_int;
     size_t max_iter;
     double time_limit_s;
+    size_t max_nodes; /* SIZE_MAX and 0 when the library's options predate them */
+    double mip_gap;
     double *c, *w, *t, *lo, *hi, *lb, *ub; /* owned copies; infinite bounds as +-HUGE_VAL */
     unsigned char *is_int;
     /* GLPK's triplets, 1-based: A's nonzeros at 1..nnz (fixed at setup), then what a build adds */
@@ -77,6 +81,7 @@ typedef struct glpk_state {
     bool have_basis;
     /* one solve */
     size_t iter_done; /* simplex iterations of problem objects already erased in this solve */
+    size_t nodes;     /* branch-and-bound subproblems of this solve */
     bool own_env;
     jmp_buf jb;
     char msg[256]; /* GLPK's terminal output in this solve (its error messages) */
@@ -224,6 +229,10 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
     }
     s->max_iter = o->max_iter;
     s->time_limit_s = o->time_limit_s;
+    /* a libhedge older than these options passes a shorter struct */
+    bool mip_options = o->struct_size >= offsetof(hedge_solver_options, mip_gap) + sizeof o->mip_gap;
+    s->max_nodes = mip_options ? o->max_nodes : SIZE_MAX;
+    s->mip_gap = mip_options ? o->mip_gap : 0.0;
     for (int v = HEDGE_QP_LINEAR; v <= HEDGE_QP_UB; v++) {
         const double *src = hedge_qp_vector_data(qp, (hedge_qp_vector)v);
         double *dst = vector_slot(s, (hedge_qp_vector)v);
@@ -592,7 +601,10 @@ static void dual_certificate(glpk_state *s, glp_prob *P, double t0) {
 
 static void mip_callback(glp_tree *T, void *info) {
     glpk_state *s = info;
-    if (iterations(s, glp_ios_get_prob(T)) >= s->max_iter)
+    int total = 0;
+    glp_ios_tree_size(T, NULL, NULL, &total);
+    s->nodes = (size_t)total;
+    if (iterations(s, glp_ios_get_prob(T)) >= s->max_iter || s->nodes >= s->max_nodes)
         glp_ios_terminate(T);
 }
 
@@ -612,6 +624,7 @@ static int branch_and_cut(glpk_state *s, glp_prob *P, double t0, int *mip_status
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_OFF;
     parm.tm_lim = time_budget_ms(s, t0);
+    parm.mip_gap = s->mip_gap; /* GLPK's gap is relative to the incumbent's objective, as the option's */
     parm.cb_func = mip_callback;
     parm.cb_info = s;
     read_lp(s, P, false);
@@ -649,7 +662,8 @@ static hedge_solve_status limit_status(int ret) {
 static hedge_status solve_mip(glpk_state *s, glp_prob *P, double t0, hedge_solve_status *status) {
     int mst, ret = branch_and_cut(s, P, t0, &mst);
     zero_duals(s);
-    if (ret == 0 && mst == GLP_OPT) {
+    /* GLP_EMIPGAP: stopped with an incumbent within mip_gap of the bound, optimal as the option means */
+    if ((ret == 0 && mst == GLP_OPT) || (ret == GLP_EMIPGAP && mst == GLP_FEAS)) {
         fixed_duals(s, P, t0);
         *status = HEDGE_SOLVE_OPTIMAL;
     } else if (ret == 0 && mst == GLP_NOFEAS)
@@ -680,7 +694,7 @@ static hedge_status solve_mip_unbounded(glpk_state *s, glp_prob *P, double t0, h
                            "problem (glp_simplex returned %d, status %d)", ret, glp_get_status(P));
     ret = branch_and_cut(s, P, t0, &mst);
     zero_duals(s);
-    if (ret == 0 && (mst == GLP_OPT || mst == GLP_FEAS)) {
+    if ((ret == 0 || ret == GLP_EMIPGAP) && (mst == GLP_OPT || mst == GLP_FEAS)) {
         *status = HEDGE_SOLVE_DUAL_INFEASIBLE;
         dual_certificate(s, P, t0);
     } else if (ret == 0 && mst == GLP_NOFEAS)
@@ -723,6 +737,7 @@ static hedge_status run(glpk_state *s, hedge_solution *sol, double t0) {
     hedge_status st = HEDGE_OK;
     glp_prob *P = glp_create_prob();
     s->iter_done = 0;
+    s->nodes = 0;
     if (!build(s, P, BUILD_SOLVE)) { /* an integer variable without an integer value */
         for (size_t j = 0; j < s->n; j++)
             s->x[j] = fmin(fmax(0.0, s->lb[j]), s->ub[j]);
@@ -778,6 +793,8 @@ static hedge_status run(glpk_state *s, hedge_solution *sol, double t0) {
         sol->objective = -HUGE_VAL;
     sol->status = status;
     sol->iterations = its;
+    if (sol->struct_size >= offsetof(hedge_solution, nodes) + sizeof sol->nodes)
+        sol->nodes = s->nodes;
     if (sol->x)
         memcpy(sol->x, s->x, s->n * sizeof(double));
     if (sol->z)

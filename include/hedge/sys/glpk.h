@@ -40,7 +40,11 @@
  * Answers are simplex vertices, exact to GLPK's factorisation (about 1e-11 relative);
  * @c eps_abs, @c eps_rel and @c polish are not used. @c iterations counts simplex iterations over
  * every LP a solve runs, and @c max_iter bounds them (branch and cut checks between nodes, so it may
- * overrun by one node's LP); @c time_limit_s goes to GLPK in whole milliseconds. Capabilities:
+ * overrun by one node's LP); @c time_limit_s goes to GLPK in whole milliseconds. With integer
+ * variables, @c nodes counts the subproblems of GLPK's search tree, @c max_nodes bounds that count
+ * (checked as the tree grows, two nodes a branching, so it may overrun by one; the outcome is then
+ * ::HEDGE_SOLVE_ITERATION_LIMIT), and @c mip_gap is GLPK's relative gap: a search that reaches it
+ * ends ::HEDGE_SOLVE_OPTIMAL with its incumbent. Capabilities:
  * ::HEDGE_BACKEND_CAP_L1, ::HEDGE_BACKEND_CAP_MIP, ::HEDGE_BACKEND_CAP_DUALS and
  * ::HEDGE_BACKEND_CAP_CERTIFICATES.
  *  - Duals. For an LP, GLPK's row and column duals in the convention of ::hedge_solution (y = -pi,
