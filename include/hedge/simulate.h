@@ -40,7 +40,8 @@
  * @par Costs and latency
  * Every executed order of one instrument pays @c cost_rate times its notional (units times the
  * spot at execution, for the hedge option too: crypto venues charge options on the underlying's
- * notional) plus @c fixed_cost USD (gas), and counts as one trade. A decision at step i
+ * notional) plus @c fixed_cost USD (gas), and counts as one trade. Orders below 1e-9 |quantity|
+ * units are rounding, not trades, and are not placed. A decision at step i
  * executes at step i + @c latency_steps at that step's price (decisions whose execution would fall
  * at or after expiry are not taken). At expiry the hedge is closed at S_T and the closing trades
  * pay the same costs (a cash-settled option: nothing is delivered).

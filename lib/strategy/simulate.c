@@ -34,6 +34,7 @@ typedef struct run {
     size_t n_paths, steps, slots; /* slots = latency + 1: the ring of orders in flight */
     uint64_t seed;
     double dt, dt_days, growth, V0;
+    double min_order; /* units: orders this small are rounding, not trades */
     /* per-path results, written by the block that owns the path */
     double *pnl, *cost, *funding, *trades;
 } run;
@@ -142,9 +143,10 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
                     if (opt2 && g.g2 > 0.0 && isfinite(g.g2))
                         dn2 = -q * g.g1 / g.g2 - (n2[j] + pn2);
                     double dh = d.target_delta - (q * g.d1 + (n2[j] + pn2 + dn2) * g.d2 + h[j] + ph);
+                    /* what rounding leaves (the hedge option's gamma against an equal one) is no order */
                     double *slot = ring + 2 * ((i + L) % slots);
-                    slot[0] += dh;
-                    slot[1] += dn2;
+                    slot[0] += fabs(dh) > R->min_order ? dh : 0.0;
+                    slot[1] += fabs(dn2) > R->min_order ? dn2 : 0.0;
                 }
             }
             double *due = ring + 2 * (i % slots);
@@ -453,6 +455,7 @@ HEDGE_API hedge_status hedge_sim_run(hedge_sim_stats *stats, double *pnl, size_t
     R.dt = R.m.dt;
     R.dt_days = R.dt * 365.0;
     R.growth = exp(R.opt.rate * R.dt);
+    R.min_order = 1e-9 * fabs(R.opt.quantity);
     if ((st = hedge_bsm_price(&R.V0, R.opt.type, R.m.S0, R.opt.strike, R.opt.expiry, R.opt.rate, 0.0,
                               R.opt.hedge_vol)))
         return st;
