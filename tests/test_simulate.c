@@ -923,6 +923,10 @@ START_TEST(bad_input) {
     pol = (hedge_rebalance_policy)HEDGE_REBALANCE_POLICY_INIT;
     EXPECT(o.struct_size = 3, HEDGE_ERR_INVALID_ARG);
     EXPECT(P.struct_size = 3, HEDGE_ERR_INVALID_ARG);
+    /* a vol of 1000% a year on one-year steps: the spot overflows, which is an error, not a NaN */
+    EXPECT((P.model = HEDGE_SIM_GBM, P.vol = 10, P.jump_intensity = 0, o.steps = 2, H.latency_steps = 0,
+            O.expiry = 200), HEDGE_ERR_DOMAIN);
+    ck_assert_msg(strstr(hedge_error_message(), "path") != NULL, "%s", hedge_error_message());
 #undef EXPECT
     btc(&P, &O, &H, &o);
     ck_assert_status(hedge_sim_run(NULL, pnl, 1000, ctx, &P, &O, &H, &pol, &o), HEDGE_ERR_INVALID_ARG);

@@ -246,9 +246,10 @@ typedef struct hedge_sim_stats {
  * @retval HEDGE_ERR_INVALID_ARG NULL argument, a bad @c struct_size, an unknown model, instrument,
  *         option type or rule, no paths or steps, a latency of @c steps or more, a replay series
  *         with fewer than steps + 1 prices or fewer paths than asked.
- * @retval HEDGE_ERR_DOMAIN a number out of its range (the message names it), or a policy that
+ * @retval HEDGE_ERR_DOMAIN a number out of its range (the message names it), a policy that
  *         hedge_rebalance_decide() rejects for the position (Leland's volatility for a long option
- *         hedged too often for its costs).
+ *         hedged too often for its costs), or a path model whose spot overflows (or reaches 0) on a
+ *         path, which makes its Greeks or P&L non-finite (the message names the path).
  * @retval HEDGE_ERR_BUFFER_TOO_SMALL @p n_pnl is below the number of paths.
  * @retval HEDGE_ERR_TOO_LARGE the buffers would not fit in memory addressing.
  * @retval HEDGE_ERR_NOMEM allocation failed.

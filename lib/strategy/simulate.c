@@ -199,6 +199,13 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
             trades[j] += 1.0;
         }
         size_t p = first + j;
+        if (!isfinite(cash[j]) || !isfinite(cost[j]) || !isfinite(fund[j])) {
+            /* a model whose spot leaves the doubles (overflow to infinity, underflow to 0 after the
+             * last decision): an error, never a silent NaN in the statistics */
+            snprintf(msg, MSG_BYTES, "the P&L is not finite (S_T = %g): the path model overflows", S[j]);
+            *bad_path = p;
+            return HEDGE_ERR_DOMAIN;
+        }
         R->pnl[p] = cash[j] * disc_T;
         R->cost[p] = cost[j];
         R->funding[p] = fund[j];
@@ -501,9 +508,17 @@ HEDGE_API hedge_status hedge_sim_run(hedge_sim_stats *stats, double *pnl, size_t
     R.trades = buf + 3 * n_paths;
     double *sorted = buf + 4 * n_paths;
     st = run_all(&R, &o, threads, queues, queue_len);
+    hedge_sim_stats out = HEDGE_SIM_STATS_INIT;
     if (st == HEDGE_OK) {
-        hedge_sim_stats out = HEDGE_SIM_STATS_INIT;
         statistics(&out, &R, sorted);
+        const double all[] = {out.mean, out.std, out.var95, out.cvar95, out.var99, out.cvar99, out.worst, out.best,
+                              out.mean_cost, out.mean_funding, out.mean_trades, out.std_over_price};
+        for (size_t i = 0; i < sizeof all / sizeof all[0] && st == HEDGE_OK; i++)
+            if (!isfinite(all[i])) /* finite P&L whose sums overflow: a model far outside its range */
+                st = hedge__fail(ctx, HEDGE_ERR_DOMAIN, "%s: the P&L (worst %g, best %g) is too large to summarise: "
+                                 "the path model overflows", fn, out.worst, out.best);
+    }
+    if (st == HEDGE_OK) {
         hedge__output_copy(stats, &out, sizeof out);
         if (pnl)
             memcpy(pnl, R.pnl, n_paths * sizeof *pnl);
