@@ -1002,6 +1002,35 @@ START_TEST(json_config) {
         ck_assert_msg(st == bad[i].st, "case %zu: %s", i, hedge_status_name(st));
     }
     ck_assert_status(hedge_sim_config_load_json(&c, ctx, "/no/such/file.json"), HEDGE_ERR_IO);
+
+    /* replay: an inline series in windows, or a CSV file left to the caller */
+    static const char replay[] =
+        "{\"simulate\": {\"paths\": {\"model\": \"replay\", \"prices\": [100, 110, 99, 105], \"windows\": true},\n"
+        " \"option\": {\"type\": \"call\", \"quantity\": -2, \"strike\": 100, \"expiry_days\": 2, \"hedge_vol\": 0.5},\n"
+        " \"run\": {\"steps\": 2, \"paths\": 0}, \"policies\": [{\"rule\": \"calendar\"}]}}";
+    ck_assert_status(hedge_sim_config_read_json(&c, ctx, replay, sizeof replay - 1, NULL), HEDGE_OK);
+    ck_assert_status(hedge_sim_config_setup(&su, c), HEDGE_OK);
+    ck_assert(su.paths->model == HEDGE_SIM_REPLAY && su.paths->n_prices == 4 && su.paths->prices[3] == 105 &&
+              su.paths->windows && su.replay_csv == NULL);
+    ck_assert_status(hedge_sim_config_policy(&p, NULL, c, 0), HEDGE_OK);
+    ck_assert_status(hedge_sim_run(&s, NULL, 0, ctx, su.paths, su.option, su.hedge, &p, su.options), HEDGE_OK);
+    ck_assert_uint_eq(s.paths, 2);
+    hedge_sim_config_destroy(c);
+    char text[1024];
+    /* the same length as the prices it replaces */
+    snprintf(text, sizeof text, "%s", replay);
+    memcpy(strstr(text, "\"prices\": [100, 110, 99, 105]"), "\"csv\": \"s.csv\", \"column\":\"px\"", 29);
+    ck_assert_status(hedge_sim_config_read_json(&c, ctx, text, strlen(text), NULL), HEDGE_OK);
+    ck_assert_status(hedge_sim_config_setup(&su, c), HEDGE_OK);
+    ck_assert_str_eq(su.replay_csv, "s.csv");
+    ck_assert_str_eq(su.replay_column, "px");
+    ck_assert(su.paths->prices == NULL);
+    hedge_sim_config_destroy(c);
+    /* a series that is too short for its steps is reported at /simulate/paths */
+    snprintf(text, sizeof text, "%s", replay);
+    memcpy(strstr(text, "\"steps\": 2"), "\"steps\": 9", 10);
+    ck_assert_status(hedge_sim_config_read_json(&c, ctx, text, strlen(text), "r.json"), HEDGE_ERR_INVALID_ARG);
+    ck_assert_msg(strstr(hedge_error_message(), "r.json:1:24: /simulate/paths: simulate: replay of 4 prices") != NULL, "%s", hedge_error_message());
     hedge_context_destroy(ctx);
 }
 END_TEST
