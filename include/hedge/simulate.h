@@ -193,7 +193,7 @@ typedef struct hedge_sim_options {
     size_t paths;                   /**< Paths, >= 1; replay: 0 for every path the series gives, else at most that. */
     size_t steps;                   /**< Steps to expiry, >= 1. */
     uint64_t seed;                  /**< Seed of the generator; any value. */
-    unsigned threads;               /**< Threads; 0 or 1 runs on the calling thread only. */
+    unsigned threads;               /**< Threads (at most 64 are used); 0 or 1 runs on the calling thread only. */
     hedge_sim_progress_fn progress; /**< Progress callback, or NULL. */
     void *payload;                  /**< Passed to @c progress. */
 } hedge_sim_options;
