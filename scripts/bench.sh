@@ -18,7 +18,7 @@ if ! log=$(meson compile -C "$dir" 2>&1); then
 fi
 
 echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for b in bench_pricing bench_iv bench_quantlib bench_market bench_risk bench_optimize bench_hedge; do
+for b in bench_pricing bench_iv bench_quantlib bench_market bench_risk bench_optimize bench_hedge bench_simulate; do
   echo
   echo "== $b"
   if [ -x "$dir/bench/$b" ]; then

@@ -283,4 +283,59 @@ else
   run /dev/null "$tmp/err" 2 solve --backend glpk "$tmp/linear.json"
   grep -q "no backend named glpk" "$tmp/err" || fail "hedge solve without the plugin does not say glpk is missing"
 fi
+# --- hedge simulate ----------------------------------------------------------------------------------
+# The BTC example with fewer paths: JSON that parses, finite numbers, std/price falling from weekly to
+# daily to hourly rebalancing (Hull's measure), the --csv paths matching the JSON's statistics, and the
+# same output on 1 and 2 threads.
+if "$hedge" version | grep -q json; then
+  run "$tmp/sim.json" "$tmp/err" 0 simulate --json --paths 400 --threads 1 --csv "$tmp/sim.csv" "$src/examples/simulate.json"
+  [ -s "$tmp/err" ] && fail "hedge simulate wrote to stderr (not a terminal): $(cat "$tmp/err")"
+  /usr/bin/python3 - "$tmp/sim.json" "$tmp/sim.csv" <<'PY' || fail "hedge simulate --json: wrong output"
+import csv, json, math, statistics, sys
+r = json.load(open(sys.argv[1]))
+assert r["paths"] == 400 and r["steps"] == 720 and r["model"] == "gbm" and r["instrument"] == "perpetual", r
+pol = {p["name"]: p for p in r["policies"]}
+assert list(pol) == ["weekly", "daily", "hourly", "band 0.5 BTC", "whalley-wilmott", "leland daily"], list(pol)
+for p in r["policies"]:
+    for k, v in p.items():
+        assert k in ("name", "rule") or (isinstance(v, (int, float)) and math.isfinite(v)), (p["name"], k, v)
+    assert p["cvar95"] >= p["var95"] and p["cvar99"] >= p["var99"] >= p["var95"] and -p["worst"] >= p["cvar99"], p
+    assert p["mean_cost"] > 0 and p["mean_funding"] < 0 and p["mean_trades"] >= 1, p
+assert pol["weekly"]["std_over_price"] > pol["daily"]["std_over_price"] > pol["hourly"]["std_over_price"], pol
+assert pol["hourly"]["mean_cost"] > pol["daily"]["mean_cost"] > pol["weekly"]["mean_cost"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == 400 and rows[0]["path"] == "0"
+for name, p in pol.items():
+    x = [float(row[name]) for row in rows]
+    assert abs(statistics.fmean(x) - p["mean"]) <= 1e-9 * abs(p["std"]), name
+    assert abs(statistics.stdev(x) - p["std"]) <= 1e-9 * p["std"], name
+    assert min(x) == p["worst"], name
+PY
+  run "$tmp/sim2.json" "$tmp/err" 0 simulate --json --paths 400 --threads 2 "$src/examples/simulate.json"
+  cmp -s "$tmp/sim.json" "$tmp/sim2.json" || fail "hedge simulate: 1 and 2 threads differ"
+  run "$tmp/sim3.json" "$tmp/err" 0 simulate --json --paths 400 --seed 2 "$src/examples/simulate.json"
+  cmp -s "$tmp/sim.json" "$tmp/sim3.json" && fail "hedge simulate: another seed gives the same output"
+  run "$tmp/sim.txt" "$tmp/err" 0 simulate --paths 200 "$src/examples/simulate.json"
+  grep -q "^whalley-wilmott " "$tmp/sim.txt" || fail "hedge simulate table: $(cat "$tmp/sim.txt")"
+  # a replay of a CSV series next to the config, in overlapping windows
+  awk 'BEGIN { print "time,close"; p = 100; for (i = 0; i < 60; i++) { printf "%d,%.6f\n", i, p; p *= (i % 3 ? 1.01 : 0.98) } }' >"$tmp/series.csv"
+  printf '%s\n' '{"simulate": {"paths": {"model": "replay", "csv": "series.csv", "column": "close", "windows": true},' \
+    '"option": {"type": "put", "quantity": 1, "strike": 100, "expiry_days": 10, "hedge_vol": 0.3},' \
+    '"run": {"steps": 10}, "policies": [{"rule": "calendar"}]}}' >"$tmp/replay.json"
+  run "$tmp/replay.out" "$tmp/err" 0 simulate --json "$tmp/replay.json"
+  /usr/bin/python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["paths"] == 50, r' "$tmp/replay.out" ||
+    fail "replay windows: $(cat "$tmp/replay.out")"
+  # errors: a location in the JSON file, a missing CSV, bad flags
+  sed 's/"rule": "calendar", "interval_days": 7/"rule": "fortnightly"/' "$src/examples/simulate.json" >"$tmp/badsim.json"
+  run /dev/null "$tmp/err" 2 simulate "$tmp/badsim.json"
+  grep -q "^hedge: $tmp/badsim.json:[0-9]*:[0-9]*: /simulate/policies/0/rule: \"fortnightly\" is not one of" "$tmp/err" ||
+    fail "hedge simulate: no location for a bad rule: $(cat "$tmp/err")"
+  sed 's/series.csv/missing.csv/' "$tmp/replay.json" >"$tmp/replay2.json"
+  run /dev/null "$tmp/err" 2 simulate "$tmp/replay2.json"
+  grep -q "missing.csv" "$tmp/err" || fail "hedge simulate: missing CSV not named"
+  run /dev/null "$tmp/err" 2 simulate --threads many "$src/examples/simulate.json"
+  run /dev/null "$tmp/err" 2 simulate "$tmp/no-such-file.json"
+  run "$tmp/help" "$tmp/err" 0 simulate --help
+  grep -q "^usage: hedge simulate" "$tmp/help" || fail "hedge simulate --help"
+fi
 echo "cli: ok"

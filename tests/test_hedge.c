@@ -836,8 +836,7 @@ START_TEST(bad_input_is_rejected_and_changes_nothing) {
         k.fixed_cost = 5;
         ck_assert_status(hedge_problem_add_candidate(p, &k), HEDGE_OK);
         /* the quote's depth bounds it, so this is fine ... */
-        hedge_status st = hedge_solve(&r, f.ctx, p, f.book, f.market, NULL);
-        ck_assert(st == HEDGE_OK || st == HEDGE_ERR_UNSUPPORTED); /* integers need a MIP backend */
+        ck_assert_status(hedge_solve(&r, f.ctx, p, f.book, f.market, NULL), HEDGE_OK);
         hedge_result_destroy(r);
         hedge_problem_destroy(p);
     }
@@ -1122,6 +1121,75 @@ START_TEST(rebalancer_trades_through_the_solver) {
 }
 END_TEST
 
+
+/* ---- integer trades: lot sizes, minimum sizes, fixed costs (branch and bound in the backend) --- */
+
+/* The cheapest trade into a band, in whole lots: the smallest number of lots that reaches it. */
+START_TEST(lots_round_up_to_the_band) {
+    static fixture f;
+    fx_make(&f, 5.0, 1e6, 5.0, 1e6);
+    hedge_candidate c = HEDGE_CANDIDATE_INIT;
+    c.symbol = "PERP-A";
+    c.lot_size = 0.7;
+    ck_assert_status(hedge_problem_add_candidate(f.problem, &c), HEDGE_OK);
+    double d = book_delta();
+    add_band(&f, HEDGE_GREEK_DELTA_COIN, "BTC", -0.5, 0.5);
+    hedge_result *r = solve(&f);
+    ck_assert_int_eq(summary(r).status, HEDGE_SOLVE_OPTIMAL);
+    double want = ceil((-0.5 - d) / 0.7) * 0.7; /* lots needed to lift the delta above -0.5 */
+    ck_assert(want - 0.7 < -0.5 - d && d + want <= 0.5);
+    ck_assert_close(traded(r, "PERP-A"), want, 1e-12, 1e-12);
+    double lots = traded(r, "PERP-A") / 0.7;
+    ck_assert_close(lots, round(lots), 0, 1e-9);
+    hedge_result_destroy(r);
+    fx_free(&f);
+}
+END_TEST
+
+/* A soft target needing 1.2 contracts: w/2 (1.2 - x)^2 + cost. With a minimum size of 3, the
+ * answer is 0 or 3, whichever costs less; with a fixed cost, trading pays only when the penalty it
+ * removes exceeds it. */
+static double soft_trade(double min_size, double fixed_cost, double weight) {
+    static fixture f;
+    fx_make(&f, 0.0, 1e6, 0.0, 1e6);
+    hedge_candidate c = HEDGE_CANDIDATE_INIT;
+    c.symbol = "PERP-A";
+    c.min_size = min_size;
+    c.fixed_cost = fixed_cost;
+    c.min_trade = -50;
+    c.max_trade = 50;
+    ck_assert_status(hedge_problem_add_candidate(f.problem, &c), HEDGE_OK);
+    hedge_greek_target t = HEDGE_GREEK_TARGET_INIT;
+    t.greek = HEDGE_GREEK_DELTA_COIN;
+    t.underlying = "BTC";
+    t.target = book_delta() + 1.2;
+    t.weight = weight;
+    ck_assert_status(hedge_problem_add_target(f.problem, &t), HEDGE_OK);
+    hedge_result *r = solve(&f);
+    hedge_hedge_summary s = summary(r);
+    ck_assert_int_eq(s.status, HEDGE_SOLVE_OPTIMAL);
+    double x = traded(r, "PERP-A");
+    /* the objective the result reports is the one its answer attains */
+    double miss = 1.2 - x;
+    ck_assert_close(s.objective, 0.5 * weight * miss * miss + (x != 0 ? fixed_cost : 0), 1e-9, 1e-9);
+    ck_assert_close(s.fixed_usd, x != 0 ? fixed_cost : 0, 0, 0);
+    hedge_result_destroy(r);
+    fx_free(&f);
+    return x;
+}
+
+START_TEST(minimum_sizes_and_fixed_costs_decide_by_cost) {
+    /* min size 3: 0 costs w/2 1.44, 3 costs w/2 3.24: no trade */
+    ck_assert_close(soft_trade(3.0, 0.0, 10.0), 0.0, 0, 0);
+    /* min size 2: 0 costs w/2 1.44, 2 costs w/2 0.64: trade exactly the minimum */
+    ck_assert_close(soft_trade(2.0, 0.0, 10.0), 2.0, 1e-9, 1e-9);
+    /* fixed cost 5 against the penalty w/2 1.44 = 7.2 at w = 10: trade the whole 1.2 */
+    ck_assert_close(soft_trade(0.0, 5.0, 10.0), 1.2, 1e-8, 1e-8);
+    /* fixed cost 8 > 7.2: leave it */
+    ck_assert_close(soft_trade(0.0, 8.0, 10.0), 0.0, 0, 0);
+}
+END_TEST
+
 Suite *hedge_test_suite_hedge(void) {
     Suite *s = suite_create("hedge");
     TCase *tc = tcase_create("solve");
@@ -1143,6 +1211,8 @@ Suite *hedge_test_suite_hedge(void) {
     tcase_add_test(tc, bad_input_is_rejected_and_changes_nothing);
     tcase_add_test(tc, stale_quotes_are_refused);
     tcase_add_test(tc, oom_sweep_over_problem_and_solve);
+    tcase_add_test(tc, lots_round_up_to_the_band);
+    tcase_add_test(tc, minimum_sizes_and_fixed_costs_decide_by_cost);
     suite_add_tcase(s, tc);
     TCase *rb = tcase_create("rebalance");
     tcase_add_test(rb, whalley_wilmott_band_by_hand);

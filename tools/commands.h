@@ -8,6 +8,7 @@ int cmd_iv(int argc, char **argv);
 int cmd_value(int argc, char **argv);
 int cmd_risk(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 int cmd_surface(int argc, char **argv);
 
 #endif

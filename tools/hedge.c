@@ -25,6 +25,8 @@ static void usage(FILE *f) {
                "  value      value every instrument of a market JSON file off its data (hedge value --help)\n"
                "  risk       the aggregated Greeks of a market file's book (hedge risk --help)\n"
                "  solve      the cheapest hedge of a market file's book within its limits (hedge solve --help)\n"
+               "  simulate   hedge an option along simulated or historical paths, policy against policy\n"
+               "             (hedge simulate --help)\n"
                "  surface    fit volatility surfaces to the option quotes of a market file (hedge surface --help)\n"
                "  version    print the library version and the capabilities of this machine\n");
 }
@@ -46,6 +48,8 @@ int main(int argc, char **argv) {
         return cmd_risk(argc - 1, argv + 1);
     if (strcmp(argv[1], "solve") == 0)
         return cmd_solve(argc - 1, argv + 1);
+    if (strcmp(argv[1], "simulate") == 0)
+        return cmd_simulate(argc - 1, argv + 1);
     if (strcmp(argv[1], "surface") == 0)
         return cmd_surface(argc - 1, argv + 1);
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {

@@ -31,6 +31,7 @@
 #include <hedge/rebalance.h>
 #include <hedge/risk.h>
 #include <hedge/scenario.h>
+#include <hedge/simulate.h>
 #include <hedge/snapshot.h>
 #include <hedge/status.h>
 #include <hedge/types.h>

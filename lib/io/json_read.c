@@ -11,10 +11,13 @@
 #include "core/internal.h"
 #include "core/timefmt.h"
 #include "market/market_internal.h"
+#include "strategy/sim_internal.h"
 
 #include <hedge/market.h>
 #include <hedge/portfolio.h>
 #include <hedge/hedging.h>
+#include <hedge/rebalance.h>
+#include <hedge/simulate.h>
 
 #include <jansson.h>
 #include <math.h>
@@ -1161,6 +1164,339 @@ HEDGE_API hedge_status hedge_problem_load_json(hedge_problem **out, hedge_contex
     hedge_status st = slurp(fn, ctx, path, &buf, &len, &cap);
     if (st == HEDGE_OK) {
         st = hedge_problem_read_json(out, ctx, market, buf, len, path);
+        hedge__free(ctx, buf, cap, 0);
+    }
+    return st;
+}
+
+/* ---- the simulation config (simulate.h) -------------------------------------------------------- */
+
+static const char *const sim_model_names[] = {"gbm", "merton", "heston", "garch", "replay", NULL};
+static const char *const sim_instrument_names[] = {"spot", "perpetual", "option", NULL};
+static const char *const rule_names[] = {"calendar", "delta_band", "whalley_wilmott", "leland", "cost_risk", NULL};
+
+/* A time to expiry: "expiry" in years or "expiry_days" (ACT/365), exactly one of them. */
+static hedge_status get_expiry(reader *r, json_t *o, double *out) {
+    json_t *years = json_object_get(o, "expiry"), *days = json_object_get(o, "expiry_days");
+    if ((years != NULL) == (days != NULL))
+        return fail_at(r, HEDGE_ERR_PARSE, "give exactly one of \"expiry\" (years) and \"expiry_days\"");
+    double v = 0;
+    hedge_status st = get_number(r, o, years ? "expiry" : "expiry_days", true, &v);
+    if (st == HEDGE_OK)
+        *out = years ? v : v / 365.0;
+    return st;
+}
+
+static hedge_status read_sim_paths(reader *r, json_t *o, hedge_sim_config *c) {
+    static const char *const keys[] = {"model", "spot", "drift", "vol", "jump_intensity", "jump_mean", "jump_std",
+                                       "kappa", "theta", "xi", "rho", "v0", "garch_omega", "garch_alpha",
+                                       "garch_beta", "garch_var0", "prices", "csv", "column", "windows", NULL};
+    hedge_sim_paths *p = &c->paths;
+    int model = 0, windows = 0;
+    json_t *prices = NULL;
+    const char *csv = NULL, *column = NULL;
+    hedge_status st;
+    if ((st = only_keys(r, o, keys)) || (st = get_enum(r, o, "model", true, sim_model_names, &model)) ||
+        (st = get_number(r, o, "spot", false, &p->spot)) || (st = get_number(r, o, "drift", false, &p->drift)) ||
+        (st = get_number(r, o, "vol", false, &p->vol)) ||
+        (st = get_number(r, o, "jump_intensity", false, &p->jump_intensity)) ||
+        (st = get_number(r, o, "jump_mean", false, &p->jump_mean)) ||
+        (st = get_number(r, o, "jump_std", false, &p->jump_std)) || (st = get_number(r, o, "kappa", false, &p->kappa)) ||
+        (st = get_number(r, o, "theta", false, &p->theta)) || (st = get_number(r, o, "xi", false, &p->xi)) ||
+        (st = get_number(r, o, "rho", false, &p->rho)) || (st = get_number(r, o, "v0", false, &p->v0)) ||
+        (st = get_number(r, o, "garch_omega", false, &p->garch_omega)) ||
+        (st = get_number(r, o, "garch_alpha", false, &p->garch_alpha)) ||
+        (st = get_number(r, o, "garch_beta", false, &p->garch_beta)) ||
+        (st = get_number(r, o, "garch_var0", false, &p->garch_var0)) ||
+        (st = get_array(r, o, "prices", false, &prices)) || (st = get_string(r, o, "csv", false, &csv)) ||
+        (st = get_string(r, o, "column", false, &column)) || (st = get_bool(r, o, "windows", &windows)))
+        return st;
+    p->model = (hedge_sim_model)model;
+    p->windows = windows;
+    if (p->model != HEDGE_SIM_REPLAY && (prices || csv))
+        return fail_at(r, HEDGE_ERR_PARSE, "\"prices\" and \"csv\" are for the replay model only");
+    if (p->model == HEDGE_SIM_REPLAY && (prices != NULL) == (csv != NULL))
+        return fail_at(r, HEDGE_ERR_PARSE, "replay needs exactly one of \"prices\" (an array) and \"csv\" (a file)");
+    snprintf(c->replay_column, sizeof c->replay_column, "%s", column ? column : "price");
+    if (csv) {
+        c->csv_bytes = strlen(csv) + 1;
+        if (!(c->replay_csv = hedge__alloc(r->ctx, c->csv_bytes, 0))) {
+            c->csv_bytes = 0;
+            return hedge__fail(r->ctx, HEDGE_ERR_NOMEM, "hedge_sim_config_read_json: out of memory");
+        }
+        memcpy(c->replay_csv, csv, c->csv_bytes);
+    }
+    if (prices) {
+        size_t n = json_array_size(prices);
+        if (n == 0) {
+            push_key(r, "prices");
+            st = fail_at(r, HEDGE_ERR_PARSE, "an empty series");
+            pop(r);
+            return st;
+        }
+        if (!(c->prices = hedge__alloc(r->ctx, n * sizeof *c->prices, 0)))
+            return hedge__fail(r->ctx, HEDGE_ERR_NOMEM, "hedge_sim_config_read_json: out of memory");
+        p->n_prices = n;
+        p->prices = c->prices;
+        for (size_t i = 0; i < n; i++) {
+            push_key(r, "prices");
+            push_index(r, i);
+            json_t *v = json_array_get(prices, i);
+            if (!(st = expect(r, v, JSON_REAL, "a price")))
+                c->prices[i] = json_number_value(v);
+            pop(r);
+            pop(r);
+            if (st)
+                return st;
+        }
+    }
+    return HEDGE_OK;
+}
+
+static hedge_status read_sim_option(reader *r, json_t *o, hedge_sim_option *opt) {
+    static const char *const keys[] = {"type", "quantity", "strike", "expiry", "expiry_days", "rate", "hedge_vol", NULL};
+    int type = 1;
+    hedge_status st;
+    if ((st = only_keys(r, o, keys)) || (st = get_enum(r, o, "type", true, type_names, &type)) ||
+        (st = get_number(r, o, "quantity", true, &opt->quantity)) ||
+        (st = get_number(r, o, "strike", true, &opt->strike)) || (st = get_expiry(r, o, &opt->expiry)) ||
+        (st = get_number(r, o, "rate", false, &opt->rate)) || (st = get_number(r, o, "hedge_vol", true, &opt->hedge_vol)))
+        return st;
+    opt->type = type == 0 ? HEDGE_PUT : HEDGE_CALL;
+    return HEDGE_OK;
+}
+
+static hedge_status read_sim_hedge(reader *r, json_t *o, hedge_sim_hedge *h) {
+    static const char *const keys[] = {"instrument", "funding_rate", "option", NULL};
+    static const char *const option_keys[] = {"type", "strike", "expiry", "expiry_days", NULL};
+    int instrument = 0, type = 1;
+    json_t *opt = NULL;
+    hedge_status st;
+    if ((st = only_keys(r, o, keys)) || (st = get_enum(r, o, "instrument", true, sim_instrument_names, &instrument)) ||
+        (st = get_number(r, o, "funding_rate", false, &h->funding_rate)) ||
+        (st = typed_member(r, o, "option", instrument == HEDGE_SIM_OPTION, JSON_OBJECT, "a hedge option object", &opt)))
+        return st;
+    h->instrument = (hedge_sim_instrument)instrument;
+    if (opt) {
+        push_key(r, "option");
+        if (!(st = only_keys(r, opt, option_keys)) && !(st = get_enum(r, opt, "type", true, type_names, &type)) &&
+            !(st = get_number(r, opt, "strike", true, &h->option_strike)))
+            st = get_expiry(r, opt, &h->option_expiry);
+        pop(r);
+        h->option_type = type == 0 ? HEDGE_PUT : HEDGE_CALL;
+    }
+    return st;
+}
+
+static hedge_status read_sim_policy(reader *r, json_t *o, hedge_sim_config *c, size_t i) {
+    static const char *const keys[] = {"name", "rule", "interval_days", "band", "risk_aversion", "cost_rate",
+                                       "fixed_cost", "horizon_days", "to_edge", NULL};
+    hedge_rebalance_policy *p = &c->policies[i];
+    *p = (hedge_rebalance_policy)HEDGE_REBALANCE_POLICY_INIT;
+    /* what the policy assumes about costs defaults to what the simulation charges */
+    p->cost_rate = c->hedge.cost_rate;
+    p->fixed_cost = c->hedge.fixed_cost;
+    const char *name = NULL;
+    int rule = 0;
+    hedge_status st = expect(r, o, JSON_OBJECT, "a policy object");
+    if (st || (st = only_keys(r, o, keys)) || (st = get_string(r, o, "name", false, &name)) ||
+        (st = get_enum(r, o, "rule", true, rule_names, &rule)) ||
+        (st = get_number(r, o, "interval_days", false, &p->interval_days)) ||
+        (st = get_number(r, o, "band", false, &p->band)) ||
+        (st = get_number(r, o, "risk_aversion", false, &p->risk_aversion)) ||
+        (st = get_number(r, o, "cost_rate", false, &p->cost_rate)) ||
+        (st = get_number(r, o, "fixed_cost", false, &p->fixed_cost)) ||
+        (st = get_number(r, o, "horizon_days", false, &p->horizon_days)) || (st = get_bool(r, o, "to_edge", &p->to_edge)))
+        return st;
+    p->rule = (hedge_rebalance_rule)rule;
+    if (name && strlen(name) >= HEDGE__SIM_NAME_BYTES) {
+        push_key(r, "name");
+        st = fail_at(r, HEDGE_ERR_PARSE, "a name of at most %d bytes", HEDGE__SIM_NAME_BYTES - 1);
+        pop(r);
+        return st;
+    }
+    snprintf(c->names[i], sizeof c->names[i], "%s", name ? name : rule_names[rule]);
+    /* the policy's ranges, checked by the decision function itself on a harmless state */
+    hedge_rebalance_state s = HEDGE_REBALANCE_STATE_INIT;
+    s.gamma = -1.0;
+    s.spot = 1.0;
+    s.vol = 0.2;
+    s.time_left = 1.0;
+    s.days_since_last = HUGE_VAL;
+    hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+    if ((st = hedge_rebalance_decide(&d, p, &s)))
+        return fail_call(r, st);
+    return HEDGE_OK;
+}
+
+static hedge_status read_sim_costs(reader *r, json_t *o, hedge_sim_hedge *h) {
+    static const char *const keys[] = {"proportional", "fixed", "latency_steps", NULL};
+    hedge_status st;
+    if ((st = only_keys(r, o, keys)) || (st = get_number(r, o, "proportional", false, &h->cost_rate)) ||
+        (st = get_number(r, o, "fixed", false, &h->fixed_cost)))
+        return st;
+    return get_size(r, o, "latency_steps", &h->latency_steps);
+}
+
+static hedge_status read_sim_run(reader *r, json_t *o, hedge_sim_options *run) {
+    static const char *const keys[] = {"paths", "steps", "seed", "threads", NULL};
+    size_t threads = run->threads;
+    int64_t seed = 1;
+    hedge_status st;
+    if ((st = only_keys(r, o, keys)) || (st = get_size(r, o, "paths", &run->paths)) ||
+        (st = get_size(r, o, "steps", &run->steps)) || (st = get_int(r, o, "seed", false, &seed)) ||
+        (st = get_size(r, o, "threads", &threads)))
+        return st;
+    if (seed < 0) {
+        push_key(r, "seed");
+        st = fail_at(r, HEDGE_ERR_DOMAIN, "expected a seed >= 0");
+        pop(r);
+        return st;
+    }
+    if (run->steps == 0) {
+        push_key(r, "steps");
+        st = fail_at(r, HEDGE_ERR_DOMAIN, "expected steps >= 1");
+        pop(r);
+        return st;
+    }
+    run->seed = (uint64_t)seed;
+    run->threads = threads > 1024 ? 1024 : (unsigned)threads;
+    return HEDGE_OK;
+}
+
+/* Reads section `key` (an object) of s with fn at its pointer. */
+#define SIM_SECTION(key, required, call)                                                                        \
+    do {                                                                                                        \
+        json_t *sec_ = NULL;                                                                                    \
+        if ((st = typed_member(r, s, key, required, JSON_OBJECT, "an object", &sec_)) || !sec_)                 \
+            break;                                                                                              \
+        push_key(r, key);                                                                                       \
+        json_t *o = sec_;                                                                                       \
+        st = (call);                                                                                            \
+        pop(r);                                                                                                 \
+    } while (0)
+
+static hedge_status read_simulate(reader *r, json_t *root, hedge_sim_config *c) {
+    static const char *const keys[] = {"paths", "option", "hedge", "costs", "run", "policies", NULL};
+    hedge_status st = expect(r, root, JSON_OBJECT, "a JSON object at the top level");
+    json_t *s = NULL, *pols = NULL;
+    if (st || (st = typed_member(r, root, "simulate", true, JSON_OBJECT, "a simulate object", &s)))
+        return st;
+    push_key(r, "simulate");
+    if ((st = only_keys(r, s, keys)))
+        goto out;
+    SIM_SECTION("paths", true, read_sim_paths(r, o, c));
+    if (st)
+        goto out;
+    SIM_SECTION("option", true, read_sim_option(r, o, &c->option));
+    if (st)
+        goto out;
+    SIM_SECTION("hedge", false, read_sim_hedge(r, o, &c->hedge));
+    if (st)
+        goto out;
+    SIM_SECTION("costs", false, read_sim_costs(r, o, &c->hedge));
+    if (st)
+        goto out;
+    SIM_SECTION("run", false, read_sim_run(r, o, &c->options));
+    if (st)
+        goto out;
+    /* the parts, checked as the simulator will check them, reported at the section */
+    push_key(r, "option");
+    st = hedge__sim_check(&c->option, &c->hedge, "simulate");
+    st = st ? fail_call(r, st) : st;
+    pop(r);
+    if (!st && !c->replay_csv) {
+        hedge__sim_model m;
+        push_key(r, "paths");
+        st = hedge__sim_model_setup(&m, &c->paths, c->option.expiry, c->options.steps, "simulate");
+        st = st ? fail_call(r, st) : st;
+        pop(r);
+    }
+    if (!st && c->hedge.latency_steps >= c->options.steps) {
+        push_key(r, "costs");
+        push_key(r, "latency_steps");
+        st = fail_at(r, HEDGE_ERR_DOMAIN, "a latency of %zu steps leaves no decision in %zu steps",
+                     c->hedge.latency_steps, c->options.steps);
+        pop(r);
+        pop(r);
+    }
+    if (st || (st = get_array(r, s, "policies", true, &pols)))
+        goto out;
+    size_t n = json_array_size(pols);
+    if (n == 0) {
+        push_key(r, "policies");
+        st = fail_at(r, HEDGE_ERR_PARSE, "expected at least one policy");
+        pop(r);
+        goto out;
+    }
+    c->policies = hedge__alloc(r->ctx, n * sizeof *c->policies, 0);
+    c->names = c->policies ? hedge__alloc(r->ctx, n * sizeof *c->names, 0) : NULL;
+    if (!c->names) {
+        hedge__free(r->ctx, c->policies, n * sizeof *c->policies, 0);
+        c->policies = NULL;
+        st = hedge__fail(r->ctx, HEDGE_ERR_NOMEM, "hedge_sim_config_read_json: out of memory");
+        goto out;
+    }
+    c->n_policies = n;
+    for (size_t i = 0; i < n && !st; i++) {
+        push_key(r, "policies");
+        push_index(r, i);
+        st = read_sim_policy(r, json_array_get(pols, i), c, i);
+        pop(r);
+        pop(r);
+    }
+out:
+    pop(r);
+    return st;
+}
+#undef SIM_SECTION
+
+HEDGE_API hedge_status hedge_sim_config_read_json(hedge_sim_config **out, hedge_context *ctx, const char *text,
+                                                  size_t length, const char *name) {
+    static const char fn[] = "hedge_sim_config_read_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !text)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
+    json_error_t err;
+    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
+        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
+    hedge_sim_config *c = hedge__alloc(ctx, sizeof *c, 0);
+    hedge_status st = HEDGE_OK;
+    if (!c) {
+        st = hedge__fail(ctx, HEDGE_ERR_NOMEM, "%s: out of memory", fn);
+    } else {
+        memset(c, 0, sizeof *c);
+        c->ctx = ctx;
+        c->paths = (hedge_sim_paths)HEDGE_SIM_PATHS_INIT;
+        c->option = (hedge_sim_option)HEDGE_SIM_OPTION_INIT;
+        c->hedge = (hedge_sim_hedge)HEDGE_SIM_HEDGE_INIT;
+        c->options = (hedge_sim_options)HEDGE_SIM_OPTIONS_INIT;
+        if ((st = read_simulate(&r, root, c))) {
+            hedge_sim_config_destroy(c);
+            c = NULL;
+        }
+    }
+    json_decref(root);
+    *out = c;
+    return st;
+}
+
+HEDGE_API hedge_status hedge_sim_config_load_json(hedge_sim_config **out, hedge_context *ctx, const char *path) {
+    static const char fn[] = "hedge_sim_config_load_json";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !path)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    char *buf;
+    size_t len, cap;
+    hedge_status st = slurp(fn, ctx, path, &buf, &len, &cap);
+    if (st == HEDGE_OK) {
+        st = hedge_sim_config_read_json(out, ctx, buf, len, path);
         hedge__free(ctx, buf, cap, 0);
     }
     return st;

@@ -4,6 +4,7 @@
 #include <hedge/market.h>
 #include <hedge/portfolio.h>
 #include <hedge/hedging.h>
+#include <hedge/simulate.h>
 
 HEDGE_API hedge_status hedge_market_read_json(hedge_market **out, hedge_context *ctx, const char *text, size_t length,
                                               const char *name) {
@@ -61,4 +62,21 @@ HEDGE_API hedge_status hedge_problem_load_json(hedge_problem **out, hedge_contex
     if (out)
         *out = NULL;
     return hedge__fail(ctx, HEDGE_ERR_UNSUPPORTED, "hedge_problem_load_json: libhedge was built without JSON support");
+}
+
+HEDGE_API hedge_status hedge_sim_config_read_json(hedge_sim_config **out, hedge_context *ctx, const char *text,
+                                                  size_t length, const char *name) {
+    (void)text;
+    (void)length;
+    (void)name;
+    if (out)
+        *out = NULL;
+    return hedge__fail(ctx, HEDGE_ERR_UNSUPPORTED, "hedge_sim_config_read_json: libhedge was built without JSON support");
+}
+
+HEDGE_API hedge_status hedge_sim_config_load_json(hedge_sim_config **out, hedge_context *ctx, const char *path) {
+    (void)path;
+    if (out)
+        *out = NULL;
+    return hedge__fail(ctx, HEDGE_ERR_UNSUPPORTED, "hedge_sim_config_load_json: libhedge was built without JSON support");
 }

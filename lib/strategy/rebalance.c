@@ -18,6 +18,14 @@
 static hedge_status check_policy(const char *fn, const hedge_rebalance_policy *p) {
     if ((unsigned)p->rule > HEDGE_REBALANCE_COST_RISK)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: unknown rule %d", fn, (int)p->rule);
+    /* the common case first: the simulator decides once per path and step, and building the table
+     * below on every call took a seventh of its time */
+    bool aversion_needed = p->rule == HEDGE_REBALANCE_WHALLEY_WILMOTT || p->rule == HEDGE_REBALANCE_COST_RISK;
+    if (p->interval_days > 0.0 && p->interval_days < HUGE_VAL && p->band >= 0.0 && p->band < HUGE_VAL &&
+        (aversion_needed ? p->risk_aversion > 0.0 : p->risk_aversion >= 0.0) && p->risk_aversion < HUGE_VAL &&
+        p->cost_rate >= 0.0 && p->cost_rate < 1.0 && p->fixed_cost >= 0.0 && p->fixed_cost < HUGE_VAL &&
+        p->horizon_days > 0.0 && p->horizon_days < HUGE_VAL)
+        return HEDGE_OK;
     struct { const char *name; double v; bool ok; } checks[] = {
         {"interval_days", p->interval_days, p->interval_days > 0.0 && p->interval_days < HUGE_VAL},
         {"band", p->band, p->band >= 0.0 && p->band < HUGE_VAL},

@@ -669,6 +669,75 @@ void hedge_rebalancer_destroy(hedge_rebalancer *rebalancer);
 hedge_status hedge_rebalancer_check(hedge_rebalance_decision *decision, hedge_result **orders,
                                     hedge_rebalancer *rebalancer, const hedge_portfolio *book,
                                     const hedge_market *market);
+
+/* simulate.h */
+typedef enum hedge_sim_model {
+    HEDGE_SIM_GBM = 0, HEDGE_SIM_MERTON = 1, HEDGE_SIM_HESTON = 2, HEDGE_SIM_GARCH = 3, HEDGE_SIM_REPLAY = 4
+} hedge_sim_model;
+typedef struct hedge_sim_paths {
+    size_t struct_size;
+    hedge_sim_model model;
+    double spot, drift, vol, jump_intensity, jump_mean, jump_std, kappa, theta, xi, rho, v0;
+    double garch_omega, garch_alpha, garch_beta, garch_var0;
+    const double *prices;
+    size_t n_prices;
+    int windows;
+} hedge_sim_paths;
+typedef struct hedge_sim_option {
+    size_t struct_size;
+    hedge_option_type type;
+    double quantity, strike, expiry, rate, hedge_vol;
+} hedge_sim_option;
+typedef enum hedge_sim_instrument {
+    HEDGE_SIM_SPOT = 0, HEDGE_SIM_PERPETUAL = 1, HEDGE_SIM_OPTION = 2
+} hedge_sim_instrument;
+typedef struct hedge_sim_hedge {
+    size_t struct_size;
+    hedge_sim_instrument instrument;
+    double funding_rate;
+    hedge_option_type option_type;
+    double option_strike, option_expiry, cost_rate, fixed_cost;
+    size_t latency_steps;
+} hedge_sim_hedge;
+typedef int (*hedge_sim_progress_fn)(void *payload, size_t done, size_t total);
+typedef struct hedge_sim_options {
+    size_t struct_size;
+    size_t paths;
+    size_t steps;
+    uint64_t seed;
+    unsigned threads;
+    hedge_sim_progress_fn progress;
+    void *payload;
+} hedge_sim_options;
+typedef struct hedge_sim_stats {
+    size_t struct_size;
+    size_t paths;
+    double option_price, mean, std, var95, cvar95, var99, cvar99, worst, best, mean_cost, mean_funding,
+           mean_trades, std_over_price;
+} hedge_sim_stats;
+hedge_status hedge_sim_run(hedge_sim_stats *stats, double *pnl, size_t n_pnl, hedge_context *ctx,
+                           const hedge_sim_paths *paths, const hedge_sim_option *option, const hedge_sim_hedge *hedge,
+                           const hedge_rebalance_policy *policy, const hedge_sim_options *options);
+hedge_status hedge_sim_generate(double *prices, size_t capacity, const hedge_sim_paths *paths, double horizon,
+                                size_t steps, uint64_t seed, size_t first_path, size_t n_paths);
+typedef struct hedge_sim_config hedge_sim_config;
+typedef struct hedge_sim_setup {
+    size_t struct_size;
+    const hedge_sim_paths *paths;
+    const hedge_sim_option *option;
+    const hedge_sim_hedge *hedge;
+    const hedge_sim_options *options;
+    size_t n_policies;
+    const char *replay_csv;
+    const char *replay_column;
+} hedge_sim_setup;
+hedge_status hedge_sim_config_read_json(hedge_sim_config **out, hedge_context *ctx, const char *text, size_t length,
+                                        const char *name);
+hedge_status hedge_sim_config_load_json(hedge_sim_config **out, hedge_context *ctx, const char *path);
+void hedge_sim_config_destroy(hedge_sim_config *config);
+hedge_status hedge_sim_config_setup(hedge_sim_setup *setup, const hedge_sim_config *config);
+hedge_status hedge_sim_config_policy(hedge_rebalance_policy *policy, const char **name, const hedge_sim_config *config,
+                                     size_t index);
 """
 
 # Options structs are created with their struct_size set, as the C initialisers do.
@@ -681,6 +750,8 @@ SIZED_STRUCTS = (
     "hedge_limits", "hedge_solve_options", "hedge_hedge_summary", "hedge_trade", "hedge_limit_report",
     "hedge_rebalance_policy", "hedge_rebalance_state", "hedge_rebalance_decision",
     "hedge_garch", "hedge_garch_options",
+    "hedge_sim_paths", "hedge_sim_option", "hedge_sim_hedge", "hedge_sim_options", "hedge_sim_stats",
+    "hedge_sim_setup",
 )
 
 ffi = cffi.FFI()

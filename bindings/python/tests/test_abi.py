@@ -32,7 +32,7 @@ def test_every_declared_function_resolves_in_the_loaded_library():
 
 HEADERS = ["status.h", "context.h", "types.h", "pricing.h", "implied_vol.h", "instrument.h", "snapshot.h",
            "volsurface.h", "market.h", "valuation.h", "portfolio.h", "risk.h", "scenario.h", "margin.h",
-           "optimize.h", "sys/backend.h", "hedging.h", "rebalance.h", "volatility.h"]
+           "optimize.h", "sys/backend.h", "hedging.h", "rebalance.h", "volatility.h", "simulate.h"]
 
 
 def test_struct_sizes_and_offsets_match_the_c_headers(tmp_path):

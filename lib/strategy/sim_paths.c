@@ -1,0 +1,199 @@
+/*
+ * Price paths of the hedging simulator: GBM, Merton jump-diffusion, Heston (full-truncation
+ * Euler), GARCH(1,1) and replay of a series. Path p draws from streams 2p (the spot's normals) and
+ * 2p + 1 (jumps, the variance's own shocks) of the counter-based generator keyed by the seed, so a
+ * path is a pure function of (seed, p) and of the model: the thread that computes it, and the
+ * other paths, do not matter.
+ */
+#include "strategy/sim_internal.h"
+
+#include "core/internal.h"
+
+#include <math.h>
+#include <string.h>
+
+hedge_status hedge__sim_model_setup(hedge__sim_model *m, const hedge_sim_paths *paths, double horizon,
+                                    size_t steps, const char *fn) {
+    hedge_sim_paths p = HEDGE_SIM_PATHS_INIT;
+    hedge_status st = hedge__options_copy(&p, sizeof p, paths, fn);
+    if (st)
+        return st;
+    if ((unsigned)p.model > HEDGE_SIM_REPLAY)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: unknown path model %d", fn, (int)p.model);
+    if (steps == 0)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: steps must be >= 1", fn);
+    if (!(horizon > 0.0 && horizon < HUGE_VAL))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: the horizon (expiry) must be finite and > 0, got %g", fn,
+                           horizon);
+    memset(m, 0, sizeof *m);
+    m->kind = p.model;
+    m->steps = steps;
+    m->dt = horizon / (double)steps;
+    m->S0 = p.spot;
+    const double dt = m->dt;
+    if (p.model == HEDGE_SIM_REPLAY) {
+        if (!p.prices)
+            return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: replay without prices", fn);
+        if (p.n_prices < steps + 1)
+            return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: replay of %zu prices cannot give a path of %zu steps",
+                               fn, p.n_prices, steps);
+        for (size_t i = 0; i < p.n_prices; i++)
+            if (!(p.prices[i] > 0.0 && p.prices[i] < HUGE_VAL))
+                return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: replay price %zu is %g, must be finite and > 0", fn, i,
+                                   p.prices[i]);
+        m->prices = p.prices;
+        m->n_prices = p.n_prices;
+        m->windows = p.windows != 0;
+        m->n_windows = m->windows ? p.n_prices - steps : 1;
+        m->S0 = p.prices[0];
+        return HEDGE_OK;
+    }
+    struct { const char *name; double v; bool ok; } checks[] = {
+        {"spot", p.spot, p.spot > 0.0 && p.spot < HUGE_VAL},
+        {"drift", p.drift, isfinite(p.drift)},
+        {"vol", p.vol, p.vol >= 0.0 && p.vol < HUGE_VAL},
+        {"jump_intensity", p.jump_intensity, p.jump_intensity >= 0.0 && p.jump_intensity < HUGE_VAL},
+        {"jump_mean", p.jump_mean, isfinite(p.jump_mean)},
+        {"jump_std", p.jump_std, p.jump_std >= 0.0 && p.jump_std < HUGE_VAL},
+        {"kappa", p.kappa, p.kappa >= 0.0 && p.kappa < HUGE_VAL},
+        {"theta", p.theta, p.theta >= 0.0 && p.theta < HUGE_VAL},
+        {"xi", p.xi, p.xi >= 0.0 && p.xi < HUGE_VAL},
+        {"rho", p.rho, p.rho >= -1.0 && p.rho <= 1.0},
+        {"v0", p.v0, p.v0 >= 0.0 && p.v0 < HUGE_VAL},
+        {"garch_omega", p.garch_omega, p.model != HEDGE_SIM_GARCH || (p.garch_omega > 0.0 && p.garch_omega < HUGE_VAL)},
+        {"garch_alpha", p.garch_alpha, p.garch_alpha >= 0.0 && p.garch_alpha < HUGE_VAL},
+        {"garch_beta", p.garch_beta, p.garch_beta >= 0.0 && p.garch_beta < HUGE_VAL},
+        {"garch_var0", p.garch_var0, p.garch_var0 >= 0.0 && p.garch_var0 < HUGE_VAL},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        if (!checks[i].ok)
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: path %s %g is out of range", fn, checks[i].name,
+                               checks[i].v);
+    switch (p.model) {
+    case HEDGE_SIM_GBM:
+    case HEDGE_SIM_MERTON: {
+        double lam = p.model == HEDGE_SIM_MERTON ? p.jump_intensity : 0.0;
+        /* the compensator lambda k keeps E[S_T] = S_0 e^{mu T}; expm1 keeps k accurate for small jumps */
+        double k = lam > 0.0 ? expm1(p.jump_mean + 0.5 * p.jump_std * p.jump_std) : 0.0;
+        m->a = (p.drift - lam * k - 0.5 * p.vol * p.vol) * dt;
+        m->b = p.vol * sqrt(dt);
+        m->lam_dt = lam * dt;
+        m->exp_neg_lam_dt = exp(-m->lam_dt);
+        m->jump_mean = p.jump_mean;
+        m->jump_std = p.jump_std;
+        if (!isfinite(m->a))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: the jumps' compensator overflows (jump_mean %g, jump_std %g)",
+                               fn, p.jump_mean, p.jump_std);
+        break;
+    }
+    case HEDGE_SIM_HESTON:
+        m->mu_dt = p.drift * dt;
+        m->kappa_dt = p.kappa * dt;
+        m->theta = p.theta;
+        m->xi = p.xi;
+        m->rho = p.rho;
+        m->rho_c = sqrt(fmax(0.0, 1.0 - p.rho * p.rho));
+        m->v0 = p.v0;
+        break;
+    case HEDGE_SIM_GARCH: {
+        double persistence = p.garch_alpha + p.garch_beta;
+        if (p.garch_var0 == 0.0 && !(persistence < 1.0))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: GARCH alpha + beta = %g >= 1 has no unconditional variance: "
+                               "set garch_var0", fn, persistence);
+        m->mu_dt = p.drift * dt;
+        m->omega = p.garch_omega;
+        m->alpha = p.garch_alpha;
+        m->beta = p.garch_beta;
+        m->h0 = p.garch_var0 > 0.0 ? p.garch_var0 : p.garch_omega / (1.0 - persistence);
+        break;
+    }
+    case HEDGE_SIM_REPLAY:
+        break;
+    }
+    return HEDGE_OK;
+}
+
+void hedge__sim_path_start(hedge__sim_path *p, const hedge__sim_model *m, uint64_t seed, uint64_t index) {
+    hedge__rng_init(&p->main, seed, 2 * index);
+    hedge__rng_init(&p->aux, seed, 2 * index + 1);
+    p->k = 0;
+    p->series = NULL;
+    p->S = m->S0;
+    p->v = m->kind == HEDGE_SIM_HESTON ? m->v0 : m->kind == HEDGE_SIM_GARCH ? m->h0 : 0.0;
+    p->scale = 1.0;
+    if (m->kind == HEDGE_SIM_REPLAY) {
+        p->series = m->prices + (m->windows ? index : 0);
+        p->scale = m->prices[0] / p->series[0]; /* exactly 1 for the first window */
+        p->S = m->prices[0];
+    }
+}
+
+double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
+    p->k++;
+    switch (m->kind) {
+    case HEDGE_SIM_GBM:
+    case HEDGE_SIM_MERTON: {
+        double x = m->a + m->b * hedge__rng_normal(&p->main);
+        if (m->lam_dt > 0.0) {
+            /* Poisson(lambda dt) by inversion, then the sum of that many normal log-jumps */
+            double u = hedge__rng_uniform(&p->aux), prob = m->exp_neg_lam_dt, cum = prob;
+            unsigned n = 0;
+            while (u > cum && n < 1000) {
+                n++;
+                prob *= m->lam_dt / n;
+                cum += prob;
+            }
+            for (unsigned j = 0; j < n; j++)
+                x += m->jump_mean + m->jump_std * hedge__rng_normal(&p->aux);
+        }
+        p->S *= exp(x);
+        break;
+    }
+    case HEDGE_SIM_HESTON: {
+        double z1 = hedge__rng_normal(&p->main), z2 = hedge__rng_normal(&p->aux);
+        double vp = fmax(p->v, 0.0), sd = sqrt(vp * m->dt);
+        p->S *= exp(m->mu_dt - 0.5 * vp * m->dt + sd * z1);
+        p->v += m->kappa_dt * (m->theta - vp) + m->xi * sd * (m->rho * z1 + m->rho_c * z2);
+        break;
+    }
+    case HEDGE_SIM_GARCH: {
+        double z = hedge__rng_normal(&p->main), h = p->v;
+        p->S *= exp(m->mu_dt - 0.5 * h + sqrt(h) * z);
+        p->v = m->omega + m->alpha * h * z * z + m->beta * h;
+        break;
+    }
+    case HEDGE_SIM_REPLAY:
+        p->S = p->series[p->k] * p->scale;
+        break;
+    }
+    return p->S;
+}
+
+HEDGE_API hedge_status hedge_sim_generate(double *prices, size_t capacity, const hedge_sim_paths *paths,
+                                          double horizon, size_t steps, uint64_t seed, size_t first_path,
+                                          size_t n_paths) {
+    static const char fn[] = "hedge_sim_generate";
+    if (!paths || (!prices && n_paths > 0))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    hedge__sim_model m;
+    hedge_status st = hedge__sim_model_setup(&m, paths, horizon, steps, fn);
+    if (st)
+        return st;
+    if (m.kind == HEDGE_SIM_REPLAY && (first_path > m.n_windows || n_paths > m.n_windows - first_path))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: the series gives %zu paths, asked for %zu from %zu", fn,
+                           m.n_windows, n_paths, first_path);
+    size_t need;
+    if (!hedge__mul_size(n_paths, steps + 1, &need) || steps + 1 == 0)
+        return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: %zu paths of %zu steps is too large", fn, n_paths, steps);
+    if (capacity < need)
+        return hedge__fail(NULL, HEDGE_ERR_BUFFER_TOO_SMALL, "%s: needs %zu prices, got %zu", fn, need, capacity);
+    for (size_t j = 0; j < n_paths; j++) {
+        hedge__sim_path p;
+        hedge__sim_path_start(&p, &m, seed, first_path + j);
+        double *row = prices + j * (steps + 1);
+        row[0] = p.S;
+        for (size_t i = 1; i <= steps; i++)
+            row[i] = hedge__sim_path_step(&p, &m);
+    }
+    return HEDGE_OK;
+}
