@@ -29,7 +29,8 @@ int main(void) {
         fprintf(stderr, "consumer-glpk: %s\n", hedge_error_message());
         goto done;
     }
-    if (sol.status != HEDGE_SOLVE_OPTIMAL || dist(x[0], 1.5) > 1e-9 || x[1] != 2.0 || dist(sol.objective, -5.5) > 1e-9) {
+    if (sol.status != HEDGE_SOLVE_OPTIMAL || dist(x[0], 1.5) > 1e-9 || x[1] != 2.0 ||
+        dist(sol.objective, -5.5) > 1e-9) {
         fprintf(stderr, "consumer-glpk: status %d, x = (%g, %g), objective %g\n", (int)sol.status, x[0], x[1],
                 sol.objective);
         goto done;

@@ -1,5 +1,5 @@
 /*
- * Conformance of every built-in optimizer backend: the same problems on each backend that has the
+ * Conformance of every optimizer backend this build has: the same problems on each backend that has the
  * capabilities they need (as hedge_backends() reports them), checked against things the backends do
  * not compute themselves:
  *   - linear programs with L1 terms: the KKT conditions written from the problem's definition, the
@@ -45,7 +45,7 @@ typedef struct backend_set {
     const char *names[MAX_BACKENDS];
 } backend_set;
 
-/* The built-in backends that offer every capability in `need`. */
+/* The backends of ctx that offer every capability in `need`. */
 static backend_set backends_with(hedge_context *ctx, uint64_t need) {
     const char *names[MAX_BACKENDS];
     uint64_t caps[MAX_BACKENDS];
