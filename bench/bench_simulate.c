@@ -111,7 +111,7 @@ int main(int argc, char **argv) {
             pclose(pipe);
         }
         if (ok) {
-            char label[64];
+            char label[80]; /* "numpy (" + up to 63 bytes of cdf + ")": GCC checks at -O0 */
             snprintf(label, sizeof label, "numpy (%s)", cdf);
             printf("%-34s %10.1f %16.3g %10.4f %12.4f\n", label, ms, work / (1e-3 * ms), ratio, mean);
             /* the standard error of std/price is about ratio / sqrt(2 n) (nearly normal P&L) */
