@@ -1190,6 +1190,25 @@ START_TEST(minimum_sizes_and_fixed_costs_decide_by_cost) {
 }
 END_TEST
 
+/* A book whose Greeks overflow a double (1e308 perpetuals, found by fuzzing) has no hedge: the
+ * solve fails with HEDGE_ERR_DOMAIN instead of a result holding infinities. */
+START_TEST(overflowing_books_are_refused) {
+    static fixture f;
+    fx_make(&f, 10.0, 100, 12.0, 100);
+    add_cand(&f, "PERP-A", 0.0005);
+    add_band(&f, HEDGE_GREEK_DELTA_COIN, "BTC", -1, 1);
+    hedge_position pos = HEDGE_POSITION_INIT;
+    pos.instrument = f.inst[PERP_B];
+    pos.quantity = 1e308;
+    ck_assert_status(hedge_portfolio_add(f.book, &pos), HEDGE_OK);
+    hedge_result *r = (hedge_result *)0x1;
+    ck_assert_status(hedge_solve(&r, f.ctx, f.problem, f.book, f.market, NULL), HEDGE_ERR_DOMAIN);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(hedge_error_message(), "overflow"));
+    fx_free(&f);
+}
+END_TEST
+
 Suite *hedge_test_suite_hedge(void) {
     Suite *s = suite_create("hedge");
     TCase *tc = tcase_create("solve");
@@ -1213,6 +1232,7 @@ Suite *hedge_test_suite_hedge(void) {
     tcase_add_test(tc, oom_sweep_over_problem_and_solve);
     tcase_add_test(tc, lots_round_up_to_the_band);
     tcase_add_test(tc, minimum_sizes_and_fixed_costs_decide_by_cost);
+    tcase_add_test(tc, overflowing_books_are_refused);
     suite_add_tcase(s, tc);
     TCase *rb = tcase_create("rebalance");
     tcase_add_test(rb, whalley_wilmott_band_by_hand);

@@ -306,7 +306,8 @@ typedef struct hedge_solve_options {
  * @retval HEDGE_ERR_NOT_FOUND a candidate's instrument or quote, or a targeted underlying, is not
  *         in the market; the message names it.
  * @retval HEDGE_ERR_STALE, HEDGE_ERR_EXPIRED a candidate or position cannot be valued or traded.
- * @retval HEDGE_ERR_DOMAIN a fixed cost or minimum size on a candidate without finite trade bounds.
+ * @retval HEDGE_ERR_DOMAIN a fixed cost or minimum size on a candidate without finite trade bounds,
+ *         or a book whose Greeks or P&L, or a hedge whose numbers, overflow a double.
  * @retval HEDGE_ERR_UNSUPPORTED the backend cannot solve the problem (integers, say).
  * @retval HEDGE_ERR_NOMEM allocation failed.
  * @retval HEDGE_ERR_BACKEND the optimizer failed.

@@ -143,7 +143,40 @@ static int by_price(const void *pa, const void *pb) {
     return (int)a->r.kind - (int)b->r.kind;
 }
 
+static bool row_finite(const hedge_risk_row *r) {
+    return isfinite(r->delta_coin) && isfinite(r->gamma_coin) && isfinite(r->delta_usd) && isfinite(r->gamma_usd) &&
+           isfinite(r->vega_usd) && isfinite(r->theta_usd);
+}
+
+/* Whether every number of the result that has no infinite meaning is finite: a book whose Greeks or
+ * P&L overflow a double (a position of 1e308 contracts, found by fuzzing) has no hedge to report. */
+static bool result_finite(const hedge__result_builder *rb) {
+    const double sums[] = {rb->cost_usd,  rb->fees_usd,  rb->spread_usd,  rb->impact_usd,    rb->funding_usd,
+                           rb->fixed_usd, rb->premium_usd, rb->std_before, rb->std_after,    rb->var_before,
+                           rb->var_after, rb->cvar_before, rb->cvar_after, rb->margin_before, rb->margin_after};
+    for (size_t i = 0; i < sizeof sums / sizeof sums[0]; i++)
+        if (!isfinite(sums[i]))
+            return false;
+    for (size_t i = 0; rb->under && i <= rb->n_under; i++)
+        if (!row_finite(&rb->under[i].before) || !row_finite(&rb->under[i].after))
+            return false;
+    for (size_t i = 0; i < rb->n_trades; i++) {
+        const hedge_trade *t = &rb->trades[i].t;
+        if (!isfinite(t->quantity) || !isfinite(t->mid) || !isfinite(t->notional_usd) || !isfinite(t->fee_usd) ||
+            !isfinite(t->spread_usd) || !isfinite(t->impact_usd) || !isfinite(t->funding_usd) ||
+            !isfinite(t->fixed_usd))
+            return false;
+    }
+    for (size_t i = 0; i < rb->n_limits; i++)
+        if (!isfinite(rb->limits[i].r.shadow_price))
+            return false;
+    return true;
+}
+
 hedge_status hedge__result_finish(hedge_result **out, hedge__result_builder *rb) {
+    if (!result_finite(rb))
+        return hedge__fail(rb->ctx, HEDGE_ERR_DOMAIN, "hedge_solve: the book's Greeks, P&L or the hedge's numbers "
+                           "overflow a double (a position too large?)");
     hedge_result *r = hedge__alloc(rb->ctx, sizeof *r, 0);
     if (!r)
         return hedge__fail(rb->ctx, HEDGE_ERR_NOMEM, "hedge_solve: out of memory");
