@@ -6,7 +6,8 @@
  * The loop body is branch-free straight-line arithmetic so that the compiler turns it into SIMD
  * code: exp, log and the normal cdf are our own polynomial / Chebyshev forms (libm calls do not
  * vectorise). It handles the ordinary options of a chain; a lane it cannot do to full accuracy
- * (invalid input, sigma sqrt(T) == 0, a tail beyond |d| = 37, extreme rates, or, when d1 and d2
+ * (invalid input, sigma sqrt(T) == 0, inputs outside the scalar kernel's ordinary box, a tail beyond
+ * |d| = 37, a result beyond DBL_MAX, or, when d1 and d2
  * straddle 0, a price that is the difference of two terms 8 times larger than itself, which
  * would cost more than 3 bits) gets NaN in the price buffer, and
  * batch.c recomputes it with the scalar kernel, which has exact limits and the cancellation-free
@@ -37,10 +38,11 @@ void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge
         double s = Sp[i], k = Kp[i], t = Tp[i], r = rp[i], q = qp[i], sig = sp[i];
         double b = r - q;
         double sk = s / k;
-        int ok = (th * th == 1.0) & (s > 0.0) & (s <= DBL_MAX) & (k > 0.0) & (k <= DBL_MAX) &
-                 (t > 0.0) & (t <= DBL_MAX) & (fabs(r) <= DBL_MAX) & (fabs(q) <= DBL_MAX) & (sig > 0.0) &
-                 (sig <= DBL_MAX) & (sk >= DBL_MIN) & (sk <= DBL_MAX) & (fabs(r * t) <= 700.0) &
-                 (fabs(b * t) <= 700.0);
+        /* the scalar kernel's box of ordinary inputs (hedge__ordinary_inputs()), where no product
+         * underflows on its way to a result that would be normal; it also keeps s/k normal */
+        int ok = (th * th == 1.0) & (s >= 0x1p-400) & (s <= 0x1p400) & (k >= 0x1p-400) & (k <= 0x1p400) &
+                 (t >= 0x1p-200) & (t <= 0x1p200) & (sig >= 0x1p-200) & (sig <= 0x1p200) &
+                 (fabs(r * t) <= 300.0) & (fabs(q * t) <= 300.0);
         double sqt = sqrt(t);
         double v = sig * sqt;
         double sk_lo = (s - sk * k - BK_PROD_LO(sk, k, sk * k)) / k; /* s/k = sk + sk_lo: see hedge__log_moneyness() */
@@ -77,12 +79,18 @@ void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge
         double price_plain = th * (A - B);
         double price = same_side ? price_split : price_plain;
         ok &= same_side | (A <= 8.0 * price);
+        double gamma = dfq * nd1 * iv / s, vega = g * sqt, theta = r * price - th * b * A - g * sig / (2.0 * sqt);
+        double rho_f = -t * price, rho_q = th * t * B;
+        double rho = black76 != 0.0 ? rho_f : rho_q;
+        /* a value beyond DBL_MAX (gamma of a tiny spot, a price grown by e^{300}) is the scalar kernel's to
+         * report: x - x is 0 for finite x, NaN otherwise (delta is at most e^{300}) */
+        double all = price + gamma + vega + theta + rho;
+        ok &= all - all == 0.0;
         o_price[i] = ok ? price : NAN;
         o_delta[i] = th * dfq * N1;
-        o_gamma[i] = dfq * nd1 * iv / s;
-        o_vega[i] = g * sqt;
-        o_theta[i] = r * price - th * b * A - g * sig / (2.0 * sqt);
-        double rho_f = -t * price, rho_q = th * t * B;
-        o_rho[i] = black76 != 0.0 ? rho_f : rho_q;
+        o_gamma[i] = gamma;
+        o_vega[i] = vega;
+        o_theta[i] = theta;
+        o_rho[i] = rho;
     }
 }

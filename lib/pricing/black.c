@@ -1,4 +1,5 @@
 #include "pricing/black.h"
+#include "pricing/wide.h"
 
 #include "core/internal.h"
 #include "core/normal.h"
@@ -7,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SQRT1_2 0.707106781186547524400844362104849039
 
@@ -107,10 +109,15 @@ static int series_terms(double z, double u) {
     return n + 1; /* one more than the estimate: the loop below stops on the actual terms */
 }
 
-static double otm_series(double h, double t, double g) {
-    if (g == 0.0)
-        return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
+/* The series without its Gaussian factor: b = g series_sum(h, t) with g = exp(-(h^2 + t^2)/2). */
+static double series_sum(double h, double t) {
     double z = -h * SQRT1_2, u = t * SQRT1_2;
+    if (z > 1e8) {
+        /* Only the wide path gets here (the factor g of such an h underflows in a double). M_k(z) is
+         * k!/(2z)^{k+1} to a relative O(k^2/z^2), which makes the series geometric in (u/z)^2 (u < z/16):
+         * sum = u / (2 (z - u)(z + u)), without the moments, whose recurrence would overflow. */
+        return (1.0 / HEDGE__SQRT_PI) * (u / (z - u)) / (z + u);
+    }
     double two_u = 2.0 * u, sq = two_u * two_u;
     double c = two_u, sum = 0.0;
     if (z < FORWARD_Z) {
@@ -128,7 +135,7 @@ static double otm_series(double h, double t, double g) {
             m_prev = m_next;
             m_k = 0.5 * (k + 1) * m_k - z * m_next;     /* M_{k+2} */
         }
-        return (2.0 / HEDGE__SQRT_PI) * g * sum;
+        return (2.0 / HEDGE__SQRT_PI) * sum;
     }
     int terms = series_terms(z, u);
     double m[2 * SERIES_TERMS + 1];
@@ -141,7 +148,13 @@ static double otm_series(double h, double t, double g) {
             break;
         c *= sq * inv_even_pair[i]; /* (k + 1)(k + 2) = (2i + 2)(2i + 3) */
     }
-    return (2.0 / HEDGE__SQRT_PI) * g * sum;
+    return (2.0 / HEDGE__SQRT_PI) * sum;
+}
+
+static double otm_series(double h, double t, double g) {
+    if (g == 0.0)
+        return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
+    return g * series_sum(h, t);
 }
 
 /* g < 0: not supplied, formed here. */
@@ -178,6 +191,38 @@ double hedge__black_otm_g(double x, double s, double g) {
     return black_otm(x, s, g > 0.0 && g <= 1.0 ? g : -1.0);
 }
 
+double hedge__black_otm_scaled(double x, double s, double L[2]) {
+    x = -fabs(x);
+    double h = x / s, t = 0.5 * s;
+    double z = -h * SQRT1_2, u = t * SQRT1_2;
+    bool series = 16.0 * u < fmax(1.0, z);
+    if (series || h + t < 0.0) {
+        /* the branches of black_otm() that carry the Gaussian factor: it becomes the exponent */
+        if (!(fabs(h) < 1e154)) { /* h^2 overflows: e^{-h^2/2} is below any scale a price can have */
+            L[0] = -INFINITY;
+            L[1] = 0.0;
+            return 0.0;
+        }
+        double hl = fma(-h, s, x) / s; /* x/s = h + hl */
+        double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
+        double tt = t * t, tt_lo = fma(t, t, -tt);
+        double sum = hh + tt, bv = sum - hh, sum_lo = (hh - (sum - bv)) + (tt - bv);
+        L[0] = -0.5 * sum;
+        L[1] = -0.5 * (sum_lo + hh_lo + tt_lo);
+        if (series)
+            return series_sum(h, t);
+        return 0.5 * (hedge__erfcx(z - u) - hedge__erfcx(z + u));
+    }
+    /* d1 = h + t >= 0 > d2 = h - t: b = e^{x/2} N(d1) - e^{-x/2} N(d2), and e^{-x} N(d2) =
+     * e^{-x} n(d2) R(-d2) = n(d1) R(-d2) with the Mills ratio R(a) = N(-a)/n(a) = sqrt(pi/2) erfcx(a/sqrt2):
+     * both terms bounded by 1 whatever the size of x. */
+    L[0] = 0.5 * x;
+    L[1] = 0.0;
+    double d1 = h + t, a = t - h;
+    double mills = 0.5 * HEDGE__SQRT_2PI * hedge__erfcx(a * SQRT1_2);
+    return hedge__norm_cdf(d1) - hedge__norm_pdf(d1) * mills;
+}
+
 double hedge__black_normalised(double x, double s, int theta) {
     double otm = hedge__black_otm(x, s);
     /* In the money the value is the intrinsic e^{x/2} - e^{-x/2} (signed) plus the out-of-the-money
@@ -194,8 +239,10 @@ double hedge__log_moneyness(double F, double K) {
      * exact (Sterbenz), so only the division rounds, and log1p keeps that relative. */
     if (F >= 0.5 * K && F <= 2.0 * K)
         return log1p((F - K) / K);
-    double x = log(F / K);
-    return isfinite(x) ? x : log(F) - log(K); /* F/K overflowed or underflowed */
+    double q = F / K;
+    /* a quotient that overflowed, or underflowed into the subnormals (where it keeps only part of its
+     * bits, all of them at 4.9e-324): the difference of the logarithms, each exact to an ulp */
+    return q >= DBL_MIN && q <= DBL_MAX ? log(q) : log(F) - log(K);
 }
 
 double hedge__black_intrinsic(double x, double K, int theta, double rT) {
@@ -206,11 +253,36 @@ double hedge__black_intrinsic(double x, double K, int theta, double rT) {
     return theta * (fabs(x) < 0.5 ? K * exp(-rT) * expm1(x) : K * (exp(x - rT) - exp(-rT)));
 }
 
+/*
+ * K e^{x/2 - rT} b(x, s) once b(x, s) itself has fallen below DBL_MIN (and so lost its bits or become 0):
+ * the factor may still lift the product into the normal range (a strike of 1e100, or rT = -300).
+ * b <= e^{-(h^2 + t^2)/2} there, which decides from two exponentials whether the product can reach
+ * e^{-800}; only then is b formed again with its Gaussian factor kept as an exponent.
+ */
+static double otm_tail(double x, double K, double s, double rT) {
+    double h = x / s, t = 0.5 * s, e = 0.5 * (h * h + t * t);
+    double a = 0.5 * x - rT;
+    if (x == 0.0 || !(e < 1500.0) || !(K * exp(a) > exp(e - 800.0)))
+        return 0.0;
+    double L[2];
+    double m = hedge__black_otm_scaled(x, s, L);
+    hedge__xd p = hedge__xd_mul(hedge__xd_mul(hedge__xd_of(K), hedge__xd_of(m)), hedge__xd_exp(a));
+    return hedge__xd_double(hedge__xd_mul(p, hedge__xd_mul(hedge__xd_exp(L[0]), hedge__xd_exp(L[1]))));
+}
+
 double hedge__black_value(double x, double K, double s, int theta, double rT) {
     /* intrinsic plus the out-of-the-money value e^{-rT} sqrt(F K) b, with sqrt(F K) = K e^{x/2} */
     double intrinsic = hedge__black_intrinsic(x, K, theta, rT);
     double otm = hedge__black_otm(x, s);
-    return otm == 0.0 ? intrinsic : intrinsic + K * exp(0.5 * x - rT) * otm;
+    if (otm < DBL_MIN)
+        return intrinsic + otm_tail(x, K, s, rT);
+    return intrinsic + K * exp(0.5 * x - rT) * otm;
+}
+
+bool hedge__ordinary_inputs(double S, double K, double T, double sigma, double rT, double qT) {
+    return S >= 0x1p-400 && S <= 0x1p400 && K >= 0x1p-400 && K <= 0x1p400 &&
+           (T == 0.0 || (T >= 0x1p-200 && T <= 0x1p200)) &&
+           (sigma == 0.0 || (sigma >= 0x1p-200 && sigma <= 0x1p200)) && fabs(rT) <= 300.0 && fabs(qT) <= 300.0;
 }
 
 hedge_status hedge__check_option(const char *fn, size_t index, int theta, double S, double K, double T, double r,
@@ -233,6 +305,13 @@ hedge_status hedge__check_option(const char *fn, size_t index, int theta, double
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: rate must be finite, got %g", fn, where, r);
     if (!isfinite(q))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: yield must be finite, got %g", fn, where, q);
+    /* e^{-rT} beyond e^{+-1e301} is not a number any exponent of a double can hold, and the rate and
+     * yield themselves then make the carry r - q overflow: pricing.h's limit on the exponents. */
+    if (!(fabs(r) <= HEDGE__MAX_EXPONENT) || !(fabs(r * T) <= HEDGE__MAX_EXPONENT))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: rate %g times time %g is beyond +-2^1000", fn, where, r, T);
+    if (!(fabs(q) <= HEDGE__MAX_EXPONENT) || !(fabs(q * T) <= HEDGE__MAX_EXPONENT))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: yield %g times time %g is beyond +-2^1000", fn, where, q,
+                           T);
     if (!(sigma >= 0.0) || !isfinite(sigma))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: volatility must be finite and >= 0, got %g", fn, where,
                            sigma);
@@ -265,15 +344,26 @@ static void degenerate(hedge_greeks *g, int theta, double S, double K, double T,
     g->dual_gamma = 0.0;
 }
 
-void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
-                       bool black76) {
+/* x - x is 0 for a finite x and NaN otherwise: one sum tells whether every field is finite. */
+static bool all_finite(const hedge_greeks *g) {
+    double f[HEDGE__N_GREEKS], acc = 0.0;
+    memcpy(f, &g->price, sizeof f);
+    for (int k = 0; k < HEDGE__N_GREEKS; k++)
+        acc += f[k] - f[k];
+    return acc == 0.0;
+}
+
+/* The kernel in doubles, for ordinary inputs (hedge__ordinary_inputs()); false when a result came out
+ * infinite or NaN, which only a true value beyond DBL_MAX should, and the wide path then decides. */
+static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
+                   bool black76) {
     double sqrt_t = sqrt(T);
     double v = sigma * sqrt_t;
     double x = hedge__log_moneyness(S, K) + b * T; /* ln(F/K) without forming F */
     double dfr = exp(-r * T), dfq = exp((b - r) * T);
     if (!(v > 0.0)) {
         degenerate(g, theta, S, K, T, r, b, dfq, dfr, x, black76);
-        return;
+        return all_finite(g);
     }
     double d1 = x / v + 0.5 * v, d2 = x / v - 0.5 * v;
     double nd1 = hedge__norm_pdf(d1), nd2 = hedge__norm_pdf(d2);
@@ -283,7 +373,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
     /* The value comes from the normalised Black function: F N(d1) - K N(d2) cancels in the wings. */
     double otm = hedge__black_otm(x, v);
     /* e^{-rT} K e^{x/2} in one exponential: each factor alone can overflow when the other underflows */
-    double price = otm == 0.0 ? 0.0 : K * exp(0.5 * x - r * T) * otm;
+    double price = otm < DBL_MIN ? otm_tail(x, K, v, r * T) : K * exp(0.5 * x - r * T) * otm;
     if (theta * x > 0.0) /* near the money K e^{-rT} expm1(x) keeps its digits; far away it may overflow */
         price += theta * (x < 0.5 ? K * dfr * expm1(x) : sfq - K * dfr);
     g->price = price;
@@ -299,7 +389,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
         g->theta = r * price - theta * b * sfq * cd1;
         g->charm = -theta * (b - r) * dfq * cd1;
         g->dual_gamma = nd2 == 0.0 ? 0.0 : dfr * nd2 / (K * v);
-        return;
+        return all_finite(g);
     }
     double gamma = dfq * nd1 / (S * v);
     double vega = sfq * nd1 * sqrt_t;
@@ -317,4 +407,14 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
     g->zomma = gamma * (d1 * d2 - 1.0) / sigma;
     g->color = gamma * ((r - b) + d1 * b / v + (1.0 - d1 * d2) / (2.0 * T));
     g->dual_gamma = dfr * nd2 / (K * v);
+    return all_finite(g);
+}
+
+void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
+                       bool black76) {
+    if (hedge__ordinary_inputs(S, K, T, sigma, r * T, (r - b) * T) && kernel(g, theta, S, K, T, r, b, sigma, black76))
+        return;
+    hedge__xgreeks w;
+    hedge__bsm_kernel_wide(&w, theta, S, K, T, r, b, sigma, black76);
+    hedge__xgreeks_double(g, &w);
 }

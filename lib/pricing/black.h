@@ -21,6 +21,11 @@ double hedge__black_otm(double x, double s);
  * for twice. */
 double hedge__black_otm_g(double x, double s, double g);
 
+/* b(-|x|, s) = m e^{L[0] + L[1]}, returning m: the same value as hedge__black_otm() with the exponent of
+ * its Gaussian factor (or of e^{x/2}) kept apart, for the wide path, where that factor underflows a
+ * double while the price it scales is a normal number. For x != 0 and 2^-900 <= s <= inf. */
+double hedge__black_otm_scaled(double x, double s, double L[2]);
+
 /* ln(F/K) to a few ulp of itself, also near the money where log(F/K) is off by the rounding of the
  * quotient (1e-16 absolute: 1e-11 of the price when x and the total volatility are both 1e-5). */
 double hedge__log_moneyness(double F, double K);
@@ -37,16 +42,35 @@ double hedge__black_intrinsic(double x, double K, int theta, double rT);
  * times any relative error of F, so F must not be rounded on the way. */
 double hedge__black_value(double x, double K, double s, int theta, double rT);
 
+/* The box in which the kernels' plain double arithmetic is trusted: spot and strike within 2^+-400,
+ * T 0 or within 2^+-200, sigma 0 or within 2^+-200, |rT| and |qT| up to 300. Elsewhere the wide path
+ * (wide.h) computes. */
+bool hedge__ordinary_inputs(double S, double K, double T, double sigma, double rT, double qT);
+
 /*
  * Every Greek of a European option under BSM with carry b, written to g (all fields).
  * S is the spot (or the forward when b == 0 and black76 is true), q = r - b. The rho field is dV/dr
- * with q fixed (BSM) or with F fixed (black76). Inputs must already be validated.
+ * with q fixed (BSM) or with F fixed (black76). Inputs must already be validated. Never NaN for
+ * validated input: a field is +-inf exactly when its true value is beyond DBL_MAX.
  */
 void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
                        bool black76);
 
 /* NULL or a struct_size too small for the price: the error, naming fn; HEDGE_OK otherwise. */
 hedge_status hedge__greeks_size_ok(const char *fn, const hedge_greeks *g);
+
+/* Copies the fields of g that fit in dst->struct_size to dst, or, when one of them is infinite (its
+ * true value beyond DBL_MAX), writes nothing and returns HEDGE_ERR_TOO_LARGE naming fn and the field. */
+hedge_status hedge__greeks_finish(const char *fn, hedge_greeks *dst, const hedge_greeks *g);
+
+/* The name of field k (0 = price, ...) of hedge_greeks. */
+const char *hedge__greek_name(int k);
+
+/* The value alone, as hedge_bsm_price() returns it: +-inf when it is beyond DBL_MAX. */
+double hedge__price(int theta, double S, double K, double T, double r, double b, double sigma);
+
+/* The largest |r|, |q|, |r T| and |q T| the kernels accept (pricing.h): 2^1000, about 1.07e301. */
+#define HEDGE__MAX_EXPONENT 0x1p1000
 
 /* Validates one option's numbers; returns the status and sets the thread's error detail, naming
  * the function `fn` and the batch `index` (SIZE_MAX for a scalar call). */
