@@ -191,12 +191,13 @@ double hedge__black_otm_g(double x, double s, double g) {
     return black_otm(x, s, g > 0.0 && g <= 1.0 ? g : -1.0);
 }
 
-double hedge__black_otm_scaled(double x, double s, double L[2]) {
+double hedge__black_otm_scaled(double x, double s, double L[2], bool *gaussian) {
     x = -fabs(x);
     double h = x / s, t = 0.5 * s;
     double z = -h * SQRT1_2, u = t * SQRT1_2;
     bool series = 16.0 * u < fmax(1.0, z);
-    if (series || h + t < 0.0) {
+    *gaussian = series || h + t < 0.0;
+    if (*gaussian) {
         /* the branches of black_otm() that carry the Gaussian factor: it becomes the exponent */
         if (!(fabs(h) < 1e154)) { /* h^2 overflows: e^{-h^2/2} is below any scale a price can have */
             L[0] = -INFINITY;
@@ -265,7 +266,8 @@ static double otm_tail(double x, double K, double s, double rT) {
     if (x == 0.0 || !(e < 1500.0) || !(K * exp(a) > exp(e - 800.0)))
         return 0.0;
     double L[2];
-    double m = hedge__black_otm_scaled(x, s, L);
+    bool gaussian;
+    double m = hedge__black_otm_scaled(x, s, L, &gaussian);
     hedge__xd p = hedge__xd_mul(hedge__xd_mul(hedge__xd_of(K), hedge__xd_of(m)), hedge__xd_exp(a));
     return hedge__xd_double(hedge__xd_mul(p, hedge__xd_mul(hedge__xd_exp(L[0]), hedge__xd_exp(L[1]))));
 }
@@ -319,10 +321,9 @@ hedge_status hedge__check_option(const char *fn, size_t index, int theta, double
 }
 
 /* sigma sqrt(T) == 0: the limits, see the contract in pricing.h. */
-static void degenerate(hedge_greeks *g, int theta, double S, double K, double T, double r, double b,
+static void degenerate(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
                        double dfq, double dfr, double x, bool black76) {
     double w = theta * x > 0.0 ? 1.0 : x == 0.0 ? 0.5 : 0.0; /* weight of the in-the-money side */
-    double q = r - b;
     bool kink = x == 0.0;
     double vega_atm = S * dfq * sqrt(T) * HEDGE__INV_SQRT_2PI;
     g->price = theta * x > 0.0 ? theta * (fabs(x) < 0.5 ? K * dfr * expm1(x) : S * dfq - K * dfr) : 0.0;
@@ -355,14 +356,14 @@ static bool all_finite(const hedge_greeks *g) {
 
 /* The kernel in doubles, for ordinary inputs (hedge__ordinary_inputs()); false when a result came out
  * infinite or NaN, which only a true value beyond DBL_MAX should, and the wide path then decides. */
-static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
-                   bool black76) {
+static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+                   double sigma, bool black76) {
     double sqrt_t = sqrt(T);
     double v = sigma * sqrt_t;
     double x = hedge__log_moneyness(S, K) + b * T; /* ln(F/K) without forming F */
-    double dfr = exp(-r * T), dfq = exp((b - r) * T);
+    double dfr = exp(-r * T), dfq = exp(-q * T);
     if (!(v > 0.0)) {
-        degenerate(g, theta, S, K, T, r, b, dfq, dfr, x, black76);
+        degenerate(g, theta, S, K, T, r, q, b, dfq, dfr, x, black76);
         return all_finite(g);
     }
     double d1 = x / v + 0.5 * v, d2 = x / v - 0.5 * v;
@@ -387,7 +388,7 @@ static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, dou
          * multiply 0 by unbounded d1 d2 / sigma. */
         g->gamma = g->vega = g->vanna = g->volga = g->veta = g->speed = g->zomma = g->color = 0.0;
         g->theta = r * price - theta * b * sfq * cd1;
-        g->charm = -theta * (b - r) * dfq * cd1;
+        g->charm = theta * q * dfq * cd1;
         g->dual_gamma = nd2 == 0.0 ? 0.0 : dfr * nd2 / (K * v);
         return all_finite(g);
     }
@@ -401,20 +402,20 @@ static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, dou
     g->theta = r * price - theta * b * sfq * cd1 - sfq * nd1 * sigma / (2.0 * sqrt_t);
     g->vanna = -dfq * nd1 * d2 / sigma;
     g->volga = vega * d1 * d2 / sigma;
-    g->charm = -theta * (b - r) * dfq * cd1 - dfq * nd1 * dd1_dT;
-    g->veta = vega * ((r - b) + d1 * b / v - (1.0 + d1 * d2) / (2.0 * T));
+    g->charm = theta * q * dfq * cd1 - dfq * nd1 * dd1_dT;
+    g->veta = vega * (q + d1 * b / v - (1.0 + d1 * d2) / (2.0 * T));
     g->speed = -gamma / S * (d1 / v + 1.0);
     g->zomma = gamma * (d1 * d2 - 1.0) / sigma;
-    g->color = gamma * ((r - b) + d1 * b / v + (1.0 - d1 * d2) / (2.0 * T));
+    g->color = gamma * (q + d1 * b / v + (1.0 - d1 * d2) / (2.0 * T));
     g->dual_gamma = dfr * nd2 / (K * v);
     return all_finite(g);
 }
 
-void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
-                       bool black76) {
-    if (hedge__ordinary_inputs(S, K, T, sigma, r * T, (r - b) * T) && kernel(g, theta, S, K, T, r, b, sigma, black76))
+void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+                       double sigma, bool black76) {
+    if (hedge__ordinary_inputs(S, K, T, sigma, r * T, q * T) && kernel(g, theta, S, K, T, r, q, b, sigma, black76))
         return;
     hedge__xgreeks w;
-    hedge__bsm_kernel_wide(&w, theta, S, K, T, r, b, sigma, black76);
+    hedge__bsm_kernel_wide(&w, theta, S, K, T, r, q, b, sigma, black76);
     hedge__xgreeks_double(g, &w);
 }

@@ -23,8 +23,9 @@ double hedge__black_otm_g(double x, double s, double g);
 
 /* b(-|x|, s) = m e^{L[0] + L[1]}, returning m: the same value as hedge__black_otm() with the exponent of
  * its Gaussian factor (or of e^{x/2}) kept apart, for the wide path, where that factor underflows a
- * double while the price it scales is a normal number. For x != 0 and 2^-900 <= s <= inf. */
-double hedge__black_otm_scaled(double x, double s, double L[2]);
+ * double while the price it scales is a normal number. For x != 0 and 2^-900 <= s <= inf.
+ * *gaussian tells which: true for L = -(h^2 + t^2)/2 (h = -|x|/s, t = s/2), false for L = -|x|/2. */
+double hedge__black_otm_scaled(double x, double s, double L[2], bool *gaussian);
 
 /* ln(F/K) to a few ulp of itself, also near the money where log(F/K) is off by the rounding of the
  * quotient (1e-16 absolute: 1e-11 of the price when x and the total volatility are both 1e-5). */
@@ -49,12 +50,14 @@ bool hedge__ordinary_inputs(double S, double K, double T, double sigma, double r
 
 /*
  * Every Greek of a European option under BSM with carry b, written to g (all fields).
- * S is the spot (or the forward when b == 0 and black76 is true), q = r - b. The rho field is dV/dr
+ * S is the spot (or the forward when b == 0 and black76 is true), q = r - b, passed as well because
+ * b = r - q rounded loses q when |r| is far larger (e^{-qT} with qT = 1e97 against rT = 1e192, or
+ * merely a worse ulp of q), and a caller given F has b but not q exactly. The rho field is dV/dr
  * with q fixed (BSM) or with F fixed (black76). Inputs must already be validated. Never NaN for
  * validated input: a field is +-inf exactly when its true value is beyond DBL_MAX.
  */
-void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
-                       bool black76);
+void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+                       double sigma, bool black76);
 
 /* NULL or a struct_size too small for the price: the error, naming fn; HEDGE_OK otherwise. */
 hedge_status hedge__greeks_size_ok(const char *fn, const hedge_greeks *g);
@@ -67,7 +70,7 @@ hedge_status hedge__greeks_finish(const char *fn, hedge_greeks *dst, const hedge
 const char *hedge__greek_name(int k);
 
 /* The value alone, as hedge_bsm_price() returns it: +-inf when it is beyond DBL_MAX. */
-double hedge__price(int theta, double S, double K, double T, double r, double b, double sigma);
+double hedge__price(int theta, double S, double K, double T, double r, double q, double b, double sigma);
 
 /* The largest |r|, |q|, |r T| and |q T| the kernels accept (pricing.h): 2^1000, about 1.07e301. */
 #define HEDGE__MAX_EXPONENT 0x1p1000

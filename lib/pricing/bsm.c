@@ -39,15 +39,15 @@ hedge_status hedge__greeks_finish(const char *fn, hedge_greeks *dst, const hedge
     return HEDGE_OK;
 }
 
-double hedge__price(int theta, double S, double K, double T, double r, double b, double sigma) {
+double hedge__price(int theta, double S, double K, double T, double r, double q, double b, double sigma) {
     double rT = r * T;
-    if (hedge__ordinary_inputs(S, K, T, sigma, rT, (r - b) * T)) {
+    if (hedge__ordinary_inputs(S, K, T, sigma, rT, q * T)) {
         double p = hedge__black_value(hedge__log_moneyness(S, K) + b * T, K, sigma * sqrt(T), theta, rT);
         if (isfinite(p))
             return p;
     }
     hedge__xgreeks w;
-    hedge__bsm_kernel_wide(&w, theta, S, K, T, r, b, sigma, false);
+    hedge__bsm_kernel_wide(&w, theta, S, K, T, r, q, b, sigma, false);
     return hedge__xd_double(w.v[0]);
 }
 
@@ -66,7 +66,7 @@ HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, do
     hedge_status st = hedge__check_option("hedge_bsm_price", SIZE_MAX, (int)type, S, K, T, r, q, sigma);
     if (st)
         return st;
-    return price_out("hedge_bsm_price", price, hedge__price((int)type, S, K, T, r, r - q, sigma));
+    return price_out("hedge_bsm_price", price, hedge__price((int)type, S, K, T, r, q, r - q, sigma));
 }
 
 HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type type, double S, double K, double T,
@@ -75,7 +75,7 @@ HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type 
     if (st || (st = hedge__check_option("hedge_bsm_greeks", SIZE_MAX, (int)type, S, K, T, r, q, sigma)))
         return st;
     hedge_greeks g;
-    hedge__bsm_kernel(&g, (int)type, S, K, T, r, r - q, sigma, false);
+    hedge__bsm_kernel(&g, (int)type, S, K, T, r, q, r - q, sigma, false);
     return hedge__greeks_finish("hedge_bsm_greeks", greeks, &g);
 }
 
@@ -86,7 +86,7 @@ HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type
     hedge_status st = hedge__check_option("hedge_black76_price", SIZE_MAX, (int)type, F, K, T, r, r, sigma);
     if (st)
         return st;
-    return price_out("hedge_black76_price", price, hedge__price((int)type, F, K, T, r, 0.0, sigma));
+    return price_out("hedge_black76_price", price, hedge__price((int)type, F, K, T, r, r, 0.0, sigma));
 }
 
 HEDGE_API hedge_status hedge_black76_greeks(hedge_greeks *greeks, hedge_option_type type, double F, double K,
@@ -95,7 +95,7 @@ HEDGE_API hedge_status hedge_black76_greeks(hedge_greeks *greeks, hedge_option_t
     if (st || (st = hedge__check_option("hedge_black76_greeks", SIZE_MAX, (int)type, F, K, T, r, r, sigma)))
         return st;
     hedge_greeks g;
-    hedge__bsm_kernel(&g, (int)type, F, K, T, r, 0.0, sigma, true);
+    hedge__bsm_kernel(&g, (int)type, F, K, T, r, r, 0.0, sigma, true);
     return hedge__greeks_finish("hedge_black76_greeks", greeks, &g);
 }
 

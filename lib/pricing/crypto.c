@@ -54,7 +54,7 @@ static double inverse_terms(int theta, double F, double K, double T, double sigm
 
 static bool inverse_fast(hedge_greeks *u, int theta, double F, double K, double T, double rc, double sigma) {
     hedge_greeks b;
-    hedge__bsm_kernel(&b, theta, F, K, T, 0.0, 0.0, sigma, true);
+    hedge__bsm_kernel(&b, theta, F, K, T, 0.0, 0.0, 0.0, sigma, true);
     double n1, d1, d2, N2 = inverse_terms(theta, F, K, T, sigma, &n1, &d1, &d2);
     double v = sigma * sqrt(T), D = exp(-rc * T), f1 = 1.0 / F, Df1 = D * f1, Df2 = Df1 * f1, KN2f = K * N2 * f1;
     u->price = Df1 * b.price;

@@ -64,28 +64,35 @@ static double moment1(double z) {
 }
 
 /*
- * The normalised out-of-the-money value b(x, v) for a total volatility v that may lie outside the range
- * of a double.
+ * The out-of-the-money value K e^{x/2 - rT} b(x, v) for a total volatility v that may lie outside the
+ * range of a double; kfr = K e^{-rT}, sfq = S e^{-qT} and d2 = x/v - v/2 as the kernel has them.
+ * e^{x/2} is never formed against the factor of b that undoes it: x can be 1e192 where the price is
+ * bounded by K e^{-rT} with rT = 1e96, and e^{x/2 - rT} e^{-x/2} would lose rT to rounding. Where
+ * b = e^{-|x|/2} m the value is m times K e^{-rT} (x > 0) or S e^{-qT} (x < 0); where b = e^{L} m with
+ * L = -(h^2 + t^2)/2 it is m K e^{-rT} e^{-d2^2/2}, since x/2 - (h^2 + t^2)/2 = -d2^2/2 on either side.
  */
-static xd black_otm(double x, xd v) {
+static xd otm_price(double x, xd v, double d2, xd kfr, xd sfq) {
     double vd = hedge__xd_double(v);
-    if (isinf(vd))
-        return hedge__xd_exp(-0.5 * fabs(x)); /* sigma sqrt(T) -> inf: b -> e^{-|x|/2} */
+    if (isinf(vd)) /* sigma sqrt(T) -> inf: b -> e^{-|x|/2} */
+        return x > 0.0 ? kfr : sfq;
     if (x == 0.0) {
         if (vd < 0x1p-900) /* erf(v / (2 sqrt 2)) = v / sqrt(2 pi) (1 - v^2/24 + ...) */
-            return hedge__xd_muld(v, HEDGE__INV_SQRT_2PI);
-        return X(erf(vd * (0.5 * SQRT1_2)));
+            return MUL(kfr, hedge__xd_muld(v, HEDGE__INV_SQRT_2PI));
+        return hedge__xd_muld(kfr, erf(vd * (0.5 * SQRT1_2)));
     }
     if (vd < 0x1p-900) {
         /* v is subnormal or below: only the first term of the series counts, b = v g sqrt(2/pi) M_1(z)
-         * with z = -h/sqrt2 and g = e^{-h^2/2} (t^2 is below 2^-1800); v is kept in the wide form,
-         * where its bits are. */
+         * with z = -h/sqrt2 and g = e^{-h^2/2} (t^2 is below 2^-1800, and |x| < 2^-900 |h| makes
+         * e^{x/2} 1); v is kept in the wide form, where its bits are. */
         double h = -fabs(hedge__xd_double(DIV(X(x), v)));
-        return MUL(MUL(v, gauss(h)), X(SQRT_2_OVER_PI * moment1(-h * SQRT1_2)));
+        return MUL(MUL(kfr, MUL(v, gauss(h))), X(SQRT_2_OVER_PI * moment1(-h * SQRT1_2)));
     }
     double L[2];
-    double m = hedge__black_otm_scaled(x, vd, L);
-    return MUL(X(m), MUL(hedge__xd_exp(L[0]), hedge__xd_exp(L[1])));
+    bool gaussian;
+    double m = hedge__black_otm_scaled(x, vd, L, &gaussian);
+    if (!gaussian)
+        return hedge__xd_muld(x > 0.0 ? kfr : sfq, m);
+    return hedge__xd_muld(MUL(kfr, gauss(d2)), m);
 }
 
 /* d1, d2 = h +- t with h = x/v and t = v/2 formed as doubles: an infinite one (x/v or v/2 beyond
@@ -100,11 +107,10 @@ static void d_of(double *d1, double *d2, double x, xd v) {
 }
 
 /* sigma sqrt(T) == 0: degenerate() of black.c in the wide arithmetic. */
-static void degenerate(hedge__xgreeks *out, int theta, double S, double K, double T, double r, double b, xd dfq,
-                       xd dfr, double x, bool black76) {
+static void degenerate(hedge__xgreeks *out, int theta, double S, double K, double T, double r, double q, double b,
+                       xd dfq, xd dfr, double x, bool black76) {
     xd *g = out->v;
     double w = theta * x > 0.0 ? 1.0 : x == 0.0 ? 0.5 : 0.0;
-    double q = r - b;
     bool kink = x == 0.0;
     xd sfq = MUL(X(S), dfq), kfr = MUL(X(K), dfr);
     xd vega_atm = hedge__xd_muld(hedge__xd_muld(sfq, sqrt(T)), HEDGE__INV_SQRT_2PI);
@@ -126,16 +132,16 @@ static void degenerate(hedge__xgreeks *out, int theta, double S, double K, doubl
     g[14] = hedge__xd_muld(dfr, -theta * w);
 }
 
-void hedge__bsm_kernel_wide(hedge__xgreeks *out, int theta, double S, double K, double T, double r, double b,
-                            double sigma, bool black76) {
+void hedge__bsm_kernel_wide(hedge__xgreeks *out, int theta, double S, double K, double T, double r, double q,
+                            double b, double sigma, bool black76) {
     xd *g = out->v;
     double sqrt_t = sqrt(T);
     xd v = MUL(X(sigma), X(sqrt_t));
     double bT = T == 0.0 ? 0.0 : b * T;
     double x = hedge__log_moneyness(S, K) + bT;
-    xd dfr = hedge__xd_exp(-r * T), dfq = hedge__xd_exp((b - r) * T);
+    xd dfr = hedge__xd_exp(-r * T), dfq = hedge__xd_exp(-q * T);
     if (v.m == 0.0) {
-        degenerate(out, theta, S, K, T, r, b, dfq, dfr, x, black76);
+        degenerate(out, theta, S, K, T, r, q, b, dfq, dfr, x, black76);
         return;
     }
     double d1, d2;
@@ -145,7 +151,7 @@ void hedge__bsm_kernel_wide(hedge__xgreeks *out, int theta, double S, double K, 
     xd sfq = MUL(X(S), dfq), kfr = MUL(X(K), dfr);
 
     /* price: the out-of-the-money value K e^{x/2 - rT} b plus the intrinsic value */
-    xd price = MUL(MUL(X(K), hedge__xd_exp(0.5 * x - r * T)), black_otm(x, v));
+    xd price = otm_price(x, v, d2, kfr, sfq);
     if (theta * x > 0.0)
         price = ADD(price, hedge__xd_muld(x < 0.5 && x > -0.5 ? hedge__xd_muld(kfr, expm1(x)) : SUB(sfq, kfr),
                                           theta));
@@ -156,7 +162,7 @@ void hedge__bsm_kernel_wide(hedge__xgreeks *out, int theta, double S, double K, 
     g[5] = black76 ? hedge__xd_muld(price, -T) : hedge__xd_muld(mul3(X(T), kfr, N2), theta);
     xd r_price = hedge__xd_muld(price, r);
     xd carry = hedge__xd_muld(MUL(sfq, N1), theta * b);        /* theta b F e^{-rT} N(theta d1) */
-    xd charm_n = hedge__xd_muld(MUL(dfq, N1), -theta * (b - r));
+    xd charm_n = hedge__xd_muld(MUL(dfq, N1), theta * q);
     xd Kv = MUL(X(K), v);
     xd dual_gamma = n2.m == 0.0 ? X(0.0) : DIV(MUL(dfr, n2), Kv);
     if (n1.m == 0.0) {
@@ -184,10 +190,10 @@ void hedge__bsm_kernel_wide(hedge__xgreeks *out, int theta, double S, double K, 
     g[7] = hedge__xd_neg(DIV(mul3(dfq, n1, X(d2)), X(sigma)));                     /* vanna */
     g[8] = DIV(MUL(vega, d1d2), X(sigma));                                          /* volga */
     g[9] = SUB(charm_n, MUL(MUL(dfq, n1), dd1_dT));                                 /* charm */
-    g[10] = MUL(vega, SUB(ADD(X(r - b), d1_b_over_v), MUL(ADD(X(1.0), d1d2), inv_2T))); /* veta */
+    g[10] = MUL(vega, SUB(ADD(X(q), d1_b_over_v), MUL(ADD(X(1.0), d1d2), inv_2T))); /* veta */
     g[11] = hedge__xd_neg(MUL(DIV(gamma, X(S)), ADD(DIV(X(d1), v), X(1.0))));       /* speed */
     g[12] = DIV(MUL(gamma, SUB(d1d2, X(1.0))), X(sigma));                           /* zomma */
-    g[13] = MUL(gamma, ADD(ADD(X(r - b), d1_b_over_v), MUL(SUB(X(1.0), d1d2), inv_2T))); /* color */
+    g[13] = MUL(gamma, ADD(ADD(X(q), d1_b_over_v), MUL(SUB(X(1.0), d1d2), inv_2T))); /* color */
     g[15] = dual_gamma;
 }
 
@@ -203,7 +209,7 @@ enum { PRICE, DELTA, GAMMA, VEGA, THETA, RHO, CARRY_RHO, VANNA, VOLGA, CHARM, VE
 
 void hedge__inverse_kernel_wide(hedge__xgreeks *out, int theta, double F, double K, double T, double rc, double sigma) {
     hedge__xgreeks bg;
-    hedge__bsm_kernel_wide(&bg, theta, F, K, T, 0.0, 0.0, sigma, true);
+    hedge__bsm_kernel_wide(&bg, theta, F, K, T, 0.0, 0.0, 0.0, sigma, true);
     const xd *b = bg.v;
     xd *u = out->v;
     xd D = hedge__xd_exp(-rc * T), f1 = DIV(X(1.0), X(F)), Df1 = MUL(D, f1), Df2 = MUL(Df1, f1);

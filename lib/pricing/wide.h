@@ -109,9 +109,9 @@ typedef struct hedge__xgreeks {
 } hedge__xgreeks;
 
 /* hedge__bsm_kernel()'s formulas in the wide arithmetic, for validated input: the same arguments
- * (b is the carry r - q), and the results before their rounding to double. */
-void hedge__bsm_kernel_wide(hedge__xgreeks *g, int theta, double S, double K, double T, double r, double b,
-                            double sigma, bool black76);
+ * (q the yield, b the carry r - q), and the results before their rounding to double. */
+void hedge__bsm_kernel_wide(hedge__xgreeks *g, int theta, double S, double K, double T, double r, double q,
+                            double b, double sigma, bool black76);
 
 /* Every Greek of an inverse option in coins (hedge_inverse_greeks()), in the wide arithmetic. */
 void hedge__inverse_kernel_wide(hedge__xgreeks *g, int theta, double F, double K, double T, double r_coin, double sigma);
