@@ -32,8 +32,9 @@
  *
  * @par Limits and invalid input
  * Inputs must be finite; @p S, @p F and @p K must be > 0; @p T and @p sigma must be >= 0; the rate
- * and yield, and the exponents r T and q T, must not exceed 2^1000 (about 1.07e301) in magnitude,
- * since e^{-rT} beyond e^{+-1e301} is outside even the exponent range of a double. Anything else
+ * and yield, and the exponents r T and q T, must not exceed 2^1022 (about 4.49e307, a quarter of
+ * DBL_MAX) in magnitude: e^{-rT} beyond that is outside the range even of an exponent held in a
+ * double (T = DBL_MAX is accepted with |r| and |q| up to 1/4). Anything else
  * returns ::HEDGE_ERR_DOMAIN (a NULL output pointer ::HEDGE_ERR_INVALID_ARG), with a message naming
  * the argument, and writes nothing. Within that domain every input is priced, subnormal and
  * DBL_MAX-sized ones included, and no function here returns NaN or an infinity: when a value the

@@ -72,8 +72,8 @@ const char *hedge__greek_name(int k);
 /* The value alone, as hedge_bsm_price() returns it: +-inf when it is beyond DBL_MAX. */
 double hedge__price(int theta, double S, double K, double T, double r, double q, double b, double sigma);
 
-/* The largest |r|, |q|, |r T| and |q T| the kernels accept (pricing.h): 2^1000, about 1.07e301. */
-#define HEDGE__MAX_EXPONENT 0x1p1000
+/* The largest |r|, |q|, |r T| and |q T| the kernels accept (pricing.h): 2^1022, about 4.49e307. */
+#define HEDGE__MAX_EXPONENT 0x1p1022
 
 /* Validates one option's numbers; returns the status and sets the thread's error detail, naming
  * the function `fn` and the batch `index` (SIZE_MAX for a scalar call). */
