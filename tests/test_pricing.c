@@ -1398,10 +1398,11 @@ START_TEST(batch_outputs_and_bad_elements) {
 END_TEST
 
 /*
- * An element whose price or one of its five Greeks is beyond DBL_MAX gets HEDGE_ERR_TOO_LARGE and NaN, in
- * the SIMD lanes as in the scalar pass: element 3 is within the SIMD kernel's box (2^-400, a total
- * volatility of 2^-300, e^{-rT} = e^{300}) with gamma = e^{300} n(0) / (S v) = 2^1133; element 5 is
- * outside it (S = K = 1e-300, v = 1e-10, gamma 4e309). The other elements are unaffected.
+ * An element whose price or one of its five Greeks is beyond DBL_MAX gets HEDGE_ERR_TOO_LARGE and NaN:
+ * element 3 is within the scalar kernel's ordinary box (2^-400, a total volatility of 2^-300,
+ * e^{-rT} = e^{300}) with gamma = e^{300} n(0) / (S v) = 2^1133, element 5 outside it (S = K = 1e-300,
+ * v = 1e-10, gamma 4e309). Neither is in the SIMD kernel's smaller box, where nothing can overflow
+ * (batch_kernel.h); the fuzzer holds its lanes to finite values. The other elements are unaffected.
  */
 START_TEST(batch_too_large_element) {
     enum { N = 16 };

@@ -35,11 +35,11 @@ static hedge_status scalar_element(const char *fn, size_t j, const hedge__batch_
     double qj = a->black76 ? a->r[j] : a->q[j];
     hedge_status st = hedge__check_option(fn, j, a->type[j], a->S[j], a->K[j], a->T[j], a->r[j], qj, a->sigma[j]);
     if (st == HEDGE_OK) {
-        hedge__bsm_kernel(g, a->type[j], a->S[j], a->K[j], a->T[j], a->r[j], qj, a->r[j] - qj, a->sigma[j],
-                          a->black76);
+        bool finite = hedge__bsm_kernel(g, a->type[j], a->S[j], a->K[j], a->T[j], a->r[j], qj, a->r[j] - qj,
+                                        a->sigma[j], a->black76);
         const double six[] = {g->price, g->delta, g->gamma, g->vega, g->theta, g->rho};
         static const char *const names[] = {"price", "delta", "gamma", "vega", "theta", "rho"};
-        for (int k = 0; k < 6 && st == HEDGE_OK; k++)
+        for (int k = 0; k < 6 && st == HEDGE_OK && !finite; k++)
             if (!isfinite(six[k]))
                 st = hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s (element %zu): %s is beyond the range of double", fn,
                                  j, names[k]);

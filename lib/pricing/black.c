@@ -23,7 +23,10 @@
  * or less, so their larger errors do not reach the sum.
  */
 #define FORWARD_Z 2.0
-static void moments(double *m, int kmax, double z) {
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void moments(double *m, int kmax, double z) {
     double m0 = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z);
     if (z < FORWARD_Z) {
         m[0] = m0;
@@ -110,7 +113,10 @@ static int series_terms(double z, double u) {
 }
 
 /* The series without its Gaussian factor: b = g series_sum(h, t) with g = exp(-(h^2 + t^2)/2). */
-static double series_sum(double h, double t) {
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline double series_sum(double h, double t) {
     double z = -h * SQRT1_2, u = t * SQRT1_2;
     if (z > 1e8) {
         /* Only the wide path gets here (the factor g of such an h underflows in a double). M_k(z) is
@@ -263,7 +269,12 @@ double hedge__black_intrinsic(double x, double K, int theta, double rT) {
 static double otm_tail(double x, double K, double s, double rT) {
     double h = x / s, t = 0.5 * s, e = 0.5 * (h * h + t * t);
     double a = 0.5 * x - rT;
-    if (x == 0.0 || !(e < 1500.0) || !(K * exp(a) > exp(e - 800.0)))
+    /* ln K < (exponent of K + 1) ln 2, from the bits (K is normal here): most tails end here, before
+     * any exponential (they did in one comparison with b = 0 before, and the far wings are common) */
+    uint64_t kb;
+    memcpy(&kb, &K, sizeof kb);
+    double ln_k_above = ((double)(int)((kb >> 52) & 0x7ff) - 1022.0) * 0.69314718055994531;
+    if (x == 0.0 || !(e - 800.0 < ln_k_above + a))
         return 0.0;
     double L[2];
     bool gaussian;
@@ -281,11 +292,6 @@ double hedge__black_value(double x, double K, double s, int theta, double rT) {
     return intrinsic + K * exp(0.5 * x - rT) * otm;
 }
 
-bool hedge__ordinary_inputs(double S, double K, double T, double sigma, double rT, double qT) {
-    return S >= 0x1p-400 && S <= 0x1p400 && K >= 0x1p-400 && K <= 0x1p400 &&
-           (T == 0.0 || (T >= 0x1p-200 && T <= 0x1p200)) &&
-           (sigma == 0.0 || (sigma >= 0x1p-200 && sigma <= 0x1p200)) && fabs(rT) <= 300.0 && fabs(qT) <= 300.0;
-}
 
 hedge_status hedge__check_option(const char *fn, size_t index, int theta, double S, double K, double T, double r,
                                  double q, double sigma) {
@@ -347,18 +353,8 @@ static void degenerate(hedge_greeks *g, int theta, double S, double K, double T,
     g->dual_gamma = 0.0;
 }
 
-/* x - x is 0 for a finite x and NaN otherwise: one sum tells whether every field is finite. */
-static bool all_finite(const hedge_greeks *g) {
-    double f[HEDGE__N_GREEKS], acc = 0.0;
-    memcpy(f, &g->price, sizeof f);
-    for (int k = 0; k < HEDGE__N_GREEKS; k++)
-        acc += f[k] - f[k];
-    return acc == 0.0;
-}
-
-/* The kernel in doubles, for ordinary inputs (hedge__ordinary_inputs()); false when a result came out
- * infinite or NaN, which only a true value beyond DBL_MAX should, and the wide path then decides. */
-static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+/* The kernel in doubles, for ordinary inputs (hedge__ordinary_inputs()). */
+static void kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
                    double sigma, bool black76) {
     double sqrt_t = sqrt(T);
     double v = sigma * sqrt_t;
@@ -366,7 +362,7 @@ static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, dou
     double dfr = exp(-r * T), dfq = exp(-q * T);
     if (!(v > 0.0)) {
         degenerate(g, theta, S, K, T, r, q, b, dfq, dfr, x, black76);
-        return all_finite(g);
+        return;
     }
     double d1 = x / v + 0.5 * v, d2 = x / v - 0.5 * v;
     double nd1 = hedge__norm_pdf(d1), nd2 = hedge__norm_pdf(d2);
@@ -392,7 +388,7 @@ static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, dou
         g->theta = r * price - theta * b * sfq * cd1;
         g->charm = theta * q * dfq * cd1;
         g->dual_gamma = nd2 == 0.0 ? 0.0 : dfr * nd2 / (K * v);
-        return all_finite(g);
+        return;
     }
     double gamma = dfq * nd1 / (S * v);
     double vega = sfq * nd1 * sqrt_t;
@@ -410,14 +406,25 @@ static bool kernel(hedge_greeks *g, int theta, double S, double K, double T, dou
     g->zomma = gamma * (d1 * d2 - 1.0) / sigma;
     g->color = gamma * (q + d1 * b / v + (1.0 - d1 * d2) / (2.0 * T));
     g->dual_gamma = dfr * nd2 / (K * v);
-    return all_finite(g);
 }
 
-void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
-                       double sigma, bool black76) {
-    if (hedge__ordinary_inputs(S, K, T, sigma, r * T, q * T) && kernel(g, theta, S, K, T, r, q, b, sigma, black76))
-        return;
+/* Out of line, so that the ordinary path does not carry the wide one's frame. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void wide(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b, double sigma,
+                 bool black76) {
     hedge__xgreeks w;
     hedge__bsm_kernel_wide(&w, theta, S, K, T, r, q, b, sigma, black76);
     hedge__xgreeks_double(g, &w);
+}
+
+bool hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+                       double sigma, bool black76) {
+    if (HEDGE_LIKELY(hedge__ordinary_inputs(S, K, T, sigma, r, q, r * T, q * T))) {
+        kernel(g, theta, S, K, T, r, q, b, sigma, black76);
+        return true;
+    }
+    wide(g, theta, S, K, T, r, q, b, sigma, black76);
+    return false;
 }

@@ -10,6 +10,7 @@
 
 #include <hedge/pricing.h>
 
+#include <math.h>
 #include <stdbool.h>
 
 /* Normalised out-of-the-money value: b(-|x|, s) for a call, which equals the put at +|x|. It is
@@ -43,10 +44,23 @@ double hedge__black_intrinsic(double x, double K, int theta, double rT);
  * times any relative error of F, so F must not be rounded on the way. */
 double hedge__black_value(double x, double K, double s, int theta, double rT);
 
-/* The box in which the kernels' plain double arithmetic is trusted: spot and strike within 2^+-400,
- * T 0 or within 2^+-200, sigma 0 or within 2^+-200, |rT| and |qT| up to 300. Elsewhere the wide path
- * (wide.h) computes. */
-bool hedge__ordinary_inputs(double S, double K, double T, double sigma, double rT, double qT);
+/*
+ * The box of ordinary inputs: spot and strike within 2^+-100, T and sigma 0 or within 2^+-60, |r| and
+ * |q| up to 2^64, |rT| and |qT| up to 100. There every Greek of the double kernel is provably finite,
+ * so the common path needs
+ * no check of its sixteen results: e^{100} < 2^145 bounds the discount factors, the total volatility v
+ * is 0 or at least 2^-90, |d1|, |d2| are at most 40 + 2^90 where the density is not 0, |b| <= 2^65, and
+ * with those gamma < 2^335, speed < 2^530, zomma < 2^500, color < 2^500, veta and volga < 2^440, theta and
+ * the rhos < 2^320 (the largest factor of each times its terms' bounds). Nothing a normal result is
+ * made of underflows on the way either: S e^{-qT} and K e^{-rT} are at least 2^-245. Elsewhere the
+ * wide path (wide.h) computes.
+ */
+static inline bool hedge__ordinary_inputs(double S, double K, double T, double sigma, double r, double q,
+                                          double rT, double qT) {
+    return S >= 0x1p-100 && S <= 0x1p100 && K >= 0x1p-100 && K <= 0x1p100 &&
+           (T == 0.0 || (T >= 0x1p-60 && T <= 0x1p60)) && (sigma == 0.0 || (sigma >= 0x1p-60 && sigma <= 0x1p60)) &&
+           fabs(rT) <= 100.0 && fabs(qT) <= 100.0 && fabs(r) <= 0x1p64 && fabs(q) <= 0x1p64;
+}
 
 /*
  * Every Greek of a European option under BSM with carry b, written to g (all fields).
@@ -54,17 +68,19 @@ bool hedge__ordinary_inputs(double S, double K, double T, double sigma, double r
  * b = r - q rounded loses q when |r| is far larger (e^{-qT} with qT = 1e97 against rT = 1e192, or
  * merely a worse ulp of q), and a caller given F has b but not q exactly. The rho field is dV/dr
  * with q fixed (BSM) or with F fixed (black76). Inputs must already be validated. Never NaN for
- * validated input: a field is +-inf exactly when its true value is beyond DBL_MAX.
+ * validated input: a field is +-inf exactly when its true value is beyond DBL_MAX. Returns true when
+ * the ordinary path computed, whose fields are all finite, false after the wide path (check them).
  */
-void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+bool hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
                        double sigma, bool black76);
 
 /* NULL or a struct_size too small for the price: the error, naming fn; HEDGE_OK otherwise. */
 hedge_status hedge__greeks_size_ok(const char *fn, const hedge_greeks *g);
 
 /* Copies the fields of g that fit in dst->struct_size to dst, or, when one of them is infinite (its
- * true value beyond DBL_MAX), writes nothing and returns HEDGE_ERR_TOO_LARGE naming fn and the field. */
-hedge_status hedge__greeks_finish(const char *fn, hedge_greeks *dst, const hedge_greeks *g);
+ * true value beyond DBL_MAX), writes nothing and returns HEDGE_ERR_TOO_LARGE naming fn and the field.
+ * known_finite (hedge__bsm_kernel()'s result) skips the check. */
+hedge_status hedge__greeks_finish(const char *fn, hedge_greeks *dst, const hedge_greeks *g, bool known_finite);
 
 /* The name of field k (0 = price, ...) of hedge_greeks. */
 const char *hedge__greek_name(int k);

@@ -27,28 +27,36 @@ const char *hedge__greek_name(int k) {
     return k >= 0 && k < HEDGE__N_GREEKS ? names[k] : "?";
 }
 
-hedge_status hedge__greeks_finish(const char *fn, hedge_greeks *dst, const hedge_greeks *g) {
-    double f[HEDGE__N_GREEKS];
-    memcpy(f, &g->price, sizeof f);
-    size_t have = (dst->struct_size - offsetof(hedge_greeks, price)) / sizeof(double);
-    for (size_t k = 0; k < have && k < HEDGE__N_GREEKS; k++)
-        if (!isfinite(f[k]))
-            return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: %s is beyond the range of double (%s %g)", fn,
-                               hedge__greek_name((int)k), f[k] > 0 ? "above" : "below", f[k] > 0 ? DBL_MAX : -DBL_MAX);
+hedge_status hedge__greeks_finish(const char *fn, hedge_greeks *dst, const hedge_greeks *g, bool known_finite) {
+    if (!known_finite) {
+        double f[HEDGE__N_GREEKS];
+        memcpy(f, &g->price, sizeof f);
+        size_t have = (dst->struct_size - offsetof(hedge_greeks, price)) / sizeof(double);
+        for (size_t k = 0; k < have && k < HEDGE__N_GREEKS; k++)
+            if (!isfinite(f[k]))
+                return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: %s is beyond the range of double (%s %g)", fn,
+                                   hedge__greek_name((int)k), f[k] > 0 ? "above" : "below",
+                                   f[k] > 0 ? DBL_MAX : -DBL_MAX);
+    }
     hedge__output_copy(dst, g, sizeof *g);
     return HEDGE_OK;
 }
 
-double hedge__price(int theta, double S, double K, double T, double r, double q, double b, double sigma) {
-    double rT = r * T;
-    if (hedge__ordinary_inputs(S, K, T, sigma, rT, q * T)) {
-        double p = hedge__black_value(hedge__log_moneyness(S, K) + b * T, K, sigma * sqrt(T), theta, rT);
-        if (isfinite(p))
-            return p;
-    }
+/* Out of line, so that the ordinary path does not carry the wide one's frame. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static double wide_price(int theta, double S, double K, double T, double r, double q, double b, double sigma) {
     hedge__xgreeks w;
     hedge__bsm_kernel_wide(&w, theta, S, K, T, r, q, b, sigma, false);
     return hedge__xd_double(w.v[0]);
+}
+
+double hedge__price(int theta, double S, double K, double T, double r, double q, double b, double sigma) {
+    double rT = r * T;
+    if (HEDGE_LIKELY(hedge__ordinary_inputs(S, K, T, sigma, r, q, rT, q * T))) /* the price is finite there */
+        return hedge__black_value(hedge__log_moneyness(S, K) + b * T, K, sigma * sqrt(T), theta, rT);
+    return wide_price(theta, S, K, T, r, q, b, sigma);
 }
 
 static hedge_status price_out(const char *fn, double *price, double p) {
@@ -75,8 +83,8 @@ HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type 
     if (st || (st = hedge__check_option("hedge_bsm_greeks", SIZE_MAX, (int)type, S, K, T, r, q, sigma)))
         return st;
     hedge_greeks g;
-    hedge__bsm_kernel(&g, (int)type, S, K, T, r, q, r - q, sigma, false);
-    return hedge__greeks_finish("hedge_bsm_greeks", greeks, &g);
+    bool finite = hedge__bsm_kernel(&g, (int)type, S, K, T, r, q, r - q, sigma, false);
+    return hedge__greeks_finish("hedge_bsm_greeks", greeks, &g, finite);
 }
 
 HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type, double F, double K, double T,
@@ -95,8 +103,8 @@ HEDGE_API hedge_status hedge_black76_greeks(hedge_greeks *greeks, hedge_option_t
     if (st || (st = hedge__check_option("hedge_black76_greeks", SIZE_MAX, (int)type, F, K, T, r, r, sigma)))
         return st;
     hedge_greeks g;
-    hedge__bsm_kernel(&g, (int)type, F, K, T, r, r, 0.0, sigma, true);
-    return hedge__greeks_finish("hedge_black76_greeks", greeks, &g);
+    bool finite = hedge__bsm_kernel(&g, (int)type, F, K, T, r, r, 0.0, sigma, true);
+    return hedge__greeks_finish("hedge_black76_greeks", greeks, &g, finite);
 }
 
 HEDGE_API hedge_status hedge_greeks_to_market_units(hedge_greeks *greeks, double days_per_year) {

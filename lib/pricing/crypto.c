@@ -35,7 +35,7 @@ enum { PRICE, DELTA, GAMMA, VEGA, THETA, RHO, CARRY_RHO, VANNA, VOLGA, CHARM, VE
  * less than 2^1700, so a Greek whose true value exceeds DBL_MAX cannot come out finite. */
 static bool inverse_ordinary(int e, double Fs, double Ks, double T, double rc, double sigma) {
     double rcT = rc * T;
-    return e >= -250 && e <= 250 && rcT >= -1.0 && rcT <= 300.0 && hedge__ordinary_inputs(Fs, Ks, T, sigma, 0.0, 0.0);
+    return e >= -250 && e <= 250 && rcT >= -1.0 && rcT <= 300.0 && hedge__ordinary_inputs(Fs, Ks, T, sigma, 0.0, 0.0, 0.0, 0.0);
 }
 
 /* n(d1), d1, d2 and N(theta d2) as the kernel forms them; for sigma sqrt T = 0 the step N2 = 0, 1/2, 1. */
@@ -79,11 +79,12 @@ static bool inverse_fast(hedge_greeks *u, int theta, double F, double K, double 
     u->carry_rho = T * F * u->delta; /* dF/db = T F */
     u->dual_delta = Df1 * b.dual_delta;
     u->dual_gamma = Df1 * b.dual_gamma;
-    double f[HEDGE__N_GREEKS], acc = 0.0;
+    double f[HEDGE__N_GREEKS];
     memcpy(f, &u->price, sizeof f);
     for (int k = 0; k < HEDGE__N_GREEKS; k++)
-        acc += f[k] - f[k]; /* 0 unless a field is infinite or NaN */
-    return acc == 0.0;
+        if (!isfinite(f[k]))
+            return false;
+    return true;
 }
 
 /*
@@ -122,7 +123,7 @@ HEDGE_API hedge_status hedge_inverse_greeks(hedge_greeks *greeks, hedge_option_t
         return st;
     hedge_greeks g;
     inverse_kernel(&g, (int)type, F, K, T, r_coin, sigma);
-    return hedge__greeks_finish("hedge_inverse_greeks", greeks, &g);
+    return hedge__greeks_finish("hedge_inverse_greeks", greeks, &g, false); /* the scaling back can overflow */
 }
 
 HEDGE_API hedge_status hedge_inverse_delta_premium_adjusted(double *delta, hedge_option_type type, double F,
