@@ -12,6 +12,29 @@
 #define HEDGE__SQRT_PI 1.77245385090551602729816748334114518
 #define HEDGE__SQRT_2PI 2.50662827463100050241576528481104525
 
+#include <math.h>
+
+/* a b - p exactly, for p = a b rounded (|a|, |b| below 1e150): one instruction with hardware FMA, else
+ * Dekker's splitting. Not fma(): in a baseline x86-64 build that is a library call, and every call
+ * makes the caller spill its floating-point registers, which the implied-volatility solver, a chain
+ * of short computations, paid for a dozen times a solve. */
+static inline double hedge__prod_lo(double a, double b, double p) {
+#ifdef __FMA__
+    return fma(a, b, -p);
+#else
+    double ca = 134217729.0 * a, cb = 134217729.0 * b; /* 2^27 + 1 */
+    double ah = ca - (ca - a), al = a - ah, bh = cb - (cb - b), bl = b - bh;
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+#endif
+}
+
+/* x - h s exactly, for h = x/s rounded: x - h s is then exact in double (Sterbenz), and the rounding of
+ * the product is its low part. */
+static inline double hedge__div_residual(double x, double h, double s) {
+    double p = h * s;
+    return (x - p) - hedge__prod_lo(h, s, p);
+}
+
 /* Density exp(-x^2/2)/sqrt(2 pi). */
 double hedge__norm_pdf(double x);
 

@@ -76,8 +76,8 @@ static inline void moments(double *m, int kmax, double z) {
 static double gauss2(double h, double hl, double t) {
     if (!(fabs(h) < 40.0 && t < 40.0))
         return 0.0; /* underflows; h * h could also overflow */
-    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
-    double tt = t * t, tt_lo = fma(t, t, -tt);
+    double hh = h * h, hh_lo = hedge__prod_lo(h, h, hh) + 2.0 * h * hl;
+    double tt = t * t, tt_lo = hedge__prod_lo(t, t, tt);
     return exp(-0.5 * hh) * exp(-0.5 * tt) * (1.0 - 0.5 * (hh_lo + tt_lo));
 }
 
@@ -175,7 +175,7 @@ static double black_otm(double x, double s, double g) {
     /* The two terms of b differ by a relative amount of about 2u / max(1, z); below 1/8 the
      * subtraction would lose more than three bits, and the series converges by (u/z)^2 < 2^-8. */
     if (g < 0.0 && (16.0 * u < fmax(1.0, z) || h + t < 0.0)) {
-        double hl = fma(-h, s, x) / s; /* x/s = h + hl exactly to first order */
+        double hl = hedge__div_residual(x, h, s) / s; /* x/s = h + hl exactly to first order */
         g = gauss2(h, hl, t);
     }
     if (16.0 * u < fmax(1.0, z))
@@ -210,9 +210,9 @@ double hedge__black_otm_scaled(double x, double s, double L[2], bool *gaussian) 
             L[1] = 0.0;
             return 0.0;
         }
-        double hl = fma(-h, s, x) / s; /* x/s = h + hl */
-        double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
-        double tt = t * t, tt_lo = fma(t, t, -tt);
+        double hl = hedge__div_residual(x, h, s) / s; /* x/s = h + hl */
+        double hh = h * h, hh_lo = hedge__prod_lo(h, h, hh) + 2.0 * h * hl;
+        double tt = t * t, tt_lo = hedge__prod_lo(t, t, tt);
         double sum = hh + tt, bv = sum - hh, sum_lo = (hh - (sum - bv)) + (tt - bv);
         L[0] = -0.5 * sum;
         L[1] = -0.5 * (sum_lo + hh_lo + tt_lo);
@@ -253,11 +253,7 @@ double hedge__log_moneyness(double F, double K) {
 }
 
 double hedge__black_intrinsic(double x, double K, int theta, double rT) {
-    /* F - K = K expm1(x) keeps its accuracy near the money; far from it the discount factor joins
-     * the exponent, since e^{-rT} alone can underflow while e^{x} overflows. */
-    if (!(theta * x > 0.0))
-        return 0.0;
-    return theta * (fabs(x) < 0.5 ? K * exp(-rT) * expm1(x) : K * (exp(x - rT) - exp(-rT)));
+    return theta * x > 0.0 ? hedge__black_intrinsic_d(x, K, theta, rT, exp(-rT)) : 0.0;
 }
 
 /*

@@ -39,6 +39,15 @@ double hedge__black_normalised(double x, double s, int theta);
  * implied-volatility solver's lower bound, bit for bit. */
 double hedge__black_intrinsic(double x, double K, int theta, double rT);
 
+/* The same with D = exp(-rT) supplied by a caller that has it (exactly that expression: the result is
+ * then the same bits). F - K = K expm1(x) keeps its accuracy near the money; far from it the discount
+ * factor joins the exponent, since e^{-rT} alone can underflow while e^{x} overflows. */
+static inline double hedge__black_intrinsic_d(double x, double K, int theta, double rT, double D) {
+    if (!(theta * x > 0.0))
+        return 0.0;
+    return theta * (fabs(x) < 0.5 ? K * D * expm1(x) : K * (exp(x - rT) - D));
+}
+
 /* Discounted Black value e^{-rT} theta (F N(theta d1) - K N(theta d2)) from x = ln(F/K), the strike,
  * s = sigma sqrt(T) and rT. Taking x rather than F matters: an out-of-the-money price moves |d|/s
  * times any relative error of F, so F must not be rounded on the way. */
