@@ -142,7 +142,7 @@ double hedge__iv_vega(double x, double s) {
  * accurate kernel is used after all.
  */
 #define SQRT1_2 0.707106781186547524400844362104849039
-static double node_black(double x, double s, double g, double em) {
+IV_INLINE double node_black(double x, double s, double g, double em) {
     if (!(s > 0.0))
         return 0.0;
     if (isinf(s))
@@ -256,6 +256,7 @@ static double householder_factor(double nu, double h2, double h3) {
  * removes its error along with the rest.
  */
 IV_INLINE double finish_step(solver *sv, double s, bool accurate, int dir, double nu, double h2, double h3);
+IV_INLINE double finish_ds(solver *sv, double s, bool accurate, int dir, double ds);
 
 IV_INLINE double householder_step(solver *sv, bool accurate) {
     double x = sv->x, s = sv->s;
@@ -278,10 +279,20 @@ IV_INLINE double householder_step(solver *sv, bool accurate) {
         double b = accurate ? hedge__black_otm_g(x, s, gh) : node_black(x, s, gh, sv->em);
         dir = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
         if (sv->objective == LOWEST) {
-            double L = log(b), iL = 1.0 / L, p = v / b, k = 1.0 + 2.0 * iL;
-            nu = (sv->ln_beta - L) * L / (sv->ln_beta * p);
-            h2 = B2 - p * k;
-            h3 = B3 - 3.0 * B2 * p * k + 2.0 * p * p * (1.0 + 3.0 * iL * (1.0 + iL));
+            /* With p = b'/b and L = ln b: nu = (ln beta - L) L / (ln beta p), h2 = B2 - p (1 + 2/L),
+             * h3 = B3 - 3 B2 p (1 + 2/L) + 2 p^2 (1 + 3/L + 3/L^2). The step is formed over L^2, H2 = h2 L
+             * and H3 = h3 L^2, so that no division waits on the logarithm but the last one; the
+             * divisions by b run alongside it. */
+            double L = log(b), p = v / b, c_nu = b / (sv->ln_beta * v);
+            double Lp2 = L + 2.0, L2 = L * L;
+            double H2 = B2 * L - p * Lp2;
+            double H3 = B3 * L2 - 3.0 * B2 * p * L * Lp2 + 2.0 * p * p * (L2 + 3.0 * L + 3.0);
+            double nu_l = (sv->ln_beta - L) * L * c_nu;
+            int dir_l = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
+            double ds_l = dir_l == 0 ? 0.0
+                                     : nu_l * (L2 + 0.5 * H2 * nu_l * L) /
+                                           (L2 + nu_l * (H2 * L + H3 * nu_l * (1.0 / 6.0)));
+            return finish_ds(sv, s, accurate, dir_l, ds_l);
         } else {
             nu = (sv->beta - b) / v;
             h2 = B2;
@@ -294,12 +305,17 @@ IV_INLINE double householder_step(solver *sv, bool accurate) {
 /* The step nu (1 + h2 nu/2) / (1 + h2 nu + h3 nu^2/6) from s, kept inside the bracket, which an accurate
  * evaluation (dir the sign of beta - b(s)) narrows. Returns the step taken. */
 IV_INLINE double finish_step(solver *sv, double s, bool accurate, int dir, double nu, double h2, double h3) {
+    return finish_ds(sv, s, accurate, dir, dir == 0 ? 0.0 : nu * householder_factor(nu, h2, h3));
+}
+
+/* The step ds from s, kept inside the bracket, which an accurate evaluation (dir the sign of
+ * beta - b(s)) narrows. Returns the step taken. */
+IV_INLINE double finish_ds(solver *sv, double s, bool accurate, int dir, double ds) {
     /* A comparison with the cheap b may be wrong within its error: it must not shrink the bracket. */
     if (accurate && dir > 0)
         sv->lo = s;
     else if (accurate && dir < 0)
         sv->hi = s;
-    double ds = dir == 0 ? 0.0 : nu * householder_factor(nu, h2, h3);
     /* A step within rounding of s is convergence, not a reason to bisect: b's last-ulp noise can put
      * the root an ulp outside a bracket built from comparisons with it. */
     if (fabs(ds) <= 4.0 * DBL_EPSILON * s) {
@@ -328,16 +344,18 @@ static void lower_map(double x, double s, double v, double B2, double *f, double
 }
 
 static double inverse_lower_map(double x, double f) {
-    double ax = -x, y = f / (TWO_PI_OVER_SQRT27 * ax);
-    /* s = |x| / (sqrt3 z) with z = -N^{-1}(y^{1/3}). Below y = 0.075^3 the quantile is AS241's tail,
-     * which needs only ln p = ln(y)/3 (no cube root: the common case, deep out of the money), and
-     * z = num/den there, so s = |x| den / (sqrt3 num) in one division. */
-    if (y < 0.075 * 0.075 * 0.075) {
+    double ax = -x;
+    /* s = |x| / (sqrt3 z) with z = -N^{-1}(p), p = y^{1/3}, y = f / (c |x|). Below y = 0.075^3 the quantile is
+     * AS241's tail, which needs only ln p = ln(y)/3 (no cube root: the common case, deep out of the
+     * money), and z = num/den there, so s = |x| den / (sqrt3 num) in one division. ln y is ln f minus a
+     * logarithm of x alone, which need not wait for f, and saves the division y = f / (c |x|). */
+    double ln_y = log(f) - log(TWO_PI_OVER_SQRT27 * ax);
+    if (ln_y < 3.0 * -2.5902671654458267) { /* ln(0.075) */
         double num, den;
-        inv_norm_cdf_tail(sqrt(-log(y) * (1.0 / 3.0)), &num, &den);
+        inv_norm_cdf_tail(sqrt(ln_y * (-1.0 / 3.0)), &num, &den);
         return ax * den / (SQRT3 * num);
     }
-    return ax / (SQRT3 * -inv_norm_cdf(cbrt(y)));
+    return ax / (SQRT3 * -inv_norm_cdf(cbrt(f / (TWO_PI_OVER_SQRT27 * ax))));
 }
 
 /* The initial guess from the branch's rational interpolation; sets the objective and the bracket. */
@@ -348,14 +366,17 @@ IV_INLINE void initial_guess(solver *sv) {
     /* at the inflexion h^2 = t^2 = -x/2: the vega is e^{x/2}/sqrt(2 pi) without an exponential */
     /* d1 = 0 and d2 = -s_c there: b_c = e^{x/2}/2 - e^{-x/2} N(-s_c), and e^{-x/2} n(s_c) = e^{x/2} n(0)
      * (s_c^2 = -2x) makes it e^{x/2} (1 - erfcx(sqrt(-x)))/2, one evaluation of the table */
-    double b_c = 0.5 * em * (1.0 - hedge__erfcx(sqrt(-x))), v_c = HEDGE__INV_SQRT_2PI * em;
+    double one_minus = 1.0 - hedge__erfcx(sqrt(-x));
+    double b_c = 0.5 * em * one_minus, v_c = HEDGE__INV_SQRT_2PI * em;
+    double bc_over_vc = (0.5 * HEDGE__SQRT_2PI) * one_minus; /* b_c / v_c without the division */
     if (!(b_c > 0x1p-20 * em)) {
         double h;
         b_c = node_black(x, s_c, gauss_ht(x, s_c, &h), em);
+        bc_over_vc = b_c / v_c;
     }
     double s;
     if (beta <= b_c) { /* only when x < 0: b_c = 0 at x = 0 and beta > 0 */
-        double s_l = s_c - b_c / v_c, h;
+        double s_l = s_c - bc_over_vc, h;
         double g_l = s_l > 0.0 ? gauss_ht(x, s_l, &h) : 0.0; /* the vega's factor serves b too */
         double b_l = s_l > 0.0 ? node_black(x, s_l, g_l, em) : 0.0;
         double v_l = s_l > 0.0 ? HEDGE__INV_SQRT_2PI * g_l : hedge__iv_vega(x, s_l);
@@ -383,7 +404,7 @@ IV_INLINE void initial_guess(solver *sv) {
             sv->hi = s_c;
         }
     } else {
-        double s_u = s_c + (b_max - b_c) / v_c;
+        double s_u = s_c + (HEDGE__SQRT_2PI - bc_over_vc); /* (b_max - b_c) / v_c, b_max = e^{x/2} */
         double h, g_u = gauss_ht(x, s_u, &h); /* s_u > s_c > 0 */
         double v_u = HEDGE__INV_SQRT_2PI * g_u, b_u = node_black(x, s_u, g_u, em);
         if (beta <= b_u) {
