@@ -115,7 +115,7 @@ int main(void) {
     printf("#define HEDGE__ERFCX_T_PIECES %d /* pieces of t = 1/(1 + x) in [0, 1] above, degree %d */\n", T_PIECES,
            T_DEGREE);
     printf("#define HEDGE__ERFCX_T_FIRST %d\n\n", t_first);
-    printf("static const double hedge__erfcx_x[%d][%d] = {\n", X_PER_UNIT * X_END, X_DEGREE + 1);
+    printf("const double hedge__erfcx_x[%d][%d] = {\n", X_PER_UNIT * X_END, X_DEGREE + 1);
     for (int k = 0; k < X_PER_UNIT * X_END; k++) {
         printf("    {");
         for (int i = 0; i <= X_DEGREE; i++)

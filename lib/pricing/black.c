@@ -27,7 +27,7 @@
 __attribute__((always_inline))
 #endif
 static inline void moments(double *m, int kmax, double z) {
-    double m0 = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z);
+    double m0 = 0.5 * HEDGE__SQRT_PI * hedge__erfcx_fast(z);
     if (z < FORWARD_Z) {
         m[0] = m0;
         m[1] = 0.5 - z * m0;
@@ -129,7 +129,7 @@ static inline double series_sum(double h, double t) {
     if (z < FORWARD_Z) {
         /* The forward recurrence needs no term count in advance: it runs alongside the sum, two
          * moments per term, as far as the terms matter (the same arithmetic as moments()). */
-        double m_prev = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z), m_k = 0.5 - z * m_prev; /* M_0, M_1 */
+        double m_prev = 0.5 * HEDGE__SQRT_PI * hedge__erfcx_fast(z), m_k = 0.5 - z * m_prev; /* M_0, M_1 */
         double z2 = z * z;
         for (int i = 0; i <= SERIES_TERMS; i++) {
             int k = 2 * i + 1;
@@ -187,7 +187,7 @@ static double black_otm(double x, double s, double g) {
         return otm_series(h, t, g);
     if (h + t < 0.0) {
         /* Both terms in the lower tail: the scaled form cannot overflow or underflow early. */
-        double a = hedge__erfcx(z - u), c = hedge__erfcx(z + u);
+        double a = hedge__erfcx_fast(z - u), c = hedge__erfcx_fast(z + u);
         return 0.5 * g * (a - c);
     }
     double lower = hedge__norm_cdf(h - t);
@@ -223,7 +223,7 @@ double hedge__black_otm_scaled(double x, double s, double L[2], bool *gaussian) 
         L[1] = -0.5 * (sum_lo + hh_lo + tt_lo);
         if (series)
             return series_sum(h, t);
-        return 0.5 * (hedge__erfcx(z - u) - hedge__erfcx(z + u));
+        return 0.5 * (hedge__erfcx_fast(z - u) - hedge__erfcx_fast(z + u));
     }
     /* d1 = h + t >= 0 > d2 = h - t: b = e^{x/2} N(d1) - e^{-x/2} N(d2), and e^{-x} N(d2) =
      * e^{-x} n(d2) R(-d2) = n(d1) R(-d2) with the Mills ratio R(a) = N(-a)/n(a) = sqrt(pi/2) erfcx(a/sqrt2):
@@ -231,7 +231,7 @@ double hedge__black_otm_scaled(double x, double s, double L[2], bool *gaussian) 
     L[0] = 0.5 * x;
     L[1] = 0.0;
     double d1 = h + t, a = t - h;
-    double mills = 0.5 * HEDGE__SQRT_2PI * hedge__erfcx(a * SQRT1_2);
+    double mills = 0.5 * HEDGE__SQRT_2PI * hedge__erfcx_fast(a * SQRT1_2);
     return hedge__norm_cdf(d1) - hedge__norm_pdf(d1) * mills;
 }
 

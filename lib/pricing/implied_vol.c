@@ -112,7 +112,7 @@ IV_INLINE double gauss_exponent(double x, double s, double *h_out, double L[2]) 
     return h;
 }
 
-static double gauss_ht(double x, double s, double *h_out) {
+IV_INLINE double gauss_ht(double x, double s, double *h_out) {
     double L[2];
     gauss_exponent(x, s, h_out, L);
     return exp(L[0]) * (1.0 + L[1]);
@@ -137,7 +137,7 @@ double hedge__iv_vega(double x, double s) {
  * d1 = h + t, d2 = h - t,
  *     d1 < 0:   b = (g/2) (erfcx(-d1/sqrt2) - erfcx(-d2/sqrt2)),
  *     d1 >= 0:  b = e^{x/2} - (g/2) (erfcx(d1/sqrt2) + erfcx(-d2/sqrt2)),
- * two evaluations of hedge__erfcx()'s table and no exponential, where N from erfc cost two erfc and
+ * two evaluations of hedge__erfcx_fast()'s table and no exponential, where N from erfc cost two erfc and
  * their two exponentials. When the difference has lost more than 20 bits to cancellation the
  * accurate kernel is used after all.
  */
@@ -150,11 +150,11 @@ IV_INLINE double node_black(double x, double s, double g, double em) {
     double h = x / s, t = 0.5 * s, d1 = h + t, d2 = h - t;
     double b, scale;
     if (d1 < 0.0) {
-        scale = 0.5 * g * hedge__erfcx(-d1 * SQRT1_2); /* e^{x/2} N(d1), the larger term */
-        b = scale - 0.5 * g * hedge__erfcx(-d2 * SQRT1_2);
+        scale = 0.5 * g * hedge__erfcx_fast(-d1 * SQRT1_2); /* e^{x/2} N(d1), the larger term */
+        b = scale - 0.5 * g * hedge__erfcx_fast(-d2 * SQRT1_2);
     } else {
         scale = em;
-        b = em - 0.5 * g * (hedge__erfcx(d1 * SQRT1_2) + hedge__erfcx(-d2 * SQRT1_2));
+        b = em - 0.5 * g * (hedge__erfcx_fast(d1 * SQRT1_2) + hedge__erfcx_fast(-d2 * SQRT1_2));
     }
     return b > 0x1p-20 * scale ? b : hedge__black_otm_g(x, s, g);
 }
@@ -334,7 +334,7 @@ static void lower_map(double x, double s, double v, double B2, double *f, double
     /* for the guess the bare exp serves: its last-ulp error is below the guess's own; N(-z) is
      * n(z) R(z) with the Mills ratio R(z) = sqrt(pi/2) erfcx(z/sqrt2), no second exponential */
     double phi = HEDGE__INV_SQRT_2PI * exp(-0.5 * z * z);
-    double Phi = phi * (0.5 * HEDGE__SQRT_2PI) * hedge__erfcx(z * SQRT1_2);
+    double Phi = phi * (0.5 * HEDGE__SQRT_2PI) * hedge__erfcx_fast(z * SQRT1_2);
     double c = TWO_PI_OVER_SQRT27 * ax, inv_s = 1.0 / s, inv_v = 1.0 / v; /* two divisions side by side */
     double fs = 3.0 * c * Phi * Phi * phi * z * inv_s;
     double fss = c * phi * z * (6.0 * Phi * phi * z + 3.0 * Phi * Phi * (z * z - 2.0)) * (inv_s * inv_s);
@@ -366,7 +366,7 @@ IV_INLINE void initial_guess(solver *sv) {
     /* at the inflexion h^2 = t^2 = -x/2: the vega is e^{x/2}/sqrt(2 pi) without an exponential */
     /* d1 = 0 and d2 = -s_c there: b_c = e^{x/2}/2 - e^{-x/2} N(-s_c), and e^{-x/2} n(s_c) = e^{x/2} n(0)
      * (s_c^2 = -2x) makes it e^{x/2} (1 - erfcx(sqrt(-x)))/2, one evaluation of the table */
-    double one_minus = 1.0 - hedge__erfcx(sqrt(-x));
+    double one_minus = 1.0 - hedge__erfcx_fast(sqrt(-x));
     double b_c = 0.5 * em * one_minus, v_c = HEDGE__INV_SQRT_2PI * em;
     double bc_over_vc = (0.5 * HEDGE__SQRT_2PI) * one_minus; /* b_c / v_c without the division */
     if (!(b_c > 0x1p-20 * em)) {
@@ -525,7 +525,7 @@ static hedge_status check_inputs(const char *fn, size_t index, int theta, double
 static hedge_status solve(const char *fn, size_t index, double *sigma, int theta, double p_disc, double rT,
                           double unit, double F, double K, double x, double T) {
     char buf[AT_SIZE];
-    double D = exp(-rT);
+    double D = exp(-rT), inv_sqrt_t = 1.0 / sqrt(T); /* off the solver's chain, which ends in sigma = s/sqrt(T) */
     if (!(D > 0.0) || !isfinite(D) || !isfinite(F))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: discount or growth factor over T out of range "
                            "(discount %g, forward %g)", fn, at(buf, index), D, F);
@@ -560,7 +560,7 @@ static hedge_status solve(const char *fn, size_t index, double *sigma, int theta
         return HEDGE_OK;
     }
     double s = normalised(beta, gap, x, em, 0, NULL);
-    double sig = s / sqrt(T);
+    double sig = s * inv_sqrt_t;
     if (!(sig >= 0.0) || !isfinite(sig))
         return hedge__fail(NULL, HEDGE_ERR_NOT_CONVERGED, "%s%s: no volatility found for price %.17g", fn,
                            at(buf, index), p_disc / unit);
