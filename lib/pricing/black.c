@@ -244,18 +244,6 @@ double hedge__black_normalised(double x, double s, int theta) {
     return otm;
 }
 
-double hedge__log_moneyness(double F, double K) {
-    /* ln(F/K) without the rounding of F/K: an out-of-the-money price moves |d|/(sigma sqrt T) times
-     * any error in ln(F/K), several hundred for a one-day option in the wing, which would turn the
-     * half-ulp of the division into 1e-13 of the price. Within a factor 2 of each other F - K is
-     * exact (Sterbenz), so only the division rounds, and log1p keeps that relative. */
-    if (F >= 0.5 * K && F <= 2.0 * K)
-        return log1p((F - K) / K);
-    double q = F / K;
-    /* a quotient that overflowed, or underflowed into the subnormals (where it keeps only part of its
-     * bits, all of them at 4.9e-324): the difference of the logarithms, each exact to an ulp */
-    return q >= DBL_MIN && q <= DBL_MAX ? log(q) : log(F) - log(K);
-}
 
 double hedge__black_intrinsic(double x, double K, int theta, double rT) {
     return theta * x > 0.0 ? hedge__black_intrinsic_d(x, K, theta, rT, exp(-rT)) : 0.0;

@@ -10,6 +10,7 @@
 
 #include <hedge/pricing.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 
@@ -29,8 +30,20 @@ double hedge__black_otm_g(double x, double s, double g);
 double hedge__black_otm_scaled(double x, double s, double L[2], bool *gaussian);
 
 /* ln(F/K) to a few ulp of itself, also near the money where log(F/K) is off by the rounding of the
- * quotient (1e-16 absolute: 1e-11 of the price when x and the total volatility are both 1e-5). */
-double hedge__log_moneyness(double F, double K);
+ * quotient (1e-16 absolute: 1e-11 of the price when x and the total volatility are both 1e-5).
+ * Inline: the implied-volatility solver's chain starts here. */
+static inline double hedge__log_moneyness(double F, double K) {
+    /* ln(F/K) without the rounding of F/K: an out-of-the-money price moves |d|/(sigma sqrt T) times
+     * any error in ln(F/K), several hundred for a one-day option in the wing, which would turn the
+     * half-ulp of the division into 1e-13 of the price. Within a factor 2 of each other F - K is
+     * exact (Sterbenz), so only the division rounds, and log1p keeps that relative. */
+    if (F >= 0.5 * K && F <= 2.0 * K)
+        return log1p((F - K) / K);
+    double q = F / K;
+    /* a quotient that overflowed, or underflowed into the subnormals (where it keeps only part of its
+     * bits, all of them at 4.9e-324): the difference of the logarithms, each exact to an ulp */
+    return q >= DBL_MIN && q <= DBL_MAX ? log(q) : log(F) - log(K);
+}
 
 /* Normalised call (theta = +1) or put (theta = -1) value b(x, s, theta) including intrinsic value. */
 double hedge__black_normalised(double x, double s, int theta);

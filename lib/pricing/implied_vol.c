@@ -82,14 +82,17 @@ static void inv_norm_cdf_tail(double r, double *num, double *den) {
 static double inv_norm_cdf(double p) {
     double q = p - 0.5;
     if (fabs(q) <= 0.425) {
-        double r = 0.180625 - q * q;
-        return q *
-               (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r +
-                    4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
-                 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) /
-               (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r +
-                    2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
-                 4.2313330701600911252e+1) * r + 1.0);
+        /* the central rational by Estrin's scheme, as the tail's (only the guess depends on it) */
+        static const double a[8] = {3.3871328727963666080e+0, 1.3314166789178437745e+2, 1.9715909503065514427e+3,
+                                    1.3731693765509461125e+4, 4.5921953931549871457e+4, 6.7265770927008700853e+4,
+                                    3.3430575583588128105e+4, 2.5090809287301226727e+3};
+        static const double b[8] = {1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2, 5.3941960214247511077e+3,
+                                    2.1213794301586595867e+4, 3.9307895800092710610e+4, 2.8729085735721942674e+4,
+                                    5.2264952788528545610e+3};
+        double r = 0.180625 - q * q, r2 = r * r, r4 = r2 * r2;
+        double num = ((a[0] + a[1] * r) + r2 * (a[2] + a[3] * r)) + r4 * ((a[4] + a[5] * r) + r2 * (a[6] + a[7] * r));
+        double den = ((b[0] + b[1] * r) + r2 * (b[2] + b[3] * r)) + r4 * ((b[4] + b[5] * r) + r2 * (b[6] + b[7] * r));
+        return q * num / den;
     }
     double num, den;
     inv_norm_cdf_tail(sqrt(-log(q < 0.0 ? p : 1.0 - p)), &num, &den);
@@ -186,15 +189,20 @@ static double rational_cubic(double t, double omt, double w, double yl, double y
 /* fmax() inline (it is a library call in a baseline x86-64 build): the larger, a NaN giving way. */
 static inline double max_num(double a, double b) { return a > b ? a : (b == b ? b : a); }
 
-static double shape_min_r(double w, double yl, double yr, double dl, double dr) {
-    double delta = (yr - yl) / w, r = R_FLOOR;
+IV_INLINE double shape_min_r(double w, double yl, double yr, double dl, double dr) {
+    /* the ratios over delta = (y_r - y_l)/w and its differences are formed with w multiplied through,
+     * all divisions side by side instead of after the one for delta (which only decides the shape) */
+    double dy = yr - yl, delta = dy / w, r = R_FLOOR;
     bool monotone = dl * delta >= 0.0 && dr * delta >= 0.0;
     bool convex = dl <= delta && delta <= dr, concave = dl >= delta && delta >= dr;
+    double r_mono = (dl + dr) * w / dy;                          /* (d_l + d_r) / delta */
+    double a_w = dy - dl * w, c_w = dr * w - dy;                 /* (delta - d_l) w, (d_r - delta) w */
+    double e_c = fabs((dr - dl) * w / c_w), e_a = fabs((dr - dl) * w / a_w);
     if (monotone)
-        r = delta != 0.0 ? max_num(r, (dl + dr) / delta) : R_LINEAR;
+        r = delta != 0.0 ? max_num(r, r_mono) : R_LINEAR;
     if (convex || concave) {
         double a = delta - dl, c = dr - delta;
-        r = a != 0.0 && c != 0.0 ? max_num(r, max_num(fabs((dr - dl) / c), fabs((dr - dl) / a))) : R_LINEAR;
+        r = a != 0.0 && c != 0.0 ? max_num(r, max_num(e_c, e_a)) : R_LINEAR;
     }
     return r;
 }
@@ -355,7 +363,8 @@ static double inverse_lower_map(double x, double f) {
         inv_norm_cdf_tail(sqrt(ln_y * (-1.0 / 3.0)), &num, &den);
         return ax * den / (SQRT3 * num);
     }
-    return ax / (SQRT3 * -inv_norm_cdf(cbrt(f / (TWO_PI_OVER_SQRT27 * ax))));
+    return ax / (SQRT3 * -inv_norm_cdf(exp(ln_y * (1.0 / 3.0)))); /* y^{1/3}: ln y is at hand, a cube root
+                                                                     * would cost more than exp */
 }
 
 /* The initial guess from the branch's rational interpolation; sets the objective and the bracket. */
@@ -367,7 +376,7 @@ IV_INLINE void initial_guess(solver *sv) {
     /* d1 = 0 and d2 = -s_c there: b_c = e^{x/2}/2 - e^{-x/2} N(-s_c), and e^{-x/2} n(s_c) = e^{x/2} n(0)
      * (s_c^2 = -2x) makes it e^{x/2} (1 - erfcx(sqrt(-x)))/2, one evaluation of the table */
     double one_minus = 1.0 - hedge__erfcx_fast(sqrt(-x));
-    double b_c = 0.5 * em * one_minus, v_c = HEDGE__INV_SQRT_2PI * em;
+    double b_c = 0.5 * em * one_minus, v_c = HEDGE__INV_SQRT_2PI * em, inv_vc = HEDGE__SQRT_2PI * ep;
     double bc_over_vc = (0.5 * HEDGE__SQRT_2PI) * one_minus; /* b_c / v_c without the division */
     if (!(b_c > 0x1p-20 * em)) {
         double h;
@@ -396,9 +405,9 @@ IV_INLINE void initial_guess(solver *sv) {
         } else {
             /* s(b) has zero second derivative at b_c, the inflexion of b. */
             double w = b_c - b_l;
-            double r = fit_r_right(w, s_l, s_c, 1.0 / v_l, 1.0 / v_c, 0.0);
+            double r = fit_r_right(w, s_l, s_c, 1.0 / v_l, inv_vc, 0.0);
             double t = (beta - b_l) / w;
-            s = rational_cubic(t, 1.0 - t, w, s_l, s_c, 1.0 / v_l, 1.0 / v_c, r);
+            s = rational_cubic(t, 1.0 - t, w, s_l, s_c, 1.0 / v_l, inv_vc, r);
             sv->objective = MIDDLE;
             sv->lo = s_l;
             sv->hi = s_c;
@@ -409,9 +418,9 @@ IV_INLINE void initial_guess(solver *sv) {
         double v_u = HEDGE__INV_SQRT_2PI * g_u, b_u = node_black(x, s_u, g_u, em);
         if (beta <= b_u) {
             double w = b_u - b_c;
-            double r = fit_r_left(w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, 0.0);
+            double r = fit_r_left(w, s_c, s_u, inv_vc, 1.0 / v_u, 0.0);
             double t = (beta - b_c) / w;
-            s = rational_cubic(t, 1.0 - t, w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, r);
+            s = rational_cubic(t, 1.0 - t, w, s_c, s_u, inv_vc, 1.0 / v_u, r);
             sv->objective = MIDDLE;
             sv->lo = s_c;
             sv->hi = s_u;
