@@ -40,26 +40,37 @@ static inline void moments(double *m, int kmax, double z) {
     double root = sqrt(2.0 * kmax) + 19.0 / z;
     int start = (int)(0.5 * root * root) + 2;
     double above = 0.0, here = 1.0; /* M_{k+1}, M_k up to a common factor */
-    for (int k = start; k > 0; k--) {
-        double below = (2.0 / k) * (above + z * here); /* M_{k-1} */
-        above = here;
-        here = below;
+    int k = start;
+    for (; k > 1; k -= 2) {
+        /* two moments per round, both from (M_{k+1}, M_k), side by side:
+         *   M_{k-1} = (2/k) (M_{k+1} + z M_k),
+         *   M_{k-2} = (2/(k-1)) (M_k + z M_{k-1}) = (2/(k-1)) ((1 + 2z^2/k) M_k + (2z/k) M_{k+1}) */
+        double ck = 2.0 / k, ck1 = 2.0 / (k - 1);
+        double below = ck * (above + z * here);                                      /* M_{k-1} */
+        double below2 = ck1 * ((1.0 + z * z * ck) * here + (z * ck) * above);          /* M_{k-2} */
+        above = below;
+        here = below2;
         if (k - 1 <= kmax)
-            m[k - 1] = here;
+            m[k - 1] = above;
+        if (k - 2 <= kmax)
+            m[k - 2] = here;
         /* M_k falls like 1/Gamma(k/2) going down for small z and grows like z^-k for large z:
-         * rescale the unnormalised solution, and what is already stored, to stay in range */
+         * rescale the unnormalised solution, and what is already stored, to stay in range (a pair
+         * moves by at most 1e10 on that scale, well inside the 1e100 of margin) */
         double f = fabs(here) < 1e-200 ? 1e200 : fabs(here) > 1e200 ? 1e-200 : 1.0;
         if (f != 1.0) {
             above *= f;
             here *= f;
-            for (int j = k - 1; j <= kmax; j++)
+            for (int j = k - 2; j <= kmax; j++)
                 if (j >= 0)
                     m[j] *= f;
         }
     }
+    if (k == 1) /* an odd count: the last moment alone */
+        m[0] = 2.0 * (above + z * here);
     double scale = m0 / m[0];
-    for (int k = 0; k <= kmax; k++)
-        m[k] *= scale;
+    for (int j = 0; j <= kmax; j++)
+        m[j] *= scale;
 }
 
 /*

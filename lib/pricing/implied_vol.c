@@ -265,10 +265,55 @@ static double householder_factor(double nu, double h2, double h3) {
  */
 IV_INLINE double finish_step(solver *sv, double s, bool accurate, int dir, double nu, double h2, double h3);
 IV_INLINE double finish_ds(solver *sv, double s, bool accurate, int dir, double ds);
+IV_INLINE double gauss_exponent(double x, double s, double *h_out, double L[2]);
+
+/*
+ * The lowest branch's step without the Gaussian factor g = exp(L), L = -(h^2 + t^2)/2: its objective
+ * 1/ln b needs ln b = L + ln m and b'/b = 1/(sqrt(2 pi) m), where b = m g, and m comes from the scaled
+ * forms of b (d1 < 0 below the inflexion): the cheap (erfcx(-d1/sqrt2) - erfcx(-d2/sqrt2))/2, as in
+ * node_black(), or hedge__black_otm_scaled(). No exponential per step. Returns false, with nothing
+ * done, where b is not of that form (the general step then takes over).
+ */
+IV_INLINE bool lowest_step(solver *sv, double s, bool accurate, double B2, double B3, double *ds_out) {
+    double x = sv->x, Lg[2], h, m;
+    bool gaussian = true;
+    gauss_exponent(x, s, &h, Lg);
+    double t = 0.5 * s, d1 = h + t;
+    if (!(d1 < 0.0))
+        return false;
+    if (!accurate) {
+        double e1 = hedge__erfcx_fast(-d1 * SQRT1_2);
+        m = 0.5 * (e1 - hedge__erfcx_fast(-(h - t) * SQRT1_2));
+        if (!(m > 0x1p-20 * 0.5 * e1)) /* more than 20 bits cancelled: the accurate form after all */
+            m = hedge__black_otm_scaled(x, s, Lg, &gaussian);
+    } else {
+        m = hedge__black_otm_scaled(x, s, Lg, &gaussian);
+    }
+    if (!gaussian || !(m > 0.0) || !(m < INFINITY))
+        return false;
+    double lm = Lg[1] + log(m), L = Lg[0] + lm;
+    double dL = (sv->ln_beta - Lg[0]) - lm; /* ln beta - ln b, the large parts first: they nearly cancel */
+    double p = 1.0 / (HEDGE__SQRT_2PI * m), c_nu = 1.0 / (sv->ln_beta * p);
+    /* as the general step's lowest branch, over L^2 (see there) */
+    double Lp2 = L + 2.0, L2 = L * L;
+    double H2 = B2 * L - p * Lp2;
+    double H3 = B3 * L2 - 3.0 * B2 * p * L * Lp2 + 2.0 * p * p * (L2 + 3.0 * L + 3.0);
+    double nu = dL * L * c_nu;
+    int dir = dL > 0.0 ? 1 : dL < 0.0 ? -1 : 0;
+    double ds = dir == 0 ? 0.0 : nu * (L2 + 0.5 * H2 * nu * L) / (L2 + nu * (H2 * L + H3 * nu * (1.0 / 6.0)));
+    *ds_out = finish_ds(sv, s, accurate, dir, ds);
+    return true;
+}
 
 IV_INLINE double householder_step(solver *sv, bool accurate) {
     double x = sv->x, s = sv->s;
     bool regular = s > 0.0 && !isinf(s);
+    if (sv->objective == LOWEST && regular) {
+        double hh = x / s, hs0 = hh * (1.0 / s), B2l = hh * hs0 - 0.25 * s;
+        double ds;
+        if (lowest_step(sv, s, accurate, B2l, B2l * B2l - 3.0 * hs0 * hs0 - 0.25, &ds))
+            return ds;
+    }
     /* gh = exp(-(h^2 + t^2)/2) serves the vega and the accurate b (hedge__black_otm_g) alike */
     double h = x / s, gh = regular ? gauss_ht(x, s, &h) : 0.0;
     double v = regular ? HEDGE__INV_SQRT_2PI * gh : hedge__iv_vega(x, s);
