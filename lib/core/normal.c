@@ -39,7 +39,8 @@ double hedge__norm_cdf(double x) {
 
 #include "core/erfcx_table.h"
 
-_Static_assert(HEDGE__ERFCX_X_PER_UNIT == 8 && (int)HEDGE__ERFCX_X_END == 8, "normal.h's hedge__erfcx_fast() knows the table");
+_Static_assert(HEDGE__ERFCX_X_PER_UNIT == 8 && (int)HEDGE__ERFCX_X_END == 8,
+               "normal.h's hedge__erfcx_fast() knows the table");
 
 double hedge__erfcx(double x) {
     /* Below 26, the tables of erfcx_table.h, within 2 ulp (against 5 for exp(x^2) erfc(x), which also

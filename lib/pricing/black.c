@@ -317,11 +317,11 @@ hedge_status hedge__check_option(const char *fn, size_t index, int theta, double
      * in a double, and adds two such exponents (e^{-rT} e^{-d2^2/2}); |r|, |q| <= 2^1022 keeps the
      * carry r - q finite, and |rT|, |qT| <= 2^1022 the log-moneyness ln(S/K) + (r - q)T. */
     if (!(fabs(r) <= HEDGE__MAX_EXPONENT) || !(fabs(r * T) <= HEDGE__MAX_EXPONENT))
-        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: rate %g or rate times time %g is beyond +-2^1022", fn, where, r,
-                           r * T);
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: rate %g or rate times time %g is beyond +-2^1022", fn,
+                           where, r, r * T);
     if (!(fabs(q) <= HEDGE__MAX_EXPONENT) || !(fabs(q * T) <= HEDGE__MAX_EXPONENT))
-        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: yield %g or yield times time %g is beyond +-2^1022", fn, where, q,
-                           q * T);
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: yield %g or yield times time %g is beyond +-2^1022", fn,
+                           where, q, q * T);
     if (!(sigma >= 0.0) || !isfinite(sigma))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: volatility must be finite and >= 0, got %g", fn, where,
                            sigma);

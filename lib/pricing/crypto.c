@@ -35,7 +35,8 @@ enum { PRICE, DELTA, GAMMA, VEGA, THETA, RHO, CARRY_RHO, VANNA, VOLGA, CHARM, VE
  * less than 2^1700, so a Greek whose true value exceeds DBL_MAX cannot come out finite. */
 static bool inverse_ordinary(int e, double Fs, double Ks, double T, double rc, double sigma) {
     double rcT = rc * T;
-    return e >= -250 && e <= 250 && rcT >= -1.0 && rcT <= 300.0 && hedge__ordinary_inputs(Fs, Ks, T, sigma, 0.0, 0.0, 0.0, 0.0);
+    return e >= -250 && e <= 250 && rcT >= -1.0 && rcT <= 300.0 &&
+           hedge__ordinary_inputs(Fs, Ks, T, sigma, 0.0, 0.0, 0.0, 0.0);
 }
 
 /* n(d1), d1, d2 and N(theta d2) as the kernel forms them; for sigma sqrt T = 0 the step N2 = 0, 1/2, 1. */

@@ -268,6 +268,19 @@ IV_INLINE double finish_ds(solver *sv, double s, bool accurate, int dir, double 
 IV_INLINE double gauss_exponent(double x, double s, double *h_out, double L[2]);
 
 /*
+ * The lowest branch's Householder step on 1/ln b, from L = ln b, dL = ln beta - L and p = b'/b:
+ * nu = dL L / (ln beta p), h2 = B2 - p (1 + 2/L), h3 = B3 - 3 B2 p (1 + 2/L) + 2 p^2 (1 + 3/L + 3/L^2). It is
+ * formed over L^2 (H2 = h2 L, H3 = h3 L^2), so that no division waits on the logarithm but the last.
+ */
+IV_INLINE double lowest_ds(double ln_beta, double B2, double B3, double L, double dL, double p) {
+    double Lp2 = L + 2.0, L2 = L * L;
+    double H2 = B2 * L - p * Lp2;
+    double H3 = B3 * L2 - 3.0 * B2 * p * L * Lp2 + 2.0 * p * p * (L2 + 3.0 * L + 3.0);
+    double nu = dL * L * (1.0 / (ln_beta * p)); /* the reciprocal does not wait on L */
+    return dL == 0.0 ? 0.0 : nu * (L2 + 0.5 * H2 * nu * L) / (L2 + nu * (H2 * L + H3 * nu * (1.0 / 6.0)));
+}
+
+/*
  * The lowest branch's step without the Gaussian factor g = exp(L), L = -(h^2 + t^2)/2: its objective
  * 1/ln b needs ln b = L + ln m and b'/b = 1/(sqrt(2 pi) m), where b = m g, and m comes from the scaled
  * forms of b (d1 < 0 below the inflexion): the cheap (erfcx(-d1/sqrt2) - erfcx(-d2/sqrt2))/2, as in
@@ -293,15 +306,9 @@ IV_INLINE bool lowest_step(solver *sv, double s, bool accurate, double B2, doubl
         return false;
     double lm = Lg[1] + log(m), L = Lg[0] + lm;
     double dL = (sv->ln_beta - Lg[0]) - lm; /* ln beta - ln b, the large parts first: they nearly cancel */
-    double p = 1.0 / (HEDGE__SQRT_2PI * m), c_nu = 1.0 / (sv->ln_beta * p);
-    /* as the general step's lowest branch, over L^2 (see there) */
-    double Lp2 = L + 2.0, L2 = L * L;
-    double H2 = B2 * L - p * Lp2;
-    double H3 = B3 * L2 - 3.0 * B2 * p * L * Lp2 + 2.0 * p * p * (L2 + 3.0 * L + 3.0);
-    double nu = dL * L * c_nu;
+    double p = 1.0 / (HEDGE__SQRT_2PI * m);
     int dir = dL > 0.0 ? 1 : dL < 0.0 ? -1 : 0;
-    double ds = dir == 0 ? 0.0 : nu * (L2 + 0.5 * H2 * nu * L) / (L2 + nu * (H2 * L + H3 * nu * (1.0 / 6.0)));
-    *ds_out = finish_ds(sv, s, accurate, dir, ds);
+    *ds_out = finish_ds(sv, s, accurate, dir, lowest_ds(sv->ln_beta, B2, B3, L, dL, p));
     return true;
 }
 
@@ -331,21 +338,10 @@ IV_INLINE double householder_step(solver *sv, bool accurate) {
     } else {
         double b = accurate ? hedge__black_otm_g(x, s, gh) : node_black(x, s, gh, sv->em);
         dir = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
-        if (sv->objective == LOWEST) {
-            /* With p = b'/b and L = ln b: nu = (ln beta - L) L / (ln beta p), h2 = B2 - p (1 + 2/L),
-             * h3 = B3 - 3 B2 p (1 + 2/L) + 2 p^2 (1 + 3/L + 3/L^2). The step is formed over L^2, H2 = h2 L
-             * and H3 = h3 L^2, so that no division waits on the logarithm but the last one; the
-             * divisions by b run alongside it. */
-            double L = log(b), p = v / b, c_nu = b / (sv->ln_beta * v);
-            double Lp2 = L + 2.0, L2 = L * L;
-            double H2 = B2 * L - p * Lp2;
-            double H3 = B3 * L2 - 3.0 * B2 * p * L * Lp2 + 2.0 * p * p * (L2 + 3.0 * L + 3.0);
-            double nu_l = (sv->ln_beta - L) * L * c_nu;
-            int dir_l = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
-            double ds_l = dir_l == 0 ? 0.0
-                                     : nu_l * (L2 + 0.5 * H2 * nu_l * L) /
-                                           (L2 + nu_l * (H2 * L + H3 * nu_l * (1.0 / 6.0)));
-            return finish_ds(sv, s, accurate, dir_l, ds_l);
+        if (sv->objective == LOWEST) { /* where lowest_step() declined: b not of its scaled forms */
+            double L = log(b);
+            double ds = dir == 0 ? 0.0 : lowest_ds(sv->ln_beta, B2, B3, L, sv->ln_beta - L, v / b);
+            return finish_ds(sv, s, accurate, dir, ds);
         } else {
             nu = (sv->beta - b) / v;
             h2 = B2;

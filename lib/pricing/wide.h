@@ -114,7 +114,8 @@ void hedge__bsm_kernel_wide(hedge__xgreeks *g, int theta, double S, double K, do
                             double b, double sigma, bool black76);
 
 /* Every Greek of an inverse option in coins (hedge_inverse_greeks()), in the wide arithmetic. */
-void hedge__inverse_kernel_wide(hedge__xgreeks *g, int theta, double F, double K, double T, double r_coin, double sigma);
+void hedge__inverse_kernel_wide(hedge__xgreeks *g, int theta, double F, double K, double T, double r_coin,
+                                double sigma);
 
 /* The rounding to double of every field: an infinite field is a true value beyond DBL_MAX. */
 void hedge__xgreeks_double(hedge_greeks *out, const hedge__xgreeks *g);
