@@ -5,10 +5,15 @@
 #include "suites.h"
 #include "support/testutil.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if HEDGE_HAVE_QUADMATH
+#include <quadmath.h>
+#endif
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -158,6 +163,109 @@ START_TEST(inverse_greeks_vs_finite_differences) {
 }
 END_TEST
 
+/* ---- inverse options at the edges of the domain ---- */
+
+#if HEDGE_HAVE_QUADMATH
+typedef __float128 quad;
+static quad qN(quad x) { return (quad)0.5 * erfcq(-x / sqrtq((quad)2)); }
+static quad qn(quad x) { return expq(-x * x / 2) / sqrtq(8 * atanq((quad)1)); }
+
+/* V_c and its first two F-derivatives by the quotient rule on the textbook Black-76 value, B, B_F and
+ * B_FF, in 113 bits (whose exponent reaches 1e4932): V_c = D B / F, V_F = D (B_F/F - B/F^2),
+ * V_FF = D (B_FF/F - 2 B_F/F^2 + 2 B/F^3). */
+static void q_inverse(quad out[3], int th, double F_, double K_, double T_, double rc, double sigma) {
+    quad F = F_, K = K_, T = T_, v = (quad)sigma * sqrtq(T), D = expq(-(quad)rc * T);
+    quad d1 = logq(F / K) / v + v / 2, d2 = d1 - v;
+    quad B = th * (F * qN(th * d1) - K * qN(th * d2)), BF = th * qN(th * d1), BFF = qn(d1) / (F * v);
+    out[0] = D * B / F;
+    out[1] = D * (BF / F - B / (F * F));
+    out[2] = D * (BFF / F - 2 * BF / (F * F) + 2 * B / (F * F * F));
+}
+
+/*
+ * Found by fuzz_pricing: a put on a forward of 4.94e-324 (K = 1e7, T = 30, r_c = 0.5, sigma = 5) gave NaN
+ * vega, from 1/F^2 overflowing in the quotient rule. Its coin value D (K N(-d2) - F N(-d1)) / F is
+ * 6e323 coins: beyond DBL_MAX, so HEDGE_ERR_TOO_LARGE; the premium-adjusted delta -D K N(-d2) / F too.
+ * The call on the same forward is worth little and its value and delta come out against 113 bits.
+ */
+START_TEST(inverse_subnormal_forward) {
+    const double F = 4.94e-324, K = 1e7, T = 30, rc = 0.5, sigma = 5;
+    quad ref[3];
+    q_inverse(ref, -1, F, K, T, rc, sigma);
+    ck_assert(ref[0] > (quad)DBL_MAX); /* the 113-bit value itself is beyond the range */
+    hedge_greeks g = HEDGE_GREEKS_INIT;
+    ck_assert_status(hedge_inverse_greeks(&g, HEDGE_PUT, F, K, T, rc, sigma), HEDGE_ERR_TOO_LARGE);
+    ck_assert(strstr(hedge_error_message(), "price"));
+    double pa = 0.0;
+    ck_assert_status(hedge_inverse_delta_premium_adjusted(&pa, HEDGE_PUT, F, K, T, rc, sigma), HEDGE_ERR_TOO_LARGE);
+    ck_assert(pa == 0.0);
+
+    q_inverse(ref, 1, F, K, T, rc, sigma);
+    hedge_greeks c = HEDGE_GREEKS_INIT;
+    c.struct_size = offsetof(hedge_greeks, gamma); /* price and delta; gamma is 1e600 and beyond */
+    ck_assert_status(hedge_inverse_greeks(&c, HEDGE_CALL, F, K, T, rc, sigma), HEDGE_OK);
+    ck_assert(ref[0] > (quad)1e-300 && ref[1] > (quad)1e-300 && ref[1] < (quad)DBL_MAX);
+    ck_assert_close(c.price, (double)ref[0], 1e-12, 0);
+    ck_assert_close(c.delta, (double)ref[1], 1e-12, 0);
+    ck_assert_status(hedge_inverse_delta_premium_adjusted(&pa, HEDGE_CALL, F, K, T, rc, sigma), HEDGE_OK);
+    ck_assert_close(pa, (double)(ref[1] * F), 1e-12, 0);
+}
+END_TEST
+
+/*
+ * Deep in the money the quotient rule's terms cancel: B = F - K and B_F = 1 make V_F = K/F^2 out of
+ * 1/F - (F - K)/F^2, so K/F = 1e-15 left one digit in double. The closed forms keep them all, at an
+ * ordinary forward and at 1e-150 (where 1/F^3 overflows), against the 113-bit quotient rule, which
+ * has 19 digits to spare.
+ */
+START_TEST(inverse_deep_in_the_money) {
+    static const double Fs[] = {1.0, 3e-100, 1e-150};
+    for (size_t i = 0; i < N_ELEMS(Fs); i++) {
+        double F = Fs[i], K = 1e-15 * F, T = 0.5, rc = 0.02, sigma = 0.8;
+        quad ref[3];
+        q_inverse(ref, 1, F, K, T, rc, sigma);
+        hedge_greeks g = HEDGE_GREEKS_INIT;
+        g.struct_size = offsetof(hedge_greeks, vega);
+        ck_assert_status(hedge_inverse_greeks(&g, HEDGE_CALL, F, K, T, rc, sigma), HEDGE_OK);
+        ck_assert_close(g.price, (double)ref[0], 1e-14, 0);
+        ck_assert_close(g.delta, (double)ref[1], 1e-13, 0);
+        ck_assert_close(g.gamma, (double)ref[2], 1e-13, 0);
+        double pa;
+        ck_assert_status(hedge_inverse_delta_premium_adjusted(&pa, HEDGE_CALL, F, K, T, rc, sigma), HEDGE_OK);
+        ck_assert_close(pa, (double)(ref[1] * F), 1e-13, 0);
+    }
+}
+END_TEST
+#endif
+
+/* ln N(d) for d < -38, where N(d) underflows: -d^2/2 - ln(-d sqrt(2 pi)) + ln(1 - 1/d^2 + 3/d^4 - 15/d^6
+ * + 105/d^8), the asymptotic series of the Mills ratio (the next term, 945/d^10, is below 1e-13 there). */
+static double log_norm_cdf_tail(double d) {
+    double u = 1 / (d * d);
+    return -0.5 * d * d - log(-d * 2.5066282746310002) + log1p(u * (-1 + u * (3 + u * (-15 + 105 * u)))); /* sqrt(2 pi) */
+}
+
+/*
+ * Speed of an inverse call on a forward of 1.4e-256 (K = 1e-300) at a total volatility of 87:
+ * D n(d1) (5/v + d2/v^2) / F^3 = 5e317, beyond DBL_MAX, was reported as 0 (the density that decides
+ * it had underflowed on its way). The fields before it are finite: delta D K N(d2) / F^2 = 3e-193
+ * and the value D (N(d1) - (K/F) N(d2)) with N(d1) = 1 to the last bit.
+ */
+START_TEST(inverse_tiny_forward_too_large) {
+    const double F = 1.4329986595765948e-256, K = 1e-300, T = 108.8042337991787, rc = 0.31344830952830349;
+    const double sigma = 8.3227397711843789;
+    hedge_greeks g = HEDGE_GREEKS_INIT;
+    ck_assert_status(hedge_inverse_greeks(&g, HEDGE_CALL, F, K, T, rc, sigma), HEDGE_ERR_TOO_LARGE);
+    ck_assert(strstr(hedge_error_message(), "speed"));
+    g.struct_size = offsetof(hedge_greeks, speed);
+    ck_assert_status(hedge_inverse_greeks(&g, HEDGE_CALL, F, K, T, rc, sigma), HEDGE_OK);
+    double v = sigma * sqrt(T), d2 = (log(F) - log(K)) / v - 0.5 * v;
+    ck_assert(d2 < -38);
+    ck_assert_close(g.delta, exp(-rc * T + log(K) - 2 * log(F) + log_norm_cdf_tail(d2)), 4e-12, 0);
+    ck_assert_close(g.price, exp(-rc * T), 1e-14, 0); /* (K/F) N(d2) is 1e-434 */
+}
+END_TEST
+
 /* ---- futures and perpetuals ---- */
 
 static hedge_future_risk future(hedge_settlement s, double m, double qty, double entry, double mark) {
@@ -291,6 +399,11 @@ Suite *hedge_test_suite_crypto(void) {
     tcase_add_test(tc, inverse_value_is_black76_over_forward);
     tcase_add_test(tc, inverse_deribit_example);
     tcase_add_test(tc, inverse_greeks_vs_finite_differences);
+    tcase_add_test(tc, inverse_tiny_forward_too_large);
+#if HEDGE_HAVE_QUADMATH
+    tcase_add_test(tc, inverse_subnormal_forward);
+    tcase_add_test(tc, inverse_deep_in_the_money);
+#endif
     suite_add_tcase(s, tc);
     tc = tcase_create("futures_perpetuals");
     tcase_add_test(tc, future_risk_by_hand);

@@ -335,6 +335,44 @@ START_TEST(short_expiry_near_money_vs_quad) {
 }
 END_TEST
 
+/* hedge__erfcx() against 113 bits: its tables (within 2 ulp by their generator, held here to 3) on a fine
+ * grid and at every piece's ends, where an off-by-one piece or a wrong local variable would show first,
+ * and the other forms beyond the tables (negative x; the asymptotic series from 26, 3.2 ulp). */
+START_TEST(erfcx_vs_quad) {
+    double worst_ulp = 0.0;
+    for (int pass = 0; pass < 3; pass++) {
+        int n = pass == 0 ? 40000 / sweep_stride() : pass == 1 ? 8 * 8 + 1 : 64;
+        for (int i = 0; i < n; i++) {
+            double x;
+            if (pass == 0)
+                x = 40.0 * i / n;
+            else if (pass == 1)
+                x = i / 8.0; /* the x pieces' ends */
+            else
+                x = 1.0 / ((i + 1) / 64.0) - 1.0; /* the t pieces' ends (t = 1/(1 + x) = k/64) */
+            for (int d = -1; d <= 1; d++) {
+                double xx = d < 0 ? nextafter(x, 0.0) : d > 0 ? nextafter(x, INFINITY) : x;
+                if (!(xx >= 0.0) || xx > 40.0)
+                    continue;
+                quad ref = expq((quad)xx * xx) * erfcq(xx);
+                double e = rel_err(hedge__erfcx(xx), ref);
+                worst_ulp = fmax(worst_ulp, e);
+                /* the tables within 3 ulp; the asymptotic series from 26 (unchanged) within 4 */
+                ck_assert_msg(e <= (xx < 26.0 ? 3 : 4) * 0x1p-53, "erfcx(%.17g) = %.17g, 113-bit %.17g: %.3g ulp", xx,
+                              hedge__erfcx(xx),
+                              (double)ref, e / 0x1p-53);
+            }
+        }
+    }
+    for (double x = -26.0; x < 0.0; x += 0.00917) {
+        quad ref = expq((quad)x * x) * erfcq(x);
+        ck_assert_msg(rel_err(hedge__erfcx(x), ref) <= 1e-14, "erfcx(%g)", x);
+    }
+    if (verbose())
+        fprintf(stderr, "erfcx: worst %.2f ulp on [0, 40]\n", worst_ulp / 0x1p-53);
+}
+END_TEST
+
 /* The normalised Black function against a 113-bit evaluation of its definition, across regions
  * (plain difference, scaled tails, the series where the difference cancels) down to 1e-300. */
 START_TEST(normalised_black_vs_quad) {
@@ -904,6 +942,293 @@ START_TEST(null_and_bad_struct_size) {
 }
 END_TEST
 
+/* ---- The whole valid domain (pricing.h: finite values, or HEDGE_ERR_TOO_LARGE) ---- */
+
+static bool all_fields_finite(const hedge_greeks *g) {
+    double f[G_COUNT];
+    greeks_to_array(f, g);
+    for (int k = 0; k < G_COUNT; k++)
+        if (!isfinite(f[k]))
+            return false;
+    return true;
+}
+
+/*
+ * Found by fuzz_pricing: a strike of 5.5e-312 at expiry gave inf, since the intrinsic value was formed
+ * as K (e^{x - rT} - e^{-rT}) with e^{x} = S/K = 9e317 overflowing. At T = 0 the value is the intrinsic
+ * value, S - K = S to the last bit here, and the put is worthless.
+ */
+START_TEST(subnormal_strike_at_expiry) {
+    const double S = 5e6, K = 5.5e-312;
+    ck_assert_double_eq(bsm_price(HEDGE_CALL, S, K, 0.0, 0.0, 0.0, 0.2), S);
+    ck_assert_double_eq(bsm_price(HEDGE_PUT, S, K, 0.0, 0.0, 0.0, 0.2), 0.0);
+    ck_assert_double_eq(b76_price(HEDGE_CALL, S, K, 0.0, 0.03, 0.2), S);
+    hedge_greeks g = bsm(HEDGE_CALL, S, K, 0.0, 0.05, 0.02, 0.2);
+    ck_assert(all_fields_finite(&g));
+    ck_assert_double_eq(g.price, S);
+    ck_assert_double_eq(g.delta, 1.0);
+    /* a moment before expiry the deep in-the-money call is S e^{-qT} - K e^{-rT}, still S to rounding */
+    ck_assert_close(bsm_price(HEDGE_CALL, S, K, 1e-6, 0.05, 0.02, 0.2), S * exp(-0.02e-6), 1e-15, 0);
+}
+END_TEST
+
+/*
+ * Found by fuzz_pricing: T near DBL_MAX gave NaN Greeks (b / v - d2 / (2T) and the like with T^2
+ * overflowing). sigma sqrt(T) is then beyond DBL_MAX: the limits are S e^{-qT} for a call and
+ * K e^{-rT} for a put, delta e^{-qT} and 0, and every density-weighted Greek 0.
+ */
+START_TEST(time_near_dbl_max) {
+    static const double Ts[] = {DBL_MAX, 1e300, 0x1p1000};
+    /* rT = qT = T/2 below: DBL_MAX/2 is beyond the limit 2^1022, so those rates are 1/4 */
+    for (size_t i = 0; i < N_ELEMS(Ts); i++) {
+        double T = Ts[i];
+        /* carry rho T S e^{-qT} N(d1) and the put's rho -T K e^{-rT} N(-d2) are T S and T K: beyond
+         * DBL_MAX at T = DBL_MAX, so the fields up to theta are asked for */
+        hedge_greeks c = HEDGE_GREEKS_INIT, p = HEDGE_GREEKS_INIT;
+        c.struct_size = p.struct_size = offsetof(hedge_greeks, rho);
+        ck_assert_status(hedge_bsm_greeks(&c, HEDGE_CALL, 100, 90, T, 0.0, 0.0, 0.2), HEDGE_OK);
+        ck_assert_status(hedge_bsm_greeks(&p, HEDGE_PUT, 100, 90, T, 0.0, 0.0, 0.2), HEDGE_OK);
+        hedge_greeks full = HEDGE_GREEKS_INIT;
+        hedge_status st = hedge_bsm_greeks(&full, HEDGE_CALL, 100, 90, T, 0.0, 0.0, 0.2);
+        if (100 * T > DBL_MAX) {
+            ck_assert_int_eq(st, HEDGE_ERR_TOO_LARGE);
+            assert_mentions("carry_rho");
+        } else {
+            ck_assert_int_eq(st, HEDGE_OK);
+            ck_assert(all_fields_finite(&full));
+            ck_assert_close(full.carry_rho, T * 100, 1e-15, 0);
+            ck_assert_double_eq(full.vanna, 0.0);
+            ck_assert_double_eq(full.speed, 0.0);
+        }
+        ck_assert_double_eq(c.price, 100.0);
+        ck_assert_double_eq(p.price, 90.0);
+        ck_assert_double_eq(c.delta, 1.0);
+        ck_assert_double_eq(p.delta, 0.0);
+        ck_assert_double_eq(c.gamma, 0.0);
+        ck_assert_double_eq(c.vega, 0.0);
+        ck_assert_double_eq(c.theta, 0.0);
+        ck_assert_double_eq(bsm_price(HEDGE_CALL, 100, 90, T, 0.0, 0.0, 0.2), 100.0);
+        /* a rate of 1e-300 over 1e300 years: e^{-rT} = e^{-1} exactly as the product is formed */
+        double rT = 1e-300 * T;
+        if (rT < 700 && T * 90 < DBL_MAX) {
+            hedge_greeks d = bsm(HEDGE_PUT, 100, 90, T, 1e-300, 0.0, 0.2);
+            ck_assert_close(d.price, 90 * exp(-rT), 1e-15, 0);
+            ck_assert_close(d.rho, -T * 90 * exp(-rT), 1e-15, 0); /* theta T K e^{-rT} N(theta d2), N(-d2) = 1 */
+        }
+        /* e^{-rT} and e^{-qT} both underflow: everything is 0 */
+        hedge_greeks z = bsm(HEDGE_CALL, 100, 90, T, 0.25, 0.25, 0.2);
+        ck_assert(all_fields_finite(&z));
+        ck_assert_double_eq(z.price, 0.0);
+        ck_assert_double_eq(z.carry_rho, 0.0);
+    }
+}
+END_TEST
+
+/*
+ * Found by fuzz_pricing once the whole domain was open (huge T, sigma and rates): two cases where the
+ * value is bounded by a discount factor that underflows, but a rounding of huge exponents gave a
+ * positive price. The put is at most K e^{-rT} with rT = 9e96, and the call at most S e^{-qT} with
+ * qT = 2.7e97, which b = r - q rounded to r had dropped: both are 0.
+ */
+START_TEST(bounded_by_underflowing_discount) {
+    hedge_greeks p = bsm(HEDGE_PUT, 7.978272136984623e-240, 5.4250689084791421e+97, 5.4250677102332443e+97,
+                         0.16666666666666663, -8.4099219651568283e+94, 5.4250677102332443e+97);
+    ck_assert(all_fields_finite(&p));
+    ck_assert_double_eq(p.price, 0.0);
+    hedge_greeks c = bsm(HEDGE_CALL, 7.9782708813063125e-240, 2154.4346900318851, 5.4250689038170616e+97,
+                         -8.4099201200352665e+94, 0.5, 5.4250689038170616e+97);
+    ck_assert(all_fields_finite(&c));
+    ck_assert_double_eq(c.price, 0.0);
+    ck_assert_double_eq(c.delta, 0.0); /* e^{-qT} N(d1) */
+}
+END_TEST
+
+/* hedge_greeks must not be written, and the status must name the value, when one is too large. */
+static void assert_too_large(hedge_status st, const char *what) {
+    ck_assert_msg(st == HEDGE_ERR_TOO_LARGE, "got %s (%s)", hedge_status_name(st), hedge_error_message());
+    assert_mentions(what);
+}
+
+/*
+ * A value beyond DBL_MAX is HEDGE_ERR_TOO_LARGE, never inf. At the money with S = K = 1e-300 and a total
+ * volatility of 1e-10, gamma = n(d1) / (S sigma sqrt T) is 4e309; the price (4e-311) and delta (1/2)
+ * are fine, and a caller whose struct ends before gamma gets them. A put whose K e^{-rT} is beyond
+ * DBL_MAX (rT = -800) is too large in the price function as well.
+ */
+START_TEST(too_large_is_a_status) {
+    hedge_greeks g = HEDGE_GREEKS_INIT, before;
+    g.price = SENTINEL;
+    before = g;
+    assert_too_large(hedge_bsm_greeks(&g, HEDGE_CALL, 1e-300, 1e-300, 1.0, 0.0, 0.0, 1e-10), "gamma");
+    ck_assert(memcmp(&g, &before, sizeof g) == 0);
+    assert_too_large(hedge_black76_greeks(&g, HEDGE_CALL, 1e-300, 1e-300, 1.0, 0.0, 1e-10), "gamma");
+    g.struct_size = offsetof(hedge_greeks, gamma);
+    ck_assert_status(hedge_bsm_greeks(&g, HEDGE_CALL, 1e-300, 1e-300, 1.0, 0.0, 0.0, 1e-10), HEDGE_OK);
+    ck_assert_close(g.delta, 0.5, 1e-9, 0);                 /* N(v/2) */
+    ck_assert_close(g.price, 1e-300 * 1e-10 * HEDGE__INV_SQRT_2PI, 1e-9, 0); /* S v n(0) (1 + O(v^2)) */
+    double p = SENTINEL;
+    assert_too_large(hedge_bsm_price(&p, HEDGE_PUT, 100, 1e300, 1.0, -800.0, 0.0, 0.2), "price");
+    ck_assert_double_eq(p, SENTINEL);
+    assert_too_large(hedge_black76_price(&p, HEDGE_PUT, 100, 1e300, 1.0, -800.0, 0.2), "price");
+    /* the same put a little less extreme: K e^{-rT} = 1e300 e^{10}, to the rounding of rT */
+    ck_assert_close(bsm_price(HEDGE_PUT, 100, 1e300, 1.0, -10.0, 0.0, 0.2), 1e300 * exp(10.0), 1e-15, 0);
+}
+END_TEST
+
+/* pricing.h's limit on the exponents: |r|, |q|, |r T|, |q T| up to 2^1022, beyond it HEDGE_ERR_DOMAIN. */
+START_TEST(rate_exponent_limit) {
+    const double lim = 0x1p1022;
+    double p = SENTINEL;
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, 1.0, lim, 0.0, 0.2), HEDGE_OK);
+    ck_assert_double_eq(p, 100.0); /* e^{-rT} = 0, F e^{-rT} = S */
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, 1.0, 2 * lim, 0.0, 0.2), HEDGE_ERR_DOMAIN);
+    assert_mentions("rate");
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, 4.0, lim, 0.0, 0.2), HEDGE_ERR_DOMAIN);
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, 4.0, 0.0, -lim, 0.2), HEDGE_ERR_DOMAIN);
+    assert_mentions("yield");
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, 0.0, DBL_MAX, 0.0, 0.2), HEDGE_ERR_DOMAIN);
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, DBL_MAX, 0.25, 0.0, 0.2), HEDGE_OK);
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, DBL_MAX, 0.5, 0.0, 0.2), HEDGE_ERR_DOMAIN);
+    /* at the limit, opposite signs: the carry r - q = 2^1023 and (r - q) T are still doubles; the put
+     * is bounded by K e^{-rT} = 0 and the call is S e^{-qT}, beyond DBL_MAX */
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_PUT, 100, 100, 1.0, lim, -lim, 0.2), HEDGE_OK);
+    ck_assert_double_eq(p, 0.0);
+    ck_assert_status(hedge_bsm_price(&p, HEDGE_CALL, 100, 100, 1.0, lim, -lim, 0.2), HEDGE_ERR_TOO_LARGE);
+}
+END_TEST
+
+/*
+ * sigma sqrt(T) = 0 with a subnormal T at the kink: veta = vega (r - b/2 - 1/(2T)) with vega =
+ * S sqrt(T) n(0), that is -S n(0) / (2 sqrt T) to first order, 9e162 in magnitude although 1/(2T) is
+ * beyond DBL_MAX.
+ */
+START_TEST(subnormal_time_at_the_kink) {
+    const double T = 5e-324;
+    hedge_greeks g = bsm(HEDGE_CALL, 100, 100, T, 0.0, 0.0, 0.0);
+    ck_assert(all_fields_finite(&g));
+    ck_assert_close(g.veta, -100 * HEDGE__INV_SQRT_2PI / (2 * sqrt(T)), 1e-15, 0);
+    ck_assert_close(g.vega, 100 * sqrt(T) * HEDGE__INV_SQRT_2PI, 1e-15, 0);
+}
+END_TEST
+
+/*
+ * ln(S/K) of a quotient that underflows into the subnormals keeps a few bits only (all of them lost at
+ * 4.9e-324): the difference of the logarithms instead. Found by a 113-bit comparison over the domain,
+ * where it moved a price of 1e-264 by 60%.
+ */
+START_TEST(log_moneyness_subnormal_quotient) {
+    static const double S[] = {DBL_TRUE_MIN, 1e-310, 3e-300, 1e300, DBL_MAX};
+    static const double K[] = {1.6271341826595409, 1e10, 1e20, 1e-20, 1e-300};
+    for (size_t i = 0; i < N_ELEMS(S); i++) {
+        double want = log(S[i]) - log(K[i]); /* each logarithm to an ulp; no cancellation at these sizes */
+        ck_assert_close(hedge__log_moneyness(S[i], K[i]), want, 4 * DBL_EPSILON, 0);
+    }
+}
+END_TEST
+
+#if HEDGE_HAVE_QUADMATH
+/* The call's value from the Haug formula in 113 bits, which has the exponent range to hold every
+ * intermediate of these inputs: a reference for the wide path. */
+static double q_price(int th, double S_, double K_, double T_, double r_, double q_, double sigma_, bool black76) {
+    quad g[G_COUNT], cancel;
+    q_greeks(g, &cancel, th, S_, K_, T_, r_, q_, sigma_, black76);
+    return (double)g[G_PRICE];
+}
+
+/*
+ * Prices the ordinary double arithmetic could not give, against the 113-bit evaluation:
+ *  - a strike of 1e100 at 3.35e96: b(x, s) = 1e-348 underflows, but K e^{x/2} b = 2e-250 (once 0);
+ *  - S = DBL_TRUE_MIN, K = 1.63: the subnormal quotient S/K (once 60% off);
+ *  - a put worth K e^{-rT} = 1e-313 with a subnormal strike and sigma = 2.5e29;
+ * and, where 113 bits cannot resolve N(d1) - N(d2) = N(5e-311) - N(-5e-311), the limit S v n(0) (1 - v^2/24)
+ * at the money with S = K = 1e300 and a total volatility v of 1e-310 (subnormal in a double).
+ */
+START_TEST(wide_path_vs_quad) {
+    static const struct { int th; double S, K, T, r, q, sigma, tol; bool black76; } c[] = {
+        {1, 1e100 * 3.3546262790251185e-4, 1e100, 1.0, 0.0, 0.0, 0.2, 1e-12, false},
+        {-1, 1e100, 1e100 * 3.3546262790251185e-4, 1.0, 0.0, 0.0, 0.2, 1e-12, false},
+        {1, DBL_TRUE_MIN, 1.6271341826595409, 8199.7349874293577, -0.016659857053008764, 0.0, 28633.023666570996,
+         1e-9, true},
+        {-1, 0.0029286445646252378, 2.6535501518579235e-316, 5.9780273517573228, -1.0, -0.3, 2.5353012004564498e+29,
+         1e-15, false},
+    };
+    for (size_t i = 0; i < N_ELEMS(c); i++) {
+        double want = q_price(c[i].th, c[i].S, c[i].K, c[i].T, c[i].r, c[i].q, c[i].sigma, c[i].black76);
+        /* price to vega: the zomma and veta of the last case are beyond DBL_MAX (-S n(0) / (2 sqrt T) ...) */
+        hedge_greeks g = HEDGE_GREEKS_INIT;
+        g.struct_size = offsetof(hedge_greeks, theta);
+        ck_assert_status(c[i].black76 ? hedge_black76_greeks(&g, c[i].th, c[i].S, c[i].K, c[i].T, c[i].r, c[i].sigma)
+                                      : hedge_bsm_greeks(&g, c[i].th, c[i].S, c[i].K, c[i].T, c[i].r, c[i].q,
+                                                         c[i].sigma),
+                         HEDGE_OK);
+        ck_assert_msg(want > 1e-320 && fabs(g.price - want) <= c[i].tol * want, "case %zu: %.17g vs 113-bit %.17g",
+                      i, g.price, want);
+        double p = c[i].black76 ? b76_price(c[i].th, c[i].S, c[i].K, c[i].T, c[i].r, c[i].sigma)
+                                : bsm_price(c[i].th, c[i].S, c[i].K, c[i].T, c[i].r, c[i].q, c[i].sigma);
+        ck_assert_msg(fabs(p - want) <= c[i].tol * want, "case %zu: price fn %.17g vs 113-bit %.17g", i, p, want);
+    }
+    double atm = 1e300 * (HEDGE__INV_SQRT_2PI * 1e-5) * 1e-305; /* S sqrt(T) n(0) sigma, kept normal */
+    ck_assert_close(bsm_price(HEDGE_CALL, 1e300, 1e300, 1e-10, 0.0, 0.0, 1e-305), atm, 1e-15, 0);
+    ck_assert_close(bsm_price(HEDGE_PUT, 1e300, 1e300, 1e-10, 0.0, 0.0, 1e-305), atm, 1e-15, 0);
+    hedge_greeks g = HEDGE_GREEKS_INIT;
+    g.struct_size = offsetof(hedge_greeks, theta);
+    ck_assert_status(hedge_bsm_greeks(&g, HEDGE_CALL, 1e300, 1e300, 1e-10, 0.0, 0.0, 1e-305), HEDGE_OK);
+    ck_assert_close(g.price, atm, 1e-15, 0);
+    ck_assert_close(g.gamma, HEDGE__INV_SQRT_2PI / (1e300 * 1e-305) / 1e-5, 1e-15, 0); /* n(0) / (S v) */
+}
+END_TEST
+
+/* A sweep of the wide path against the 113-bit Greeks on inputs far outside the ordinary box, with
+ * the tolerance of the 113-bit sweep widened by the conditioning of the exponents. */
+START_TEST(wide_path_greeks_vs_quad) {
+    static const double Ss[] = {1e-300, 1e-150, 3e-100, 1e150, 1e300};
+    static const double mny[] = {0.5, 1.0, 1.7};
+    static const double Ts[] = {1e-250, 1e-100, 1.0, 1e100};
+    static const double vols[] = {1e-80, 0.3, 1e40};
+    long n = 0, bad = 0;
+    for (size_t a = 0; a < N_ELEMS(Ss); a++)
+        for (size_t m = 0; m < N_ELEMS(mny); m++)
+            for (size_t t = 0; t < N_ELEMS(Ts); t++)
+                for (size_t v = 0; v < N_ELEMS(vols); v++)
+                    for (int th = -1; th <= 1; th += 2) {
+                        double S = Ss[a], K = S * mny[m], T = Ts[t], sigma = vols[v];
+                        double r = 1e-102 * (T > 1 ? 1 : 1e102), q = -0.5 * r; /* rT of 0.01 or 1 */
+                        double sv = sigma * sqrt(T), x = log(S / K) + (r - q) * T, D = fabs(x) / sv + 0.5 * sv;
+                        if (!(sv > 1e-300) || !(D < 30) || !(sv < 1e150))
+                            continue; /* the double reference's own d, and n(d) > 0 */
+                        hedge_greeks g = HEDGE_GREEKS_INIT;
+                        hedge_status st = hedge_bsm_greeks(&g, th, S, K, T, r, q, sigma);
+                        quad ref[G_COUNT], cancel;
+                        q_greeks(ref, &cancel, th, S, K, T, r, q, sigma, false);
+                        bool overflow = false;
+                        for (int k = 0; k < G_COUNT; k++)
+                            overflow |= fabsq(ref[k]) > (quad)DBL_MAX;
+                        n++;
+                        if (overflow) {
+                            bad += st != HEDGE_ERR_TOO_LARGE;
+                            continue;
+                        }
+                        ck_assert_status(st, HEDGE_OK);
+                        double got[G_COUNT], sc[G_COUNT];
+                        greeks_to_array(got, &g);
+                        greek_scales(sc, false, S, K, T, r, q, sigma);
+                        for (int k = 0; k < G_COUNT; k++) {
+                            double e = got[k] == (double)ref[k] ? 0.0 /* both 0 where sc underflows too */
+                                       : fabs((double)((quad)got[k] - ref[k])) / (fabs((double)ref[k]) + 1e-2 * sc[k]);
+                            if (!(e <= 1e-12 * (1 + D * D))) {
+                                bad++;
+                                if (verbose())
+                                    fprintf(stderr, "  wide %s: %.17g vs %.17g (err %.3g) S=%g K=%g T=%g sigma=%g th=%d\n",
+                                            greek_name[k], got[k], (double)ref[k], e, S, K, T, sigma, th);
+                            }
+                        }
+                    }
+    ck_assert_int_gt(n, 60);
+    ck_assert_msg(bad == 0, "%ld of %ld disagree with the 113-bit Greeks (HEDGE_TEST_VERBOSE=1)", bad, n);
+}
+END_TEST
+#endif
+
 /* ---- struct_size: older and newer callers ---- */
 
 /* A caller compiled against a shorter hedge_greeks gets exactly the fields it knows; the guard
@@ -1110,6 +1435,65 @@ START_TEST(batch_outputs_and_bad_elements) {
 }
 END_TEST
 
+/*
+ * An element whose price or one of its five Greeks is beyond DBL_MAX gets HEDGE_ERR_TOO_LARGE and NaN:
+ * element 3 is within the scalar kernel's ordinary box (2^-400, a total volatility of 2^-300,
+ * e^{-rT} = e^{300}) with gamma = e^{300} n(0) / (S v) = 2^1133, element 5 outside it (S = K = 1e-300,
+ * v = 1e-10, gamma 4e309). Neither is in the SIMD kernel's smaller box, where nothing can overflow
+ * (batch_kernel.h); the fuzzer holds its lanes to finite values. The other elements are unaffected.
+ */
+START_TEST(batch_too_large_element) {
+    enum { N = 16 };
+    int32_t type[N];
+    double S[N], K[N], T[N], r[N], q[N], sigma[N], price[N], gamma[N];
+    hedge_status status[N];
+    for (int i = 0; i < N; i++) {
+        type[i] = i % 2 ? HEDGE_CALL : HEDGE_PUT;
+        S[i] = 90 + i;
+        K[i] = 100;
+        T[i] = 0.5;
+        r[i] = 0.03;
+        q[i] = 0.01;
+        sigma[i] = 0.3;
+    }
+    S[3] = K[3] = 0x1p-400;
+    T[3] = sigma[3] = 0x1p-200;
+    r[3] = q[3] = -300 * 0x1p200;
+    S[5] = K[5] = 1e-300;
+    T[5] = 1;
+    r[5] = q[5] = 0.0; /* at the money forward */
+    sigma[5] = 1e-10;
+    hedge_greeks_arrays out = HEDGE_GREEKS_ARRAYS_INIT;
+    out.price = price;
+    out.gamma = gamma;
+    out.status = status;
+    for (int black76 = 0; black76 < 2; black76++) {
+        hedge_status st = black76 ? hedge_black76_greeks_batch(N, type, S, K, T, r, sigma, &out)
+                                  : hedge_bsm_greeks_batch(N, type, S, K, T, r, q, sigma, &out);
+        ck_assert_status(st, HEDGE_ERR_TOO_LARGE);
+        assert_mentions("element 3");
+        assert_mentions("gamma");
+        for (int i = 0; i < N; i++) {
+            if (i == 3 || i == 5) {
+                ck_assert_int_eq(status[i], HEDGE_ERR_TOO_LARGE);
+                ck_assert(isnan(price[i]) && isnan(gamma[i]));
+                continue;
+            }
+            ck_assert_int_eq(status[i], HEDGE_OK);
+            hedge_greeks g = black76 ? b76(type[i], S[i], K[i], T[i], r[i], sigma[i])
+                                     : bsm(type[i], S[i], K[i], T[i], r[i], q[i], sigma[i]);
+            assert_near(price[i], g.price, 3e-14, S[i], "price", i);
+        }
+        /* the scalar call agrees: gamma (its third field) is what is too large */
+        hedge_greeks g = HEDGE_GREEKS_INIT;
+        ck_assert_status(black76 ? hedge_black76_greeks(&g, type[3], S[3], K[3], T[3], r[3], sigma[3])
+                                 : hedge_bsm_greeks(&g, type[3], S[3], K[3], T[3], r[3], q[3], sigma[3]),
+                         HEDGE_ERR_TOO_LARGE);
+        assert_mentions("gamma");
+    }
+}
+END_TEST
+
 START_TEST(batch_empty_and_null) {
     static batch_in in;
     batch_fill(&in);
@@ -1143,6 +1527,7 @@ Suite *hedge_test_suite_pricing(void) {
     tcase_set_timeout(tc, 120);
 #if HEDGE_HAVE_QUADMATH
     tcase_add_test(tc, normalised_black_vs_quad);
+    tcase_add_test(tc, erfcx_vs_quad);
     tcase_add_test(tc, bsm_vs_quad);
     tcase_add_test(tc, black76_vs_quad);
     tcase_add_test(tc, short_expiry_near_money_vs_quad);
@@ -1170,6 +1555,21 @@ Suite *hedge_test_suite_pricing(void) {
     tcase_add_test(tc, no_nan_extreme_valid_inputs);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("extremes");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, subnormal_strike_at_expiry);
+    tcase_add_test(tc, time_near_dbl_max);
+    tcase_add_test(tc, bounded_by_underflowing_discount);
+    tcase_add_test(tc, too_large_is_a_status);
+    tcase_add_test(tc, rate_exponent_limit);
+    tcase_add_test(tc, subnormal_time_at_the_kink);
+    tcase_add_test(tc, log_moneyness_subnormal_quotient);
+#if HEDGE_HAVE_QUADMATH
+    tcase_add_test(tc, wide_path_vs_quad);
+    tcase_add_test(tc, wide_path_greeks_vs_quad);
+#endif
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("api");
     tcase_add_test(tc, norm_cdf_at_zero);
     tcase_add_test(tc, invalid_input_rejected_untouched);
@@ -1183,6 +1583,7 @@ Suite *hedge_test_suite_pricing(void) {
     tcase_add_test(tc, black76_batch_matches_scalar);
     tcase_add_test(tc, batch_outputs_and_bad_elements);
     tcase_add_test(tc, batch_empty_and_null);
+    tcase_add_test(tc, batch_too_large_element);
     suite_add_tcase(s, tc);
     return s;
 }

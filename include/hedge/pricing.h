@@ -31,16 +31,34 @@
  * out-of-the-money prices to 1e-12 relative.
  *
  * @par Limits and invalid input
- * Inputs must be finite; @p S, @p F and @p K must be > 0; @p T and @p sigma must be >= 0.
- * Anything else returns ::HEDGE_ERR_DOMAIN (a NULL output pointer ::HEDGE_ERR_INVALID_ARG), with a
- * message naming the argument, and writes nothing. When sigma sqrt(T) is exactly 0 (at expiry, or
- * zero volatility) the results are the limits as sigma sqrt(T) -> 0: the discounted intrinsic value,
- * delta a step, charm q delta, and the other Greeks of second or higher order 0. Exactly at the
- * money (F = K) the option sits on its kink: price, delta (half the step), vega, theta and rho are
- * the limits as sigma -> 0, as are vanna, veta and (when b = 0) charm; gamma, speed, zomma, color,
- * dual gamma and (when b != 0) charm diverge there and are reported as 0, so the Dirac mass of
- * gamma at the strike is not represented. Very large volatilities give the limits S e^{-qT} (call)
- * and K e^{-rT} (put). No function here returns NaN for valid input.
+ * Inputs must be finite; @p S, @p F and @p K must be > 0; @p T and @p sigma must be >= 0; the rate
+ * and yield, and the exponents r T and q T, must not exceed 2^1022 (about 4.49e307, a quarter of
+ * DBL_MAX) in magnitude: e^{-rT} beyond that is outside the range even of an exponent held in a
+ * double (T = DBL_MAX is accepted with |r| and |q| up to 1/4). Anything else
+ * returns ::HEDGE_ERR_DOMAIN (a NULL output pointer ::HEDGE_ERR_INVALID_ARG), with a message naming
+ * the argument, and writes nothing. Within that domain every input is priced, subnormal and
+ * DBL_MAX-sized ones included, and no function here returns NaN or an infinity: when a value the
+ * call would return is beyond the range of double (|value| > DBL_MAX: the gamma of a spot of
+ * 1e-300 at a small volatility, a put whose K e^{-rT} overflows, an inverse put on a forward of
+ * 1e-320) the call returns ::HEDGE_ERR_TOO_LARGE, with a message naming the value, and writes
+ * nothing. The Greeks functions judge only the fields within the caller's @c struct_size; the batch
+ * functions judge each element by its six outputs.
+ *
+ * When sigma sqrt(T) is exactly 0 (at expiry, or zero volatility) the results are the limits as
+ * sigma sqrt(T) -> 0: the discounted intrinsic value, delta a step, charm q delta, and the other Greeks
+ * of second or higher order 0. Exactly at the money (F = K) the option sits on its kink: price, delta
+ * (half the step), vega, theta and rho are the limits as sigma -> 0, as are vanna, veta and (when
+ * b = 0) charm; gamma, speed, zomma, color, dual gamma and (when b != 0) charm diverge there and are
+ * reported as 0, so the Dirac mass of gamma at the strike is not represented. Very large
+ * volatilities give the limits S e^{-qT} (call) and K e^{-rT} (put), which a sigma sqrt(T) beyond
+ * DBL_MAX returns exactly.
+ *
+ * @par Extreme inputs
+ * Spot, forward and strike within 2^+-400, T and sigma within 2^+-200 (or 0) and |r T|, |q T| up to
+ * 300 are computed in plain double arithmetic. Outside that box, or when an intermediate value
+ * would overflow, the kernels compute the same formulas in an arithmetic with a double's exponent
+ * range (wide.h in the sources), so nothing underflows or overflows on the way; the accuracy there
+ * is that of the inputs' conditioning (an exponent r T = 1e5 is itself only known to 1e5 ulp).
  * @{
  */
 #ifndef HEDGE_PRICING_H
@@ -100,7 +118,7 @@ typedef struct hedge_greeks {
  * @param q           Continuous yield of the underlying, per year (cost of carry b = r - q).
  * @param sigma       Volatility per sqrt(year), >= 0.
  * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for a NULL
- *         output or an unknown type.
+ *         output or an unknown type, ::HEDGE_ERR_TOO_LARGE when the price exceeds DBL_MAX.
  */
 HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, double S, double K, double T,
                                        double r, double q, double sigma);
@@ -117,7 +135,8 @@ HEDGE_API hedge_status hedge_bsm_price(double *price, hedge_option_type type, do
  * @param q           Continuous yield of the underlying, per year.
  * @param sigma       Volatility per sqrt(year), >= 0.
  * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for a NULL
- *         output, a too small @c struct_size or an unknown type.
+ *         output, a too small @c struct_size or an unknown type, ::HEDGE_ERR_TOO_LARGE when a field
+ *         within @c struct_size exceeds DBL_MAX in magnitude.
  */
 HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type type, double S, double K,
                                         double T, double r, double q, double sigma);
@@ -132,7 +151,7 @@ HEDGE_API hedge_status hedge_bsm_greeks(hedge_greeks *greeks, hedge_option_type 
  * @param r           Rate used to discount the payoff from expiry, per year.
  * @param sigma       Volatility per sqrt(year), >= 0.
  * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for a NULL
- *         output, a too small @c struct_size or an unknown type.
+ *         output or an unknown type, ::HEDGE_ERR_TOO_LARGE when the price exceeds DBL_MAX.
  */
 HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type, double F, double K, double T,
                                            double r, double sigma);
@@ -148,7 +167,8 @@ HEDGE_API hedge_status hedge_black76_price(double *price, hedge_option_type type
  * @param r           Rate used to discount the payoff from expiry, per year.
  * @param sigma       Volatility per sqrt(year), >= 0.
  * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN for invalid numbers, ::HEDGE_ERR_INVALID_ARG for a NULL
- *         output, a too small @c struct_size or an unknown type.
+ *         output, a too small @c struct_size or an unknown type, ::HEDGE_ERR_TOO_LARGE when a field
+ *         within @c struct_size exceeds DBL_MAX in magnitude.
  */
 HEDGE_API hedge_status hedge_black76_greeks(hedge_greeks *greeks, hedge_option_type type, double F, double K,
                                             double T, double r, double sigma);
@@ -207,7 +227,9 @@ HEDGE_API hedge_status hedge_inverse_greeks(hedge_greeks *greeks, hedge_option_t
  * @param T           Time to expiry in years, >= 0.
  * @param r_coin      Continuously compounded rate on the coin, per year.
  * @param sigma       Volatility per sqrt(year), >= 0.
- * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN or ::HEDGE_ERR_INVALID_ARG as hedge_inverse_greeks().
+ * @return ::HEDGE_OK, ::HEDGE_ERR_DOMAIN or ::HEDGE_ERR_INVALID_ARG as hedge_inverse_greeks(),
+ *         ::HEDGE_ERR_TOO_LARGE when the delta exceeds DBL_MAX in magnitude (a put on a forward
+ *         of 1e-310 has F dV_c/dF = -e^{-r_c T} K/F).
  */
 HEDGE_API hedge_status hedge_inverse_delta_premium_adjusted(double *delta, hedge_option_type type, double F,
                                                             double K, double T, double r_coin, double sigma);
@@ -293,8 +315,9 @@ HEDGE_API hedge_status hedge_perpetual_funding(double *carry, hedge_settlement s
 
 /**
  * @brief Output arrays of a batch pricing call. Any pointer may be NULL to skip that output.
- * Each array holds @c n elements. Elements whose input is invalid get their status in
- * @c status (when given) and NaN in every output array, so that no NaN is ever unflagged.
+ * Each array holds @c n elements. Elements whose input is invalid, or one of whose six outputs
+ * exceeds DBL_MAX in magnitude (::HEDGE_ERR_TOO_LARGE), get their status in @c status (when given)
+ * and NaN in every output array, so that no NaN is ever unflagged.
  */
 typedef struct hedge_greeks_arrays {
     size_t struct_size;    /**< sizeof(hedge_greeks_arrays) as the caller knows it. */

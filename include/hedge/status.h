@@ -48,7 +48,8 @@ typedef enum hedge_status {
     HEDGE_ERR_BUFFER_TOO_SMALL = -13, /**< A caller-supplied buffer or workspace is too small. */
     HEDGE_ERR_CANCELLED = -14,      /**< The caller cancelled the operation through its callback. */
     HEDGE_ERR_STATE = -15,          /**< The call is not valid in the object's current state. */
-    HEDGE_ERR_TOO_LARGE = -16,      /**< A size or count is beyond what can be represented or allocated. */
+    HEDGE_ERR_TOO_LARGE = -16,      /**< A size or count is beyond what can be represented or allocated,
+                                         or a computed value (a price or Greek) beyond the range of double. */
     HEDGE_ERR_BACKEND = -17,        /**< A pluggable backend (optimiser, ...) reported a failure. */
     HEDGE_ERR_INTERNAL = -18        /**< An internal invariant was violated: a bug, please report it. */
 } hedge_status;

@@ -36,7 +36,7 @@ static const status_entry status_table[] = {
     {HEDGE_ERR_BUFFER_TOO_SMALL, "HEDGE_ERR_BUFFER_TOO_SMALL", "buffer or workspace too small"},
     {HEDGE_ERR_CANCELLED, "HEDGE_ERR_CANCELLED", "cancelled by the caller"},
     {HEDGE_ERR_STATE, "HEDGE_ERR_STATE", "call not valid in the current state"},
-    {HEDGE_ERR_TOO_LARGE, "HEDGE_ERR_TOO_LARGE", "size too large"},
+    {HEDGE_ERR_TOO_LARGE, "HEDGE_ERR_TOO_LARGE", "size or value too large"},
     {HEDGE_ERR_BACKEND, "HEDGE_ERR_BACKEND", "backend failure"},
     {HEDGE_ERR_INTERNAL, "HEDGE_ERR_INTERNAL", "internal error (a libhedge bug)"},
 };

@@ -47,6 +47,6 @@ struct hedge_problem {
 };
 
 /* A Greek's name as JSON and messages spell it ("delta_coin", ...); NULL for an unknown one. */
-const char *hedge__greek_name(hedge_greek g);
+const char *hedge__target_greek_name(hedge_greek g);
 
 #endif

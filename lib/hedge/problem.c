@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *hedge__greek_name(hedge_greek g) {
+const char *hedge__target_greek_name(hedge_greek g) {
     switch (g) {
     case HEDGE_GREEK_DELTA_COIN: return "delta_coin";
     case HEDGE_GREEK_DELTA_USD: return "delta_usd";
@@ -157,7 +157,7 @@ HEDGE_API hedge_status hedge_problem_add_target(hedge_problem *p, const hedge_gr
     if (st)
         return st;
     const hedge_greek_target *t = &k.t;
-    const char *gname = hedge__greek_name(t->greek);
+    const char *gname = hedge__target_greek_name(t->greek);
     if (!gname)
         return hedge__fail(p->ctx, HEDGE_ERR_INVALID_ARG, "%s: unknown greek %d", fn, (int)t->greek);
     if (t->underlying && !copy_name(k.underlying, sizeof k.underlying, t->underlying))

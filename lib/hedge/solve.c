@@ -918,7 +918,7 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
                 kind = HEDGE_LIMIT_GREEK;
                 index = g;
                 bound = upper ? t->t.hi : t->t.lo;
-                snprintf(name, sizeof name, "%s %s %s %.6g", hedge__greek_name(t->t.greek),
+                snprintf(name, sizeof name, "%s %s %s %.6g", hedge__target_greek_name(t->t.greek),
                          t->underlying[0] ? t->underlying : "book", upper ? "<=" : ">=", bound);
             } else if (i < L.r_margin) {
                 kind = HEDGE_LIMIT_BUDGET;

@@ -84,7 +84,7 @@ void hedge__value_from(hedge_valuation *out, const hedge_instrument_spec *sp, co
     }
     case HEDGE_INSTRUMENT_OPTION: {
         hedge_greeks g;
-        hedge__bsm_kernel(&g, (int)sp->option_type, S, sp->strike, in->T, in->r, in->b, in->vol, false);
+        hedge__bsm_kernel(&g, (int)sp->option_type, S, sp->strike, in->T, in->r, in->r - in->b, in->b, in->vol, false);
         v.time_to_expiry = in->T;
         v.forward = in->F;
         v.vol = in->vol;

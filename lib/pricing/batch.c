@@ -28,6 +28,27 @@ static void store(double *dst, const double *src, size_t n) {
         memcpy(dst, src, n * sizeof *src);
 }
 
+/* One element in scalar: validated, priced by the kernel, and refused with HEDGE_ERR_TOO_LARGE when one of
+ * the batch's six outputs is beyond DBL_MAX (the other Greeks are not the batch's business). Sets the
+ * thread's error detail on failure and fills g with NaN. */
+static hedge_status scalar_element(const char *fn, size_t j, const hedge__batch_args *a, hedge_greeks *g) {
+    double qj = a->black76 ? a->r[j] : a->q[j];
+    hedge_status st = hedge__check_option(fn, j, a->type[j], a->S[j], a->K[j], a->T[j], a->r[j], qj, a->sigma[j]);
+    if (st == HEDGE_OK) {
+        bool finite = hedge__bsm_kernel(g, a->type[j], a->S[j], a->K[j], a->T[j], a->r[j], qj, a->r[j] - qj,
+                                        a->sigma[j], a->black76);
+        const double six[] = {g->price, g->delta, g->gamma, g->vega, g->theta, g->rho};
+        static const char *const names[] = {"price", "delta", "gamma", "vega", "theta", "rho"};
+        for (int k = 0; k < 6 && st == HEDGE_OK && !finite; k++)
+            if (!isfinite(six[k]))
+                st = hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s (element %zu): %s is beyond the range of double", fn,
+                                 j, names[k]);
+    }
+    if (st != HEDGE_OK)
+        g->price = g->delta = g->gamma = g->vega = g->theta = g->rho = NAN;
+    return st;
+}
+
 static hedge_status batch(const char *fn, size_t n, const int32_t *type, const double *S, const double *K,
                           const double *T, const double *r, const double *q, const double *sigma,
                           const hedge_greeks_arrays *out, bool black76) {
@@ -52,17 +73,11 @@ static hedge_status batch(const char *fn, size_t n, const int32_t *type, const d
             hedge_status st = HEDGE_OK;
             if (isnan(buf.price[i])) { /* the SIMD kernel declined: validate and redo in scalar */
                 size_t j = begin + i;
-                double qj = black76 ? r[j] : q[j];
-                st = hedge__check_option(fn, j, type[j], S[j], K[j], T[j], r[j], qj, sigma[j]);
                 hedge_greeks g;
-                if (st == HEDGE_OK) {
-                    hedge__bsm_kernel(&g, type[j], S[j], K[j], T[j], r[j], r[j] - qj, sigma[j], black76);
-                } else {
-                    g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = NAN;
-                    if (first == HEDGE_OK) {
-                        first = st;
-                        first_index = j;
-                    }
+                st = scalar_element(fn, j, &args, &g);
+                if (st != HEDGE_OK && first == HEDGE_OK) {
+                    first = st;
+                    first_index = j;
                 }
                 buf.price[i] = g.price;
                 buf.delta[i] = g.delta;
@@ -83,8 +98,8 @@ static hedge_status batch(const char *fn, size_t n, const int32_t *type, const d
     }
     if (first != HEDGE_OK) {
         /* later elements overwrote the thread's error detail: restate the first failure */
-        size_t j = first_index;
-        hedge__check_option(fn, j, type[j], S[j], K[j], T[j], r[j], black76 ? r[j] : q[j], sigma[j]);
+        hedge_greeks g;
+        scalar_element(fn, first_index, &args, &g);
     }
     return first;
 }

@@ -1,4 +1,5 @@
 #include "pricing/black.h"
+#include "pricing/wide.h"
 
 #include "core/internal.h"
 #include "core/normal.h"
@@ -7,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SQRT1_2 0.707106781186547524400844362104849039
 
@@ -21,8 +23,11 @@
  * or less, so their larger errors do not reach the sum.
  */
 #define FORWARD_Z 2.0
-static void moments(double *m, int kmax, double z) {
-    double m0 = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z);
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void moments(double *m, int kmax, double z) {
+    double m0 = 0.5 * HEDGE__SQRT_PI * hedge__erfcx_fast(z);
     if (z < FORWARD_Z) {
         m[0] = m0;
         m[1] = 0.5 - z * m0;
@@ -35,26 +40,37 @@ static void moments(double *m, int kmax, double z) {
     double root = sqrt(2.0 * kmax) + 19.0 / z;
     int start = (int)(0.5 * root * root) + 2;
     double above = 0.0, here = 1.0; /* M_{k+1}, M_k up to a common factor */
-    for (int k = start; k > 0; k--) {
-        double below = (2.0 / k) * (above + z * here); /* M_{k-1} */
-        above = here;
-        here = below;
+    int k = start;
+    for (; k > 1; k -= 2) {
+        /* two moments per round, both from (M_{k+1}, M_k), side by side:
+         *   M_{k-1} = (2/k) (M_{k+1} + z M_k),
+         *   M_{k-2} = (2/(k-1)) (M_k + z M_{k-1}) = (2/(k-1)) ((1 + 2z^2/k) M_k + (2z/k) M_{k+1}) */
+        double ck = 2.0 / k, ck1 = 2.0 / (k - 1);
+        double below = ck * (above + z * here);                                      /* M_{k-1} */
+        double below2 = ck1 * ((1.0 + z * z * ck) * here + (z * ck) * above);          /* M_{k-2} */
+        above = below;
+        here = below2;
         if (k - 1 <= kmax)
-            m[k - 1] = here;
+            m[k - 1] = above;
+        if (k - 2 <= kmax)
+            m[k - 2] = here;
         /* M_k falls like 1/Gamma(k/2) going down for small z and grows like z^-k for large z:
-         * rescale the unnormalised solution, and what is already stored, to stay in range */
+         * rescale the unnormalised solution, and what is already stored, to stay in range (a pair
+         * moves by at most 1e10 on that scale, well inside the 1e100 of margin) */
         double f = fabs(here) < 1e-200 ? 1e200 : fabs(here) > 1e200 ? 1e-200 : 1.0;
         if (f != 1.0) {
             above *= f;
             here *= f;
-            for (int j = k - 1; j <= kmax; j++)
+            for (int j = k - 2; j <= kmax; j++)
                 if (j >= 0)
                     m[j] *= f;
         }
     }
+    if (k == 1) /* an odd count: the last moment alone */
+        m[0] = 2.0 * (above + z * here);
     double scale = m0 / m[0];
-    for (int k = 0; k <= kmax; k++)
-        m[k] *= scale;
+    for (int j = 0; j <= kmax; j++)
+        m[j] *= scale;
 }
 
 /*
@@ -71,8 +87,8 @@ static void moments(double *m, int kmax, double z) {
 static double gauss2(double h, double hl, double t) {
     if (!(fabs(h) < 40.0 && t < 40.0))
         return 0.0; /* underflows; h * h could also overflow */
-    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
-    double tt = t * t, tt_lo = fma(t, t, -tt);
+    double hh = h * h, hh_lo = hedge__prod_lo(h, h, hh) + 2.0 * h * hl;
+    double tt = t * t, tt_lo = hedge__prod_lo(t, t, tt);
     return exp(-0.5 * hh) * exp(-0.5 * tt) * (1.0 - 0.5 * (hh_lo + tt_lo));
 }
 
@@ -107,16 +123,25 @@ static int series_terms(double z, double u) {
     return n + 1; /* one more than the estimate: the loop below stops on the actual terms */
 }
 
-static double otm_series(double h, double t, double g) {
-    if (g == 0.0)
-        return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
+/* The series without its Gaussian factor: b = g series_sum(h, t) with g = exp(-(h^2 + t^2)/2). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline double series_sum(double h, double t) {
     double z = -h * SQRT1_2, u = t * SQRT1_2;
+    if (z > 1e8) {
+        /* Only the wide path gets here (the factor g of such an h underflows in a double). M_k(z) is
+         * k!/(2z)^{k+1} to a relative O(k^2/z^2), which makes the series geometric in (u/z)^2 (u < z/16):
+         * sum = u / (2 (z - u)(z + u)), without the moments, whose recurrence would overflow. */
+        return (1.0 / HEDGE__SQRT_PI) * (u / (z - u)) / (z + u);
+    }
     double two_u = 2.0 * u, sq = two_u * two_u;
     double c = two_u, sum = 0.0;
     if (z < FORWARD_Z) {
         /* The forward recurrence needs no term count in advance: it runs alongside the sum, two
          * moments per term, as far as the terms matter (the same arithmetic as moments()). */
-        double m_prev = 0.5 * HEDGE__SQRT_PI * hedge__erfcx(z), m_k = 0.5 - z * m_prev; /* M_0, M_1 */
+        double m_prev = 0.5 * HEDGE__SQRT_PI * hedge__erfcx_fast(z), m_k = 0.5 - z * m_prev; /* M_0, M_1 */
+        double z2 = z * z;
         for (int i = 0; i <= SERIES_TERMS; i++) {
             int k = 2 * i + 1;
             double term = c * m_k;
@@ -124,11 +149,15 @@ static double otm_series(double h, double t, double g) {
             if (term <= 0x1p-60 * sum)
                 break;
             c *= sq * inv_even_pair[i]; /* (k + 1)(k + 2) = (2i + 2)(2i + 3) */
-            double m_next = 0.5 * k * m_prev - z * m_k; /* M_{k+1} */
+            /* M_{k+1} and M_{k+2} both from (M_{k-1}, M_k), side by side rather than one after the
+             * other: M_{k+2} = ((k+1)/2) M_k - z M_{k+1} = ((k+1)/2 + z^2) M_k - (k z/2) M_{k-1}. The same
+             * accuracy (20 ulp at worst, next to z = 2, either way, against 113 bits), half the latency. */
+            double m_next = 0.5 * k * m_prev - z * m_k;                       /* M_{k+1} */
+            double m_next2 = (0.5 * (k + 1) + z2) * m_k - (0.5 * k * z) * m_prev; /* M_{k+2} */
             m_prev = m_next;
-            m_k = 0.5 * (k + 1) * m_k - z * m_next;     /* M_{k+2} */
+            m_k = m_next2;
         }
-        return (2.0 / HEDGE__SQRT_PI) * g * sum;
+        return (2.0 / HEDGE__SQRT_PI) * sum;
     }
     int terms = series_terms(z, u);
     double m[2 * SERIES_TERMS + 1];
@@ -141,7 +170,13 @@ static double otm_series(double h, double t, double g) {
             break;
         c *= sq * inv_even_pair[i]; /* (k + 1)(k + 2) = (2i + 2)(2i + 3) */
     }
-    return (2.0 / HEDGE__SQRT_PI) * g * sum;
+    return (2.0 / HEDGE__SQRT_PI) * sum;
+}
+
+static double otm_series(double h, double t, double g) {
+    if (g == 0.0)
+        return 0.0; /* the value underflows; the moments would overflow for |h| beyond 1e12 */
+    return g * series_sum(h, t);
 }
 
 /* g < 0: not supplied, formed here. */
@@ -156,14 +191,14 @@ static double black_otm(double x, double s, double g) {
     /* The two terms of b differ by a relative amount of about 2u / max(1, z); below 1/8 the
      * subtraction would lose more than three bits, and the series converges by (u/z)^2 < 2^-8. */
     if (g < 0.0 && (16.0 * u < fmax(1.0, z) || h + t < 0.0)) {
-        double hl = fma(-h, s, x) / s; /* x/s = h + hl exactly to first order */
+        double hl = hedge__div_residual(x, h, s) / s; /* x/s = h + hl exactly to first order */
         g = gauss2(h, hl, t);
     }
     if (16.0 * u < fmax(1.0, z))
         return otm_series(h, t, g);
     if (h + t < 0.0) {
         /* Both terms in the lower tail: the scaled form cannot overflow or underflow early. */
-        double a = hedge__erfcx(z - u), c = hedge__erfcx(z + u);
+        double a = hedge__erfcx_fast(z - u), c = hedge__erfcx_fast(z + u);
         return 0.5 * g * (a - c);
     }
     double lower = hedge__norm_cdf(h - t);
@@ -178,6 +213,39 @@ double hedge__black_otm_g(double x, double s, double g) {
     return black_otm(x, s, g > 0.0 && g <= 1.0 ? g : -1.0);
 }
 
+double hedge__black_otm_scaled(double x, double s, double L[2], bool *gaussian) {
+    x = -fabs(x);
+    double h = x / s, t = 0.5 * s;
+    double z = -h * SQRT1_2, u = t * SQRT1_2;
+    bool series = 16.0 * u < fmax(1.0, z);
+    *gaussian = series || h + t < 0.0;
+    if (*gaussian) {
+        /* the branches of black_otm() that carry the Gaussian factor: it becomes the exponent */
+        if (!(fabs(h) < 1e154)) { /* h^2 overflows: e^{-h^2/2} is below any scale a price can have */
+            L[0] = -INFINITY;
+            L[1] = 0.0;
+            return 0.0;
+        }
+        double hl = hedge__div_residual(x, h, s) / s; /* x/s = h + hl */
+        double hh = h * h, hh_lo = hedge__prod_lo(h, h, hh) + 2.0 * h * hl;
+        double tt = t * t, tt_lo = hedge__prod_lo(t, t, tt);
+        double sum = hh + tt, bv = sum - hh, sum_lo = (hh - (sum - bv)) + (tt - bv);
+        L[0] = -0.5 * sum;
+        L[1] = -0.5 * (sum_lo + hh_lo + tt_lo);
+        if (series)
+            return series_sum(h, t);
+        return 0.5 * (hedge__erfcx_fast(z - u) - hedge__erfcx_fast(z + u));
+    }
+    /* d1 = h + t >= 0 > d2 = h - t: b = e^{x/2} N(d1) - e^{-x/2} N(d2), and e^{-x} N(d2) =
+     * e^{-x} n(d2) R(-d2) = n(d1) R(-d2) with the Mills ratio R(a) = N(-a)/n(a) = sqrt(pi/2) erfcx(a/sqrt2):
+     * both terms bounded by 1 whatever the size of x. */
+    L[0] = 0.5 * x;
+    L[1] = 0.0;
+    double d1 = h + t, a = t - h;
+    double mills = 0.5 * HEDGE__SQRT_2PI * hedge__erfcx_fast(a * SQRT1_2);
+    return hedge__norm_cdf(d1) - hedge__norm_pdf(d1) * mills;
+}
+
 double hedge__black_normalised(double x, double s, int theta) {
     double otm = hedge__black_otm(x, s);
     /* In the money the value is the intrinsic e^{x/2} - e^{-x/2} (signed) plus the out-of-the-money
@@ -187,31 +255,43 @@ double hedge__black_normalised(double x, double s, int theta) {
     return otm;
 }
 
-double hedge__log_moneyness(double F, double K) {
-    /* ln(F/K) without the rounding of F/K: an out-of-the-money price moves |d|/(sigma sqrt T) times
-     * any error in ln(F/K), several hundred for a one-day option in the wing, which would turn the
-     * half-ulp of the division into 1e-13 of the price. Within a factor 2 of each other F - K is
-     * exact (Sterbenz), so only the division rounds, and log1p keeps that relative. */
-    if (F >= 0.5 * K && F <= 2.0 * K)
-        return log1p((F - K) / K);
-    double x = log(F / K);
-    return isfinite(x) ? x : log(F) - log(K); /* F/K overflowed or underflowed */
-}
 
 double hedge__black_intrinsic(double x, double K, int theta, double rT) {
-    /* F - K = K expm1(x) keeps its accuracy near the money; far from it the discount factor joins
-     * the exponent, since e^{-rT} alone can underflow while e^{x} overflows. */
-    if (!(theta * x > 0.0))
+    return theta * x > 0.0 ? hedge__black_intrinsic_d(x, K, theta, rT, exp(-rT)) : 0.0;
+}
+
+/*
+ * K e^{x/2 - rT} b(x, s) once b(x, s) itself has fallen below DBL_MIN (and so lost its bits or become 0):
+ * the factor may still lift the product into the normal range (a strike of 1e100, or rT = -300).
+ * b <= e^{-(h^2 + t^2)/2} there, which decides from two exponentials whether the product can reach
+ * e^{-800}; only then is b formed again with its Gaussian factor kept as an exponent.
+ */
+static double otm_tail(double x, double K, double s, double rT) {
+    double h = x / s, t = 0.5 * s, e = 0.5 * (h * h + t * t);
+    double a = 0.5 * x - rT;
+    /* ln K < (exponent of K + 1) ln 2, from the bits (K is normal here): most tails end here, before
+     * any exponential (they did in one comparison with b = 0 before, and the far wings are common) */
+    uint64_t kb;
+    memcpy(&kb, &K, sizeof kb);
+    double ln_k_above = ((double)(int)((kb >> 52) & 0x7ff) - 1022.0) * 0.69314718055994531;
+    if (x == 0.0 || !(e - 800.0 < ln_k_above + a))
         return 0.0;
-    return theta * (fabs(x) < 0.5 ? K * exp(-rT) * expm1(x) : K * (exp(x - rT) - exp(-rT)));
+    double L[2];
+    bool gaussian;
+    double m = hedge__black_otm_scaled(x, s, L, &gaussian);
+    hedge__xd p = hedge__xd_mul(hedge__xd_mul(hedge__xd_of(K), hedge__xd_of(m)), hedge__xd_exp(a));
+    return hedge__xd_double(hedge__xd_mul(p, hedge__xd_mul(hedge__xd_exp(L[0]), hedge__xd_exp(L[1]))));
 }
 
 double hedge__black_value(double x, double K, double s, int theta, double rT) {
     /* intrinsic plus the out-of-the-money value e^{-rT} sqrt(F K) b, with sqrt(F K) = K e^{x/2} */
     double intrinsic = hedge__black_intrinsic(x, K, theta, rT);
     double otm = hedge__black_otm(x, s);
-    return otm == 0.0 ? intrinsic : intrinsic + K * exp(0.5 * x - rT) * otm;
+    if (otm < DBL_MIN)
+        return intrinsic + otm_tail(x, K, s, rT);
+    return intrinsic + K * exp(0.5 * x - rT) * otm;
 }
+
 
 hedge_status hedge__check_option(const char *fn, size_t index, int theta, double S, double K, double T, double r,
                                  double q, double sigma) {
@@ -233,6 +313,15 @@ hedge_status hedge__check_option(const char *fn, size_t index, int theta, double
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: rate must be finite, got %g", fn, where, r);
     if (!isfinite(q))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: yield must be finite, got %g", fn, where, q);
+    /* pricing.h's limit on the exponents: the wide path holds e^{-rT} as 2^k m with k up to 1.44 |rT|
+     * in a double, and adds two such exponents (e^{-rT} e^{-d2^2/2}); |r|, |q| <= 2^1022 keeps the
+     * carry r - q finite, and |rT|, |qT| <= 2^1022 the log-moneyness ln(S/K) + (r - q)T. */
+    if (!(fabs(r) <= HEDGE__MAX_EXPONENT) || !(fabs(r * T) <= HEDGE__MAX_EXPONENT))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: rate %g or rate times time %g is beyond +-2^1022", fn,
+                           where, r, r * T);
+    if (!(fabs(q) <= HEDGE__MAX_EXPONENT) || !(fabs(q * T) <= HEDGE__MAX_EXPONENT))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: yield %g or yield times time %g is beyond +-2^1022", fn,
+                           where, q, q * T);
     if (!(sigma >= 0.0) || !isfinite(sigma))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: volatility must be finite and >= 0, got %g", fn, where,
                            sigma);
@@ -240,10 +329,9 @@ hedge_status hedge__check_option(const char *fn, size_t index, int theta, double
 }
 
 /* sigma sqrt(T) == 0: the limits, see the contract in pricing.h. */
-static void degenerate(hedge_greeks *g, int theta, double S, double K, double T, double r, double b,
+static void degenerate(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
                        double dfq, double dfr, double x, bool black76) {
     double w = theta * x > 0.0 ? 1.0 : x == 0.0 ? 0.5 : 0.0; /* weight of the in-the-money side */
-    double q = r - b;
     bool kink = x == 0.0;
     double vega_atm = S * dfq * sqrt(T) * HEDGE__INV_SQRT_2PI;
     g->price = theta * x > 0.0 ? theta * (fabs(x) < 0.5 ? K * dfr * expm1(x) : S * dfq - K * dfr) : 0.0;
@@ -265,14 +353,15 @@ static void degenerate(hedge_greeks *g, int theta, double S, double K, double T,
     g->dual_gamma = 0.0;
 }
 
-void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double b, double sigma,
-                       bool black76) {
+/* The kernel in doubles, for ordinary inputs (hedge__ordinary_inputs()). */
+static void kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+                   double sigma, bool black76) {
     double sqrt_t = sqrt(T);
     double v = sigma * sqrt_t;
     double x = hedge__log_moneyness(S, K) + b * T; /* ln(F/K) without forming F */
-    double dfr = exp(-r * T), dfq = exp((b - r) * T);
+    double dfr = exp(-r * T), dfq = exp(-q * T);
     if (!(v > 0.0)) {
-        degenerate(g, theta, S, K, T, r, b, dfq, dfr, x, black76);
+        degenerate(g, theta, S, K, T, r, q, b, dfq, dfr, x, black76);
         return;
     }
     double d1 = x / v + 0.5 * v, d2 = x / v - 0.5 * v;
@@ -283,7 +372,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
     /* The value comes from the normalised Black function: F N(d1) - K N(d2) cancels in the wings. */
     double otm = hedge__black_otm(x, v);
     /* e^{-rT} K e^{x/2} in one exponential: each factor alone can overflow when the other underflows */
-    double price = otm == 0.0 ? 0.0 : K * exp(0.5 * x - r * T) * otm;
+    double price = otm < DBL_MIN ? otm_tail(x, K, v, r * T) : K * exp(0.5 * x - r * T) * otm;
     if (theta * x > 0.0) /* near the money K e^{-rT} expm1(x) keeps its digits; far away it may overflow */
         price += theta * (x < 0.5 ? K * dfr * expm1(x) : sfq - K * dfr);
     g->price = price;
@@ -297,7 +386,7 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
          * multiply 0 by unbounded d1 d2 / sigma. */
         g->gamma = g->vega = g->vanna = g->volga = g->veta = g->speed = g->zomma = g->color = 0.0;
         g->theta = r * price - theta * b * sfq * cd1;
-        g->charm = -theta * (b - r) * dfq * cd1;
+        g->charm = theta * q * dfq * cd1;
         g->dual_gamma = nd2 == 0.0 ? 0.0 : dfr * nd2 / (K * v);
         return;
     }
@@ -311,10 +400,31 @@ void hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T,
     g->theta = r * price - theta * b * sfq * cd1 - sfq * nd1 * sigma / (2.0 * sqrt_t);
     g->vanna = -dfq * nd1 * d2 / sigma;
     g->volga = vega * d1 * d2 / sigma;
-    g->charm = -theta * (b - r) * dfq * cd1 - dfq * nd1 * dd1_dT;
-    g->veta = vega * ((r - b) + d1 * b / v - (1.0 + d1 * d2) / (2.0 * T));
+    g->charm = theta * q * dfq * cd1 - dfq * nd1 * dd1_dT;
+    g->veta = vega * (q + d1 * b / v - (1.0 + d1 * d2) / (2.0 * T));
     g->speed = -gamma / S * (d1 / v + 1.0);
     g->zomma = gamma * (d1 * d2 - 1.0) / sigma;
-    g->color = gamma * ((r - b) + d1 * b / v + (1.0 - d1 * d2) / (2.0 * T));
+    g->color = gamma * (q + d1 * b / v + (1.0 - d1 * d2) / (2.0 * T));
     g->dual_gamma = dfr * nd2 / (K * v);
+}
+
+/* Out of line, so that the ordinary path does not carry the wide one's frame. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void wide(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b, double sigma,
+                 bool black76) {
+    hedge__xgreeks w;
+    hedge__bsm_kernel_wide(&w, theta, S, K, T, r, q, b, sigma, black76);
+    hedge__xgreeks_double(g, &w);
+}
+
+bool hedge__bsm_kernel(hedge_greeks *g, int theta, double S, double K, double T, double r, double q, double b,
+                       double sigma, bool black76) {
+    if (HEDGE_LIKELY(hedge__ordinary_inputs(S, K, T, sigma, r, q, r * T, q * T))) {
+        kernel(g, theta, S, K, T, r, q, b, sigma, black76);
+        return true;
+    }
+    wide(g, theta, S, K, T, r, q, b, sigma, black76);
+    return false;
 }

@@ -1,41 +1,117 @@
 /* Crypto conventions: inverse (coin-settled) options, futures and perpetual swaps. */
 #include "pricing/black.h"
+#include "pricing/wide.h"
 
 #include "core/internal.h"
+#include "core/normal.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 /*
- * Greeks of V_c = D B(F) / F with D = e^{-r_c T} and B the undiscounted Black-76 value, from the
- * Black-76 Greeks of B by the quotient rule (Leibniz in F for the higher orders).
+ * Greeks of V_c = D B(F) / F with D = e^{-r_c T} and B the undiscounted Black-76 value. The quotient
+ * rule would give the F-derivatives as sums like B_FF/F - 2 B_F/F^2 + 2 B/F^3, whose terms cancel:
+ * deep in the money (B = F - K) to a value smaller by K/F, and for a tiny forward the terms overflow
+ * while their sum does not. With B_F - B/F = theta (K/F) N(theta d2) and K n(d2) = F n(d1) they are
+ * instead (a call theta = 1, a put -1; n1 = n(d1), N2 = N(theta d2), v = sigma sqrt T):
+ *   V_F   = D theta K N2 / F^2
+ *   V_FF  = D (n1/v - 2 theta (K/F) N2) / F^2
+ *   V_FFF = D (6 theta (K/F) N2 - n1 (5/v + d2/v^2)) / F^3
+ *   vanna = -D n1 d1 / (sigma F),   zomma = D n1 (d1^2 + d1 v - 1) / (sigma v F^2),
+ *   charm = r_c V_F + D n1 d1 / (2 T F),   color = r_c V_FF - D n1 (d1 d2 - 1 + 2 d1 v) / (2 T v F^2),
+ * each a product or a sum of terms that only cancel at the Greek's own zero. Vega, volga, theta,
+ * veta and the dual Greeks are D/F times Black's.
  */
-static void inverse_kernel(hedge_greeks *u, int theta, double F, double K, double T, double rc, double sigma) {
+enum { PRICE, DELTA, GAMMA, VEGA, THETA, RHO, CARRY_RHO, VANNA, VOLGA, CHARM, VETA, SPEED, ZOMMA, COLOR, DUAL_DELTA,
+       DUAL_GAMMA };
+
+/* Ordinary options are computed in doubles, with the forward scaled into [1, 2) by 2^-e (see
+ * inverse_kernel()); anything else, or a result that overflowed on the way, again in the wide
+ * arithmetic (wide.h), which gives +-inf only for a true value beyond DBL_MAX. "Ordinary" bounds what
+ * a density or probability that underflowed to 0 could have contributed once multiplied back up: by
+ * D <= e (a coin discount factor above 1 would lift a coin value that underflowed back into the
+ * normal range), by the inner factors 1/v^2 <= 2^600, and by the scaling 2^(3|e|) of speed, in all
+ * less than 2^1700, so a Greek whose true value exceeds DBL_MAX cannot come out finite. */
+static bool inverse_ordinary(int e, double Fs, double Ks, double T, double rc, double sigma) {
+    double rcT = rc * T;
+    return e >= -250 && e <= 250 && rcT >= -1.0 && rcT <= 300.0 &&
+           hedge__ordinary_inputs(Fs, Ks, T, sigma, 0.0, 0.0, 0.0, 0.0);
+}
+
+/* n(d1), d1, d2 and N(theta d2) as the kernel forms them; for sigma sqrt T = 0 the step N2 = 0, 1/2, 1. */
+static double inverse_terms(int theta, double F, double K, double T, double sigma, double *n1, double *d1,
+                            double *d2) {
+    double v = sigma * sqrt(T), x = hedge__log_moneyness(F, K);
+    if (!(v > 0.0)) {
+        *n1 = *d1 = *d2 = 0.0;
+        return theta * x > 0.0 ? 1.0 : x == 0.0 ? 0.5 : 0.0;
+    }
+    *d1 = x / v + 0.5 * v;
+    *d2 = x / v - 0.5 * v;
+    *n1 = hedge__norm_pdf(*d1);
+    return hedge__norm_cdf(theta * *d2);
+}
+
+static bool inverse_fast(hedge_greeks *u, int theta, double F, double K, double T, double rc, double sigma) {
     hedge_greeks b;
-    hedge__bsm_kernel(&b, theta, F, K, T, 0.0, 0.0, sigma, true);
-    double D = exp(-rc * T), f1 = 1.0 / F, f2 = f1 * f1, f3 = f2 * f1, f4 = f2 * f2;
-    double U = b.price * f1;
-    double U_F = b.delta * f1 - b.price * f2;
-    double U_FF = b.gamma * f1 - 2.0 * b.delta * f2 + 2.0 * b.price * f3;
-    double U_FFF = b.speed * f1 - 3.0 * b.gamma * f2 + 6.0 * b.delta * f3 - 6.0 * b.price * f4;
-    u->price = D * U;
-    u->delta = D * U_F;
-    u->gamma = D * U_FF;
-    u->speed = D * U_FFF;
-    u->vega = D * b.vega * f1;
-    u->volga = D * b.volga * f1;
-    u->vanna = D * (b.vanna * f1 - b.vega * f2);
-    u->zomma = D * (b.zomma * f1 - 2.0 * b.vanna * f2 + 2.0 * b.vega * f3);
-    /* time derivatives: d/dt (D U) = r_c D U + D dU/dt */
-    u->theta = rc * u->price + D * b.theta * f1;
-    u->charm = rc * u->delta + D * (b.charm * f1 - b.theta * f2);
-    u->color = rc * u->gamma + D * (b.color * f1 - 2.0 * b.charm * f2 + 2.0 * b.theta * f3);
-    u->veta = rc * u->vega + D * b.veta * f1;
+    hedge__bsm_kernel(&b, theta, F, K, T, 0.0, 0.0, 0.0, sigma, true);
+    double n1, d1, d2, N2 = inverse_terms(theta, F, K, T, sigma, &n1, &d1, &d2);
+    double v = sigma * sqrt(T), D = exp(-rc * T), f1 = 1.0 / F, Df1 = D * f1, Df2 = Df1 * f1, KN2f = K * N2 * f1;
+    u->price = Df1 * b.price;
+    u->delta = theta * Df1 * KN2f;
+    double gamma_n = n1 == 0.0 ? 0.0 : n1 / v, speed_n = n1 == 0.0 ? 0.0 : n1 * (5.0 / v + d2 / (v * v));
+    u->gamma = Df2 * (gamma_n - 2.0 * theta * KN2f);
+    u->speed = Df2 * f1 * (6.0 * theta * KN2f - speed_n);
+    u->vega = Df1 * b.vega;
+    u->volga = Df1 * b.volga;
+    if (!(v > 0.0)) { /* the kink's conventions, as the quotient rule gives them from the degenerate limits */
+        u->vanna = Df1 * (b.vanna - b.vega * f1);
+        u->zomma = Df1 * (b.zomma - 2.0 * b.vanna * f1 + 2.0 * b.vega * f1 * f1);
+    } else {
+        u->vanna = n1 == 0.0 ? 0.0 : -Df1 * n1 * d1 / sigma;
+        u->zomma = n1 == 0.0 ? 0.0 : Df2 * n1 * (d1 * d1 + d1 * v - 1.0) / (sigma * v);
+    }
+    u->theta = rc * u->price + Df1 * b.theta;
+    u->veta = rc * u->vega + Df1 * b.veta;
+    u->charm = rc * u->delta + (n1 == 0.0 ? 0.0 : Df1 * n1 * d1 / (2.0 * T));
+    u->color = rc * u->gamma - (n1 == 0.0 ? 0.0 : Df2 * n1 * (d1 * d2 - 1.0 + 2.0 * d1 * v) / (2.0 * T * v));
     u->rho = -T * u->price;
     u->carry_rho = T * F * u->delta; /* dF/db = T F */
-    u->dual_delta = D * b.dual_delta * f1;
-    u->dual_gamma = D * b.dual_gamma * f1;
+    u->dual_delta = Df1 * b.dual_delta;
+    u->dual_gamma = Df1 * b.dual_gamma;
+    double f[HEDGE__N_GREEKS];
+    memcpy(f, &u->price, sizeof f);
+    for (int k = 0; k < HEDGE__N_GREEKS; k++)
+        if (!isfinite(f[k]))
+            return false;
+    return true;
+}
+
+/*
+ * V_c(F, K) is homogeneous of degree 0 (B is of degree 1): V_c(F, K) = V_c(F 2^-e, K 2^-e), and each
+ * derivative in F or K brings a factor 2^-e. The forward is scaled into [1, 2) first, which keeps the
+ * doubles from underflowing on the way where 1/F would lift them back (a Black value of 1e-318 for
+ * F = 1e-57 is a coin value of 1e-261, which must keep its digits); the scaling back is exact.
+ */
+static void inverse_kernel(hedge_greeks *u, int theta, double F, double K, double T, double rc, double sigma) {
+    int e = ilogb(F);
+    double Fs = ldexp(F, -e), Ks = ldexp(K, -e);
+    if (inverse_ordinary(e, Fs, Ks, T, rc, sigma) && inverse_fast(u, theta, Fs, Ks, T, rc, sigma)) {
+        u->delta = ldexp(u->delta, -e);
+        u->vanna = ldexp(u->vanna, -e);
+        u->charm = ldexp(u->charm, -e);
+        u->dual_delta = ldexp(u->dual_delta, -e);
+        u->gamma = ldexp(u->gamma, -2 * e);
+        u->zomma = ldexp(u->zomma, -2 * e);
+        u->color = ldexp(u->color, -2 * e);
+        u->dual_gamma = ldexp(u->dual_gamma, -2 * e);
+        u->speed = ldexp(u->speed, -3 * e);
+        return;
+    }
+    hedge__xgreeks w;
+    hedge__inverse_kernel_wide(&w, theta, F, K, T, rc, sigma);
+    hedge__xgreeks_double(u, &w);
 }
 
 HEDGE_API hedge_status hedge_inverse_greeks(hedge_greeks *greeks, hedge_option_type type, double F, double K,
@@ -48,8 +124,7 @@ HEDGE_API hedge_status hedge_inverse_greeks(hedge_greeks *greeks, hedge_option_t
         return st;
     hedge_greeks g;
     inverse_kernel(&g, (int)type, F, K, T, r_coin, sigma);
-    hedge__output_copy(greeks, &g, sizeof g);
-    return HEDGE_OK;
+    return hedge__greeks_finish("hedge_inverse_greeks", greeks, &g, false); /* the scaling back can overflow */
 }
 
 HEDGE_API hedge_status hedge_inverse_delta_premium_adjusted(double *delta, hedge_option_type type, double F,
@@ -60,10 +135,24 @@ HEDGE_API hedge_status hedge_inverse_delta_premium_adjusted(double *delta, hedge
                                           r_coin, 0.0, sigma);
     if (st)
         return st;
-    hedge_greeks b;
-    hedge__bsm_kernel(&b, (int)type, F, K, T, 0.0, 0.0, sigma, true);
-    /* F dV_c/dF = D (B_F - B/F): the Black forward delta less the premium in coins */
-    *delta = exp(-r_coin * T) * (b.delta - b.price / F);
+    /* F dV_c/dF = D (B_F - B/F) = D theta (K/F) N(theta d2): the Black forward delta less the premium
+     * in coins, without subtracting the two */
+    double pa = NAN;
+    int e = ilogb(F);
+    double Fs = ldexp(F, -e), Ks = ldexp(K, -e); /* degree 0 in (F, K), as in inverse_kernel() */
+    if (inverse_ordinary(e, Fs, Ks, T, r_coin, sigma)) {
+        double n1, d1, d2, N2 = inverse_terms((int)type, Fs, Ks, T, sigma, &n1, &d1, &d2);
+        pa = (int)type * exp(-r_coin * T) * (Ks * N2 / Fs);
+    }
+    if (!isfinite(pa)) {
+        hedge__xgreeks w;
+        hedge__inverse_kernel_wide(&w, (int)type, F, K, T, r_coin, sigma);
+        pa = hedge__xd_double(hedge__xd_muld(w.v[DELTA], F));
+    }
+    if (!isfinite(pa))
+        return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "hedge_inverse_delta_premium_adjusted: the delta is beyond "
+                           "the range of double");
+    *delta = pa;
     return HEDGE_OK;
 }
 

@@ -31,6 +31,14 @@
 #include <stdio.h>
 
 #define SQRT3 1.73205080756887729352744634150587237
+
+/* The solver is one chain of dependent evaluations; GCC's inliner, left to itself, split it into calls
+ * that spill the solver's state (10% of a solve). */
+#if defined(__GNUC__)
+#define IV_INLINE static inline __attribute__((always_inline))
+#else
+#define IV_INLINE static inline
+#endif
 #define TWO_PI_OVER_SQRT27 1.20919957615614523372938550509477049
 
 /* A control parameter this large makes the rational cubic its linear interpolant (to rounding), and
@@ -47,49 +55,70 @@
  * Statistics 37, 1988), relative accuracy about 1e-16. Only the initial guess depends on it, and
  * only for p in (0, 1/2), where 1 - p is never formed.
  */
+/* AS241's tail, p < 0.075 (|p - 1/2| > 0.425), from r = sqrt(-ln p): the quantile is -num/den. Both
+ * polynomials by Estrin's scheme: the guess does not need their last ulp, and the lowest branch's
+ * guess ends in this chain of dependent operations. */
+static void inv_norm_cdf_tail(double r, double *num, double *den) {
+    static const double a1[8] = {1.42343711074968357734e+0, 4.63033784615654529590e+0, 5.76949722146069140550e+0,
+                                 3.64784832476320460504e+0, 1.27045825245236838258e+0, 2.41780725177450611770e-1,
+                                 2.27238449892691845833e-2, 7.74545014278341407640e-4};
+    static const double b1[8] = {1.0, 2.05319162663775882187e+0, 1.67638483018380384940e+0, 6.89767334985100004550e-1,
+                                 1.48103976427480074590e-1, 1.51986665636164571966e-2, 5.47593808499534494600e-4,
+                                 1.05075007164441684324e-9};
+    static const double a2[8] = {6.65790464350110377720e+0, 5.46378491116411436990e+0, 1.78482653991729133580e+0,
+                                 2.96560571828504891230e-1, 2.65321895265761230930e-2, 1.24266094738807843860e-3,
+                                 2.71155556874348757815e-5, 2.01033439929228813265e-7};
+    static const double b2[8] = {1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.48753612908506148525e-2,
+                                 7.86869131145613259100e-4, 1.84631831751005468180e-5, 1.42151175831644588870e-7,
+                                 2.04426310338993978564e-15};
+    bool near = r <= 5.0;
+    const double *a = near ? a1 : a2, *b = near ? b1 : b2;
+    r -= near ? 1.6 : 5.0;
+    double r2 = r * r, r4 = r2 * r2;
+    *num = ((a[0] + a[1] * r) + r2 * (a[2] + a[3] * r)) + r4 * ((a[4] + a[5] * r) + r2 * (a[6] + a[7] * r));
+    *den = ((b[0] + b[1] * r) + r2 * (b[2] + b[3] * r)) + r4 * ((b[4] + b[5] * r) + r2 * (b[6] + b[7] * r));
+}
+
 static double inv_norm_cdf(double p) {
     double q = p - 0.5;
     if (fabs(q) <= 0.425) {
-        double r = 0.180625 - q * q;
-        return q *
-               (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r +
-                    4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
-                 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) /
-               (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r +
-                    2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
-                 4.2313330701600911252e+1) * r + 1.0);
+        /* the central rational by Estrin's scheme, as the tail's (only the guess depends on it) */
+        static const double a[8] = {3.3871328727963666080e+0, 1.3314166789178437745e+2, 1.9715909503065514427e+3,
+                                    1.3731693765509461125e+4, 4.5921953931549871457e+4, 6.7265770927008700853e+4,
+                                    3.3430575583588128105e+4, 2.5090809287301226727e+3};
+        static const double b[8] = {1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2, 5.3941960214247511077e+3,
+                                    2.1213794301586595867e+4, 3.9307895800092710610e+4, 2.8729085735721942674e+4,
+                                    5.2264952788528545610e+3};
+        double r = 0.180625 - q * q, r2 = r * r, r4 = r2 * r2;
+        double num = ((a[0] + a[1] * r) + r2 * (a[2] + a[3] * r)) + r4 * ((a[4] + a[5] * r) + r2 * (a[6] + a[7] * r));
+        double den = ((b[0] + b[1] * r) + r2 * (b[2] + b[3] * r)) + r4 * ((b[4] + b[5] * r) + r2 * (b[6] + b[7] * r));
+        return q * num / den;
     }
-    double r = sqrt(-log(q < 0.0 ? p : 1.0 - p)), z;
-    if (r <= 5.0) {
-        r -= 1.6;
-        z = (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r + 2.41780725177450611770e-1) * r +
-                 1.27045825245236838258e+0) * r + 3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r +
-              4.63033784615654529590e+0) * r + 1.42343711074968357734e+0) /
-            (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r + 1.51986665636164571966e-2) * r +
-                 1.48103976427480074590e-1) * r + 6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r +
-              2.05319162663775882187e+0) * r + 1.0);
-    } else {
-        r -= 5.0;
-        z = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.24266094738807843860e-3) * r +
-                 2.65321895265761230930e-2) * r + 2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r +
-              5.46378491116411436990e+0) * r + 6.65790464350110377720e+0) /
-            (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r + 1.84631831751005468180e-5) * r +
-                 7.86869131145613259100e-4) * r + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
-              5.99832206555887937690e-1) * r + 1.0);
-    }
-    return q < 0.0 ? -z : z;
+    double num, den;
+    inv_norm_cdf_tail(sqrt(-log(q < 0.0 ? p : 1.0 - p)), &num, &den);
+    double z = -num / den;
+    return q < 0.0 ? z : -z;
 }
 
 /* exp(-(h^2 + t^2)/2) with h = x/s, t = s/2, the rounding of h and of the squares compensated (see
  * hedge__iv_vega()); also returns h. */
-static double gauss_ht(double x, double s, double *h_out) {
-    double h = x / s, hl = fma(-h, s, x) / s, t = 0.5 * s;
-    double hh = h * h, hh_lo = fma(h, h, -hh) + 2.0 * h * hl;
-    double tt = t * t, tt_lo = fma(t, t, -tt);
+IV_INLINE double gauss_exponent(double x, double s, double *h_out, double L[2]) {
+    /* hl from the exact remainder x - h s times 1/s, computed alongside x/s: one division on the way */
+    double inv_s = 1.0 / s, h = x / s, hl = hedge__div_residual(x, h, s) * inv_s, t = 0.5 * s;
+    double hh = h * h, hh_lo = hedge__prod_lo(h, h, hh) + 2.0 * h * hl;
+    double tt = t * t, tt_lo = hedge__prod_lo(t, t, tt);
     double sum = hh + tt, bv = sum - hh;
     double sum_lo = (hh - (sum - bv)) + (tt - bv);
     *h_out = h;
-    return exp(-0.5 * sum) * (1.0 - 0.5 * (sum_lo + hh_lo + tt_lo));
+    L[0] = -0.5 * sum;
+    L[1] = -0.5 * (sum_lo + hh_lo + tt_lo);
+    return h;
+}
+
+IV_INLINE double gauss_ht(double x, double s, double *h_out) {
+    double L[2];
+    gauss_exponent(x, s, h_out, L);
+    return exp(L[0]) * (1.0 + L[1]);
 }
 
 double hedge__iv_vega(double x, double s) {
@@ -105,20 +134,32 @@ double hedge__iv_vega(double x, double s) {
 }
 
 /*
- * b(x, s) for the interpolation nodes and the first step, which need a few digits, not a few ulp:
- * the plain difference e^{x/2} N(h + t) - e^{-x/2} N(h - t) with N from a bare erfc and the two
- * exponentials of the solve (em = e^{x/2}, ep = e^{-x/2}) costs two erfc, where the accurate
- * kernel's series (small s against |x|/s) costs several times more. When the difference has lost
- * more than 20 bits to cancellation the accurate kernel is used after all.
+ * b(x, s) for the interpolation nodes and the first step, which need a few digits, not a few ulp,
+ * given g = exp(-(h^2 + t^2)/2) (gauss_ht(), which the vega needs anyway) and em = e^{x/2}. Since
+ * e^{x/2} n(d1) = e^{-x/2} n(d2) = g / sqrt(2 pi), the two terms of b are g erfcx(.)/2 each: with
+ * d1 = h + t, d2 = h - t,
+ *     d1 < 0:   b = (g/2) (erfcx(-d1/sqrt2) - erfcx(-d2/sqrt2)),
+ *     d1 >= 0:  b = e^{x/2} - (g/2) (erfcx(d1/sqrt2) + erfcx(-d2/sqrt2)),
+ * two evaluations of hedge__erfcx_fast()'s table and no exponential, where N from erfc cost two erfc and
+ * their two exponentials. When the difference has lost more than 20 bits to cancellation the
+ * accurate kernel is used after all.
  */
 #define SQRT1_2 0.707106781186547524400844362104849039
-static double node_black(double x, double s, double em, double ep) {
+IV_INLINE double node_black(double x, double s, double g, double em) {
     if (!(s > 0.0))
         return 0.0;
-    double h = x / s, t = 0.5 * s;
-    double up = em * (0.5 * erfc(-(h + t) * SQRT1_2));
-    double b = up - ep * (0.5 * erfc(-(h - t) * SQRT1_2));
-    return b > 0x1p-20 * up ? b : hedge__black_otm(x, s);
+    if (isinf(s))
+        return em;
+    double h = x / s, t = 0.5 * s, d1 = h + t, d2 = h - t;
+    double b, scale;
+    if (d1 < 0.0) {
+        scale = 0.5 * g * hedge__erfcx_fast(-d1 * SQRT1_2); /* e^{x/2} N(d1), the larger term */
+        b = scale - 0.5 * g * hedge__erfcx_fast(-d2 * SQRT1_2);
+    } else {
+        scale = em;
+        b = em - 0.5 * g * (hedge__erfcx_fast(d1 * SQRT1_2) + hedge__erfcx_fast(-d2 * SQRT1_2));
+    }
+    return b > 0x1p-20 * scale ? b : hedge__black_otm_g(x, s, g);
 }
 
 /* b_max - b(x, s) for x <= 0: e^{x/2} N(-x/s - s/2) + e^{-x/2} N(x/s - s/2), two positive terms, so
@@ -145,15 +186,23 @@ static double rational_cubic(double t, double omt, double w, double yl, double y
  * The smallest control parameter that keeps the interpolant monotone (r >= (d_l + d_r)/delta) and,
  * for convex or concave data, convex or concave (the second derivative at each end keeps its sign).
  */
-static double shape_min_r(double w, double yl, double yr, double dl, double dr) {
-    double delta = (yr - yl) / w, r = R_FLOOR;
+/* fmax() inline (it is a library call in a baseline x86-64 build): the larger, a NaN giving way. */
+static inline double max_num(double a, double b) { return a > b ? a : (b == b ? b : a); }
+
+IV_INLINE double shape_min_r(double w, double yl, double yr, double dl, double dr) {
+    /* the ratios over delta = (y_r - y_l)/w and its differences are formed with w multiplied through,
+     * all divisions side by side instead of after the one for delta (which only decides the shape) */
+    double dy = yr - yl, delta = dy / w, r = R_FLOOR;
     bool monotone = dl * delta >= 0.0 && dr * delta >= 0.0;
     bool convex = dl <= delta && delta <= dr, concave = dl >= delta && delta >= dr;
+    double r_mono = (dl + dr) * w / dy;                          /* (d_l + d_r) / delta */
+    double a_w = dy - dl * w, c_w = dr * w - dy;                 /* (delta - d_l) w, (d_r - delta) w */
+    double e_c = fabs((dr - dl) * w / c_w), e_a = fabs((dr - dl) * w / a_w);
     if (monotone)
-        r = delta != 0.0 ? fmax(r, (dl + dr) / delta) : R_LINEAR;
+        r = delta != 0.0 ? max_num(r, r_mono) : R_LINEAR;
     if (convex || concave) {
         double a = delta - dl, c = dr - delta;
-        r = a != 0.0 && c != 0.0 ? fmax(r, fmax(fabs((dr - dl) / c), fabs((dr - dl) / a))) : R_LINEAR;
+        r = a != 0.0 && c != 0.0 ? max_num(r, max_num(e_c, e_a)) : R_LINEAR;
     }
     return r;
 }
@@ -161,16 +210,15 @@ static double shape_min_r(double w, double yl, double yr, double dl, double dr) 
 /* Control parameter whose interpolant has second derivative d2 at the left end (from y''(x_l) =
  * (2/w) (r (delta - d_l) - (d_r - d_l))), raised to keep the shape. */
 static double fit_r_left(double w, double yl, double yr, double dl, double dr, double d2) {
-    double delta = (yr - yl) / w;
-    double r = (0.5 * w * d2 + (dr - dl)) / (delta - dl);
-    return fmax(r, shape_min_r(w, yl, yr, dl, dr)); /* fmax drops a NaN fit */
+    /* (w d2/2 + d_r - d_l) / (delta - d_l) with delta = (y_r - y_l)/w, in one division */
+    double r = (0.5 * w * d2 + (dr - dl)) * w / ((yr - yl) - dl * w);
+    return max_num(r, shape_min_r(w, yl, yr, dl, dr)); /* a NaN fit gives way */
 }
 
 /* As fit_r_left(), at the right end: y''(x_r) = (2/w) (r (d_r - delta) - (d_r - d_l)). */
 static double fit_r_right(double w, double yl, double yr, double dl, double dr, double d2) {
-    double delta = (yr - yl) / w;
-    double r = (0.5 * w * d2 + (dr - dl)) / (dr - delta);
-    return fmax(r, shape_min_r(w, yl, yr, dl, dr));
+    double r = (0.5 * w * d2 + (dr - dl)) * w / (dr * w - (yr - yl));
+    return max_num(r, shape_min_r(w, yl, yr, dl, dr));
 }
 
 /* b''/b' = h^2/s - s/4 with h = x/s, from d/ds of the exponent of the vega. */
@@ -215,10 +263,65 @@ static double householder_factor(double nu, double h2, double h3) {
  * with accurate false the cheap node_black() (30 bits or more) serves, and the next, accurate step
  * removes its error along with the rest.
  */
-static double householder_step(solver *sv, bool accurate) {
+IV_INLINE double finish_step(solver *sv, double s, bool accurate, int dir, double nu, double h2, double h3);
+IV_INLINE double finish_ds(solver *sv, double s, bool accurate, int dir, double ds);
+IV_INLINE double gauss_exponent(double x, double s, double *h_out, double L[2]);
+
+/*
+ * The lowest branch's Householder step on 1/ln b, from L = ln b, dL = ln beta - L and p = b'/b:
+ * nu = dL L / (ln beta p), h2 = B2 - p (1 + 2/L), h3 = B3 - 3 B2 p (1 + 2/L) + 2 p^2 (1 + 3/L + 3/L^2). It is
+ * formed over L^2 (H2 = h2 L, H3 = h3 L^2), so that no division waits on the logarithm but the last.
+ */
+IV_INLINE double lowest_ds(double ln_beta, double B2, double B3, double L, double dL, double p) {
+    double Lp2 = L + 2.0, L2 = L * L;
+    double H2 = B2 * L - p * Lp2;
+    double H3 = B3 * L2 - 3.0 * B2 * p * L * Lp2 + 2.0 * p * p * (L2 + 3.0 * L + 3.0);
+    double nu = dL * L * (1.0 / (ln_beta * p)); /* the reciprocal does not wait on L */
+    return dL == 0.0 ? 0.0 : nu * (L2 + 0.5 * H2 * nu * L) / (L2 + nu * (H2 * L + H3 * nu * (1.0 / 6.0)));
+}
+
+/*
+ * The lowest branch's step without the Gaussian factor g = exp(L), L = -(h^2 + t^2)/2: its objective
+ * 1/ln b needs ln b = L + ln m and b'/b = 1/(sqrt(2 pi) m), where b = m g, and m comes from the scaled
+ * forms of b (d1 < 0 below the inflexion): the cheap (erfcx(-d1/sqrt2) - erfcx(-d2/sqrt2))/2, as in
+ * node_black(), or hedge__black_otm_scaled(). No exponential per step. Returns false, with nothing
+ * done, where b is not of that form (the general step then takes over).
+ */
+IV_INLINE bool lowest_step(solver *sv, double s, bool accurate, double B2, double B3, double *ds_out) {
+    double x = sv->x, Lg[2], h, m;
+    bool gaussian = true;
+    gauss_exponent(x, s, &h, Lg);
+    double t = 0.5 * s, d1 = h + t;
+    if (!(d1 < 0.0))
+        return false;
+    if (!accurate) {
+        double e1 = hedge__erfcx_fast(-d1 * SQRT1_2);
+        m = 0.5 * (e1 - hedge__erfcx_fast(-(h - t) * SQRT1_2));
+        if (!(m > 0x1p-20 * 0.5 * e1)) /* more than 20 bits cancelled: the accurate form after all */
+            m = hedge__black_otm_scaled(x, s, Lg, &gaussian);
+    } else {
+        m = hedge__black_otm_scaled(x, s, Lg, &gaussian);
+    }
+    if (!gaussian || !(m > 0.0) || !(m < INFINITY))
+        return false;
+    double lm = Lg[1] + log(m), L = Lg[0] + lm;
+    double dL = (sv->ln_beta - Lg[0]) - lm; /* ln beta - ln b, the large parts first: they nearly cancel */
+    double p = 1.0 / (HEDGE__SQRT_2PI * m);
+    int dir = dL > 0.0 ? 1 : dL < 0.0 ? -1 : 0;
+    *ds_out = finish_ds(sv, s, accurate, dir, lowest_ds(sv->ln_beta, B2, B3, L, dL, p));
+    return true;
+}
+
+IV_INLINE double householder_step(solver *sv, bool accurate) {
     double x = sv->x, s = sv->s;
-    /* gh = exp(-(h^2 + t^2)/2) serves the vega and the accurate b (hedge__black_otm_g) alike */
     bool regular = s > 0.0 && !isinf(s);
+    if (sv->objective == LOWEST && regular) {
+        double hh = x / s, hs0 = hh * (1.0 / s), B2l = hh * hs0 - 0.25 * s;
+        double ds;
+        if (lowest_step(sv, s, accurate, B2l, B2l * B2l - 3.0 * hs0 * hs0 - 0.25, &ds))
+            return ds;
+    }
+    /* gh = exp(-(h^2 + t^2)/2) serves the vega and the accurate b (hedge__black_otm_g) alike */
     double h = x / s, gh = regular ? gauss_ht(x, s, &h) : 0.0;
     double v = regular ? HEDGE__INV_SQRT_2PI * gh : hedge__iv_vega(x, s);
     double hs = h * (1.0 / s); /* h/s: one division serves both ratios below */
@@ -233,25 +336,35 @@ static double householder_step(solver *sv, bool accurate) {
         h2 = B2 + q;
         h3 = B3 + 3.0 * q * B2 + 2.0 * q * q;
     } else {
-        double b = accurate ? hedge__black_otm_g(x, s, gh) : node_black(x, s, sv->em, sv->ep);
+        double b = accurate ? hedge__black_otm_g(x, s, gh) : node_black(x, s, gh, sv->em);
         dir = b < sv->beta ? 1 : b > sv->beta ? -1 : 0;
-        if (sv->objective == LOWEST) {
-            double L = log(b), iL = 1.0 / L, p = v / b, k = 1.0 + 2.0 * iL;
-            nu = (sv->ln_beta - L) * L / (sv->ln_beta * p);
-            h2 = B2 - p * k;
-            h3 = B3 - 3.0 * B2 * p * k + 2.0 * p * p * (1.0 + 3.0 * iL * (1.0 + iL));
+        if (sv->objective == LOWEST) { /* where lowest_step() declined: b not of its scaled forms */
+            double L = log(b);
+            double ds = dir == 0 ? 0.0 : lowest_ds(sv->ln_beta, B2, B3, L, sv->ln_beta - L, v / b);
+            return finish_ds(sv, s, accurate, dir, ds);
         } else {
             nu = (sv->beta - b) / v;
             h2 = B2;
             h3 = B3;
         }
     }
+    return finish_step(sv, s, accurate, dir, nu, h2, h3);
+}
+
+/* The step nu (1 + h2 nu/2) / (1 + h2 nu + h3 nu^2/6) from s, kept inside the bracket, which an accurate
+ * evaluation (dir the sign of beta - b(s)) narrows. Returns the step taken. */
+IV_INLINE double finish_step(solver *sv, double s, bool accurate, int dir, double nu, double h2, double h3) {
+    return finish_ds(sv, s, accurate, dir, dir == 0 ? 0.0 : nu * householder_factor(nu, h2, h3));
+}
+
+/* The step ds from s, kept inside the bracket, which an accurate evaluation (dir the sign of
+ * beta - b(s)) narrows. Returns the step taken. */
+IV_INLINE double finish_ds(solver *sv, double s, bool accurate, int dir, double ds) {
     /* A comparison with the cheap b may be wrong within its error: it must not shrink the bracket. */
     if (accurate && dir > 0)
         sv->lo = s;
     else if (accurate && dir < 0)
         sv->hi = s;
-    double ds = dir == 0 ? 0.0 : nu * householder_factor(nu, h2, h3);
     /* A step within rounding of s is convergence, not a reason to bisect: b's last-ulp noise can put
      * the root an ulp outside a bracket built from comparisons with it. */
     if (fabs(ds) <= 4.0 * DBL_EPSILON * s) {
@@ -267,37 +380,56 @@ static double householder_step(solver *sv, bool accurate) {
  * s, from those in s divided by the vega v (and b''/b' = B2): f_b = f_s/v, f_bb = (f_ss - f_s B2)/v^2. */
 static void lower_map(double x, double s, double v, double B2, double *f, double *fb, double *fbb) {
     double ax = -x, z = ax / (SQRT3 * s);
-    /* for the guess the bare erfc and exp serve: their last-ulp errors are below the guess's own */
-    double Phi = 0.5 * erfc(z * SQRT1_2), phi = HEDGE__INV_SQRT_2PI * exp(-0.5 * z * z);
-    double c = TWO_PI_OVER_SQRT27 * ax;
-    double fs = 3.0 * c * Phi * Phi * phi * z / s;
-    double fss = c * phi * z * (6.0 * Phi * phi * z + 3.0 * Phi * Phi * (z * z - 2.0)) / (s * s);
+    /* for the guess the bare exp serves: its last-ulp error is below the guess's own; N(-z) is
+     * n(z) R(z) with the Mills ratio R(z) = sqrt(pi/2) erfcx(z/sqrt2), no second exponential */
+    double phi = HEDGE__INV_SQRT_2PI * exp(-0.5 * z * z);
+    double Phi = phi * (0.5 * HEDGE__SQRT_2PI) * hedge__erfcx_fast(z * SQRT1_2);
+    double c = TWO_PI_OVER_SQRT27 * ax, inv_s = 1.0 / s, inv_v = 1.0 / v; /* two divisions side by side */
+    double fs = 3.0 * c * Phi * Phi * phi * z * inv_s;
+    double fss = c * phi * z * (6.0 * Phi * phi * z + 3.0 * Phi * Phi * (z * z - 2.0)) * (inv_s * inv_s);
     *f = c * Phi * Phi * Phi;
-    *fb = fs / v;
-    *fbb = (fss - fs * B2) / (v * v);
+    *fb = fs * inv_v;
+    *fbb = (fss - fs * B2) * (inv_v * inv_v);
 }
 
 static double inverse_lower_map(double x, double f) {
     double ax = -x;
-    double z = -inv_norm_cdf(cbrt(f / (TWO_PI_OVER_SQRT27 * ax)));
-    return ax / (SQRT3 * z);
+    /* s = |x| / (sqrt3 z) with z = -N^{-1}(p), p = y^{1/3}, y = f / (c |x|). Below y = 0.075^3 the quantile is
+     * AS241's tail, which needs only ln p = ln(y)/3 (no cube root: the common case, deep out of the
+     * money), and z = num/den there, so s = |x| den / (sqrt3 num) in one division. ln y is ln f minus a
+     * logarithm of x alone, which need not wait for f, and saves the division y = f / (c |x|). */
+    double ln_y = log(f) - log(TWO_PI_OVER_SQRT27 * ax);
+    if (ln_y < 3.0 * -2.5902671654458267) { /* ln(0.075) */
+        double num, den;
+        inv_norm_cdf_tail(sqrt(ln_y * (-1.0 / 3.0)), &num, &den);
+        return ax * den / (SQRT3 * num);
+    }
+    return ax / (SQRT3 * -inv_norm_cdf(exp(ln_y * (1.0 / 3.0)))); /* y^{1/3}: ln y is at hand, a cube root
+                                                                     * would cost more than exp */
 }
 
 /* The initial guess from the branch's rational interpolation; sets the objective and the bracket. */
-static void initial_guess(solver *sv) {
+IV_INLINE void initial_guess(solver *sv) {
     double x = sv->x, beta = sv->beta;
     double em = sv->em, ep = sv->ep, b_max = em;
     double s_c = sqrt(-2.0 * x);
     /* at the inflexion h^2 = t^2 = -x/2: the vega is e^{x/2}/sqrt(2 pi) without an exponential */
-    /* d1 = 0 and d2 = -s_c there: b_c = e^{x/2}/2 - e^{-x/2} N(-s_c), one erfc */
-    double b_c = 0.5 * em - ep * (0.5 * erfc(s_c * SQRT1_2)), v_c = HEDGE__INV_SQRT_2PI * em;
-    if (!(b_c > 0x1p-20 * em))
-        b_c = node_black(x, s_c, em, ep);
+    /* d1 = 0 and d2 = -s_c there: b_c = e^{x/2}/2 - e^{-x/2} N(-s_c), and e^{-x/2} n(s_c) = e^{x/2} n(0)
+     * (s_c^2 = -2x) makes it e^{x/2} (1 - erfcx(sqrt(-x)))/2, one evaluation of the table */
+    double one_minus = 1.0 - hedge__erfcx_fast(sqrt(-x));
+    double b_c = 0.5 * em * one_minus, v_c = HEDGE__INV_SQRT_2PI * em, inv_vc = HEDGE__SQRT_2PI * ep;
+    double bc_over_vc = (0.5 * HEDGE__SQRT_2PI) * one_minus; /* b_c / v_c without the division */
+    if (!(b_c > 0x1p-20 * em)) {
+        double h;
+        b_c = node_black(x, s_c, gauss_ht(x, s_c, &h), em);
+        bc_over_vc = b_c / v_c;
+    }
     double s;
     if (beta <= b_c) { /* only when x < 0: b_c = 0 at x = 0 and beta > 0 */
-        double s_l = s_c - b_c / v_c;
-        double b_l = s_l > 0.0 ? node_black(x, s_l, em, ep) : 0.0;
-        double v_l = hedge__iv_vega(x, s_l);
+        double s_l = s_c - bc_over_vc, h;
+        double g_l = s_l > 0.0 ? gauss_ht(x, s_l, &h) : 0.0; /* the vega's factor serves b too */
+        double b_l = s_l > 0.0 ? node_black(x, s_l, g_l, em) : 0.0;
+        double v_l = s_l > 0.0 ? HEDGE__INV_SQRT_2PI * g_l : hedge__iv_vega(x, s_l);
         if (beta < b_l) {
             double f_l, fb_l, fbb_l;
             lower_map(x, s_l, v_l, vega_ratio(x, s_l), &f_l, &fb_l, &fbb_l);
@@ -314,21 +446,22 @@ static void initial_guess(solver *sv) {
         } else {
             /* s(b) has zero second derivative at b_c, the inflexion of b. */
             double w = b_c - b_l;
-            double r = fit_r_right(w, s_l, s_c, 1.0 / v_l, 1.0 / v_c, 0.0);
+            double r = fit_r_right(w, s_l, s_c, 1.0 / v_l, inv_vc, 0.0);
             double t = (beta - b_l) / w;
-            s = rational_cubic(t, 1.0 - t, w, s_l, s_c, 1.0 / v_l, 1.0 / v_c, r);
+            s = rational_cubic(t, 1.0 - t, w, s_l, s_c, 1.0 / v_l, inv_vc, r);
             sv->objective = MIDDLE;
             sv->lo = s_l;
             sv->hi = s_c;
         }
     } else {
-        double s_u = s_c + (b_max - b_c) / v_c;
-        double v_u = hedge__iv_vega(x, s_u), b_u = node_black(x, s_u, em, ep);
+        double s_u = s_c + (HEDGE__SQRT_2PI - bc_over_vc); /* (b_max - b_c) / v_c, b_max = e^{x/2} */
+        double h, g_u = gauss_ht(x, s_u, &h); /* s_u > s_c > 0 */
+        double v_u = HEDGE__INV_SQRT_2PI * g_u, b_u = node_black(x, s_u, g_u, em);
         if (beta <= b_u) {
             double w = b_u - b_c;
-            double r = fit_r_left(w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, 0.0);
+            double r = fit_r_left(w, s_c, s_u, inv_vc, 1.0 / v_u, 0.0);
             double t = (beta - b_c) / w;
-            s = rational_cubic(t, 1.0 - t, w, s_c, s_u, 1.0 / v_c, 1.0 / v_u, r);
+            s = rational_cubic(t, 1.0 - t, w, s_c, s_u, inv_vc, 1.0 / v_u, r);
             sv->objective = MIDDLE;
             sv->lo = s_c;
             sv->hi = s_u;
@@ -442,7 +575,7 @@ static hedge_status check_inputs(const char *fn, size_t index, int theta, double
 static hedge_status solve(const char *fn, size_t index, double *sigma, int theta, double p_disc, double rT,
                           double unit, double F, double K, double x, double T) {
     char buf[AT_SIZE];
-    double D = exp(-rT);
+    double D = exp(-rT), inv_sqrt_t = 1.0 / sqrt(T); /* off the solver's chain, which ends in sigma = s/sqrt(T) */
     if (!(D > 0.0) || !isfinite(D) || !isfinite(F))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s%s: discount or growth factor over T out of range "
                            "(discount %g, forward %g)", fn, at(buf, index), D, F);
@@ -470,14 +603,14 @@ static hedge_status solve(const char *fn, size_t index, double *sigma, int theta
      * anyway; one exponential where either factor alone would leave the normal range */
     double em = exp(-0.5 * fabs(x)), ed = x <= 0.0 ? em * D : D / em;
     double norm = ed >= DBL_MIN && ed <= DBL_MAX ? K * ed : K * exp(0.5 * x - rT);
-    double beta = (p_disc - hedge__black_intrinsic(x, K, theta, rT)) / norm;
+    double beta = (p_disc - hedge__black_intrinsic_d(x, K, theta, rT, D)) / norm;
     double gap = D * (upper - p) / norm; /* nearly exact next to the bound, by Sterbenz's lemma */
     if (!(beta > 0.0)) { /* at the pricer's lower bound, or a time value that underflowed */
         *sigma = 0.0;
         return HEDGE_OK;
     }
     double s = normalised(beta, gap, x, em, 0, NULL);
-    double sig = s / sqrt(T);
+    double sig = s * inv_sqrt_t;
     if (!(sig >= 0.0) || !isfinite(sig))
         return hedge__fail(NULL, HEDGE_ERR_NOT_CONVERGED, "%s%s: no volatility found for price %.17g", fn,
                            at(buf, index), p_disc / unit);
