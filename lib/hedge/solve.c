@@ -707,8 +707,16 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
     }
     for (size_t gk = 0; gk < L.m_margin; gk++) {
         size_t r = L.r_margin + gk;
-        for (size_t j = 0; j < nc; j++)
+        double top = 0.0;
+        for (size_t j = 0; j < nc; j++) {
             A[r * n + j] = -GP[ci[j].row * ng + gk] * ci[j].scale;
+            top = fmax(top, fabs(A[r * n + j]));
+        }
+        /* A candidate the scenario leaves unmoved still shows the rounding of two revaluations
+         * (1e-10 beside 1e6): as a coefficient that noise only misleads a simplex's scaling. */
+        for (size_t j = 0; j < nc; j++)
+            if (fabs(A[r * n + j]) <= 1e-13 * top)
+                A[r * n + j] = 0.0;
         hi[r] = lim->collateral - addon_before + GB[gk];
     }
     for (size_t r = 0; r < L.m_pos; r++) {
