@@ -5,6 +5,7 @@
  * problems against an enumeration of every integer point the relaxation's strong convexity leaves
  * possible; fixed trading costs and minimum trade sizes against their closed forms; integer
  * infeasibility; limits; versioned options and results; allocation (none in solve, OOM sweep). */
+#include "support/qptest.h"
 #include "support/testutil.h"
 #include "suites.h"
 
@@ -13,77 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- a small deterministic generator (splitmix64) ---- */
-
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r) {
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-static double unif(rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
-static double sym(rng *r) { return 2 * unif(r) - 1; }
 static size_t below(rng *r, size_t n) { return (size_t)(rng_next(r) % n); }
 
 /* ---- a problem in plain arrays, so that the checks need nothing from the library ---- */
 
-typedef struct mprob {
-    size_t n, k, m;
-    double *D, *F, *A, *c, *w, *t, *lo, *hi, *lb, *ub;
-    unsigned char *isint;
-} mprob;
-
-static void mp_alloc(mprob *p, size_t n, size_t k, size_t m) {
-    p->n = n, p->k = k, p->m = m;
-    p->D = calloc(n, sizeof(double));
-    p->F = calloc(k * n + 1, sizeof(double));
-    p->A = calloc(m * n + 1, sizeof(double));
-    p->c = calloc(n, sizeof(double));
-    p->w = calloc(n, sizeof(double));
-    p->t = calloc(n, sizeof(double));
-    p->lo = calloc(m + 1, sizeof(double));
-    p->hi = calloc(m + 1, sizeof(double));
-    p->lb = calloc(n, sizeof(double));
-    p->ub = calloc(n, sizeof(double));
+/* A problem with integer flags: qptest's prob, its flags allocated. */
+static void mp_alloc(prob *p, size_t n, size_t k, size_t m) {
+    prob_alloc(p, n, k, m);
     p->isint = calloc(n, 1);
-    for (size_t i = 0; i < m; i++)
-        p->lo[i] = -HUGE_VAL, p->hi[i] = HUGE_VAL;
-    for (size_t j = 0; j < n; j++)
-        p->lb[j] = -HUGE_VAL, p->ub[j] = HUGE_VAL;
-}
-
-static void mp_free(mprob *p) {
-    free(p->D), free(p->F), free(p->A), free(p->c), free(p->w), free(p->t);
-    free(p->lo), free(p->hi), free(p->lb), free(p->ub), free(p->isint);
 }
 
 /* The problem as a hedge_qp, integer flags included unless `relaxed`. */
-static hedge_qp *mp_qp(hedge_context *ctx, const mprob *p, bool relaxed) {
-    hedge_qp *qp = NULL;
-    ck_assert_status(hedge_qp_create(&qp, ctx, p->n, p->k, p->m), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_DIAGONAL, p->D), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_LINEAR, p->c), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_L1_WEIGHT, p->w), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_L1_TARGET, p->t), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_ROW_HI, p->hi), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_ROW_LO, p->lo), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_UB, p->ub), HEDGE_OK);
-    ck_assert_status(hedge_qp_set(qp, HEDGE_QP_LB, p->lb), HEDGE_OK);
-    if (p->k)
-        ck_assert_status(hedge_qp_set_factor(qp, p->F, p->n), HEDGE_OK);
-    if (p->m)
-        ck_assert_status(hedge_qp_set_rows(qp, p->A, p->n), HEDGE_OK);
-    if (!relaxed)
-        ck_assert_status(hedge_qp_set_integer(qp, p->isint), HEDGE_OK);
+static hedge_qp *mp_qp(hedge_context *ctx, const prob *p, bool relaxed) {
+    hedge_qp *qp = prob_qp(ctx, p);
+    if (relaxed)
+        ck_assert_status(hedge_qp_set_integer(qp, NULL), HEDGE_OK);
     return qp;
 }
 
 /* P = D + F'F, dense n x n. */
-static double *mp_P(const mprob *p) {
+static double *mp_P(const prob *p) {
     size_t n = p->n;
     double *P = calloc(n * n, sizeof(double));
     for (size_t i = 0; i < n; i++) {
@@ -95,7 +45,7 @@ static double *mp_P(const mprob *p) {
     return P;
 }
 
-static double mp_objective(const mprob *p, const double *P, const double *x) {
+static double mp_objective(const prob *p, const double *P, const double *x) {
     size_t n = p->n;
     double f = 0;
     for (size_t i = 0; i < n; i++) {
@@ -107,15 +57,8 @@ static double mp_objective(const mprob *p, const double *P, const double *x) {
     return f;
 }
 
-static double rowdot(const mprob *p, size_t i, const double *x) {
-    double v = 0;
-    for (size_t j = 0; j < p->n; j++)
-        v += p->A[i * p->n + j] * x[j];
-    return v;
-}
-
 /* The largest violation of a row or a bound at x, relative to 1 + the row's magnitude. */
-static double mp_violation(const mprob *p, const double *x) {
+static double mp_violation(const prob *p, const double *x) {
     double v = 0;
     for (size_t j = 0; j < p->n; j++)
         v = fmax(v, fmax(p->lb[j] - x[j], x[j] - p->ub[j]) / (1 + fabs(x[j])));
@@ -128,31 +71,8 @@ static double mp_violation(const mprob *p, const double *x) {
     return v;
 }
 
-typedef struct mans {
-    double *x, *y, *z;
-    hedge_solution sol;
-} mans;
-
-static void mans_init(mans *a, size_t n, size_t m) {
-    a->x = calloc(n, sizeof(double));
-    a->y = calloc(m + 1, sizeof(double));
-    a->z = calloc(n, sizeof(double));
-    hedge_solution init = HEDGE_SOLUTION_INIT;
-    a->sol = init;
-    a->sol.x = a->x, a->sol.y = a->y, a->sol.z = a->z;
-}
-static void mans_free(mans *a) { free(a->x), free(a->y), free(a->z); }
-
-static hedge_context *plain_context(void) {
-    hedge_context *ctx = NULL;
-    hedge_context_options o = HEDGE_CONTEXT_OPTIONS_INIT;
-    o.log_level = HEDGE_LOG_NONE;
-    ck_assert_status(hedge_context_create(&ctx, &o), HEDGE_OK);
-    return ctx;
-}
-
 /* Solves p with its integer flags on admm; returns the solve status. */
-static hedge_solve_status mp_solve(hedge_context *ctx, const mprob *p, const hedge_solver_options *o, mans *a) {
+static hedge_solve_status mp_solve(hedge_context *ctx, const prob *p, const hedge_solver_options *o, answer *a) {
     hedge_qp *qp = mp_qp(ctx, p, false);
     hedge_solver *sv = NULL;
     ck_assert_status(hedge_solver_create(&sv, ctx, "admm", qp, o), HEDGE_OK);
@@ -164,7 +84,7 @@ static hedge_solve_status mp_solve(hedge_context *ctx, const mprob *p, const hed
 
 /* The checks every answer with status OPTIMAL must pass on its own: integer entries exactly
  * integral, x feasible (to feas_tol), the objective reported that of x. */
-static void check_integer_answer_tol(const mprob *p, const double *P, const mans *a, const char *what, int rep,
+static void check_integer_answer_tol(const prob *p, const double *P, const answer *a, const char *what, int rep,
                                      double feas_tol) {
     for (size_t j = 0; j < p->n; j++)
         if (p->isint[j])
@@ -177,7 +97,7 @@ static void check_integer_answer_tol(const mprob *p, const double *P, const mans
                   what, rep, a->sol.objective, f);
 }
 
-static void check_integer_answer(const mprob *p, const double *P, const mans *a, const char *what, int rep) {
+static void check_integer_answer(const prob *p, const double *P, const answer *a, const char *what, int rep) {
     check_integer_answer_tol(p, P, a, what, rep, 1e-7);
 }
 
@@ -218,7 +138,7 @@ static bool gauss(double *M, double *b, size_t k) {
  * lower bound, at its upper bound or free, the free ones solving their stationarity equations.
  * The minimiser is one of these candidates and the candidate inside the boxes with the lowest
  * objective is it. Writes it into x; returns its objective. */
-static double continuous_min(const mprob *p, const double *P, double *x, const size_t *cidx, size_t nc) {
+static double continuous_min(const prob *p, const double *P, double *x, const size_t *cidx, size_t nc) {
     size_t n = p->n, states = 1;
     for (size_t a = 0; a < nc; a++)
         states *= 3;
@@ -283,7 +203,7 @@ static double continuous_min(const mprob *p, const double *P, double *x, const s
  * rows over the integer variables only, with small integer coefficients and bounds that no integer
  * point can meet only approximately (half-integers, or integers for equalities).
  */
-static void random_mixed(mprob *p, rng *r, bool coupled) {
+static void random_mixed(prob *p, rng *r, bool coupled) {
     size_t ni = 2 + below(r, 5), nc = below(r, 4), n = ni + nc, k = below(r, 4), m = below(r, 3);
     mp_alloc(p, n, k, m);
     size_t perm[9];
@@ -362,7 +282,7 @@ static void random_mixed(mprob *p, rng *r, bool coupled) {
 }
 
 /* Steps x's integer entries through every assignment of their boxes; false after the last. */
-static bool next_assignment(const mprob *p, double *x) {
+static bool next_assignment(const prob *p, double *x) {
     for (size_t j = 0; j < p->n; j++) {
         if (!p->isint[j])
             continue;
@@ -376,7 +296,7 @@ static bool next_assignment(const mprob *p, double *x) {
 }
 
 /* Family a: the continuous part of each assignment by continuous_min(), rows checked exactly. */
-static double brute_force_exact(const mprob *p, const double *P, double *xbest) {
+static double brute_force_exact(const prob *p, const double *P, double *xbest) {
     size_t n = p->n, cidx[8], nc = 0;
     double *x = calloc(n, sizeof(double)), best = HUGE_VAL;
     for (size_t j = 0; j < n; j++) {
@@ -405,7 +325,7 @@ static double brute_force_exact(const mprob *p, const double *P, double *xbest) 
 
 /* Family b: the continuous part of each assignment by the continuous backend with the integers
  * fixed through bound updates; an assignment is out when that problem is infeasible. */
-static double brute_force_fixed(hedge_context *ctx, const mprob *p, double *xbest) {
+static double brute_force_fixed(hedge_context *ctx, const prob *p, double *xbest) {
     size_t n = p->n;
     hedge_qp *qp = mp_qp(ctx, p, true);
     hedge_solver *sv = NULL;
@@ -414,8 +334,8 @@ static double brute_force_fixed(hedge_context *ctx, const mprob *p, double *xbes
     double *inf = malloc(n * sizeof(double)), best = HUGE_VAL;
     for (size_t j = 0; j < n; j++)
         inf[j] = HUGE_VAL, x[j] = p->isint[j] ? p->lb[j] : 0;
-    mans a;
-    mans_init(&a, n, p->m);
+    answer a;
+    answer_init(&a, n, p->m);
     do {
         for (size_t j = 0; j < n; j++)
             lb[j] = p->isint[j] ? x[j] : p->lb[j], ub[j] = p->isint[j] ? x[j] : p->ub[j];
@@ -430,7 +350,7 @@ static double brute_force_fixed(hedge_context *ctx, const mprob *p, double *xbes
             memcpy(xbest, a.x, n * sizeof(double));
         }
     } while (next_assignment(p, x));
-    mans_free(&a);
+    answer_free(&a);
     free(x), free(lb), free(ub), free(inf);
     hedge_solver_destroy(sv);
     hedge_qp_destroy(qp);
@@ -443,7 +363,7 @@ static void compare_with_brute_force(bool coupled, int reps, uint64_t seed) {
     size_t nodes = 0, max_nodes = 0, infeasible = 0, optimal = 0;
     double worst = 0, worst_rough = 0;
     for (int rep = 0; rep < reps; rep++) {
-        mprob p;
+        prob p;
         random_mixed(&p, &r, coupled);
         double *P = mp_P(&p), *xb = calloc(p.n, sizeof(double));
         double best = coupled ? brute_force_fixed(ctx, &p, xb) : brute_force_exact(&p, P, xb);
@@ -455,8 +375,8 @@ static void compare_with_brute_force(bool coupled, int reps, uint64_t seed) {
         if (rough)
             o.polish = 0, o.eps_abs = o.eps_rel = 1e-7;
         double acc = rough ? 1e-5 : 1e-8; /* the relaxations' accuracy, in the objective */
-        mans a;
-        mans_init(&a, p.n, p.m);
+        answer a;
+        answer_init(&a, p.n, p.m);
         hedge_solve_status st = mp_solve(ctx, &p, &o, &a);
         ck_assert_uint_gt(a.sol.nodes, 0);
         nodes += a.sol.nodes;
@@ -482,9 +402,9 @@ static void compare_with_brute_force(bool coupled, int reps, uint64_t seed) {
                 worst_rough = fmax(worst_rough, fabs(f - best) / (1 + fabs(best)));
             optimal++;
         }
-        mans_free(&a);
+        answer_free(&a);
         free(P), free(xb);
-        mp_free(&p);
+        prob_free(&p);
     }
     printf("miqp: %s: %d problems against brute force, %zu optimal, %zu integer infeasible; worst relative "
            "objective difference %.2g (%.2g without the polish, to 1e-7); nodes: mean %.1f, max %zu\n",
@@ -520,7 +440,7 @@ START_TEST(lot_sizes_match_enumeration_of_the_strong_convexity_box) {
     size_t nodes = 0;
     for (int rep = 0; rep < reps; rep++) {
         size_t n = 3 + below(&r, 3), k = 2 + below(&r, 4), m = rep % 2;
-        mprob p;
+        prob p;
         mp_alloc(&p, n, k, m);
         double lot[8];
         for (size_t j = 0; j < n; j++) {
@@ -540,9 +460,9 @@ START_TEST(lot_sizes_match_enumeration_of_the_strong_convexity_box) {
             p.lo[0] = -0.3, p.hi[0] = 0.3;
         }
         double *P = mp_P(&p);
-        mans a, rel;
-        mans_init(&a, n, m);
-        mans_init(&rel, n, m);
+        answer a, rel;
+        answer_init(&a, n, m);
+        answer_init(&rel, n, m);
         ck_assert_int_eq(mp_solve(ctx, &p, NULL, &a), HEDGE_SOLVE_OPTIMAL);
         check_integer_answer(&p, P, &a, "lot", rep);
         nodes += a.sol.nodes;
@@ -585,10 +505,10 @@ START_TEST(lot_sizes_match_enumeration_of_the_strong_convexity_box) {
             free(x);
             verified++;
         }
-        mans_free(&a);
-        mans_free(&rel);
+        answer_free(&a);
+        answer_free(&rel);
         free(P);
-        mp_free(&p);
+        prob_free(&p);
     }
     printf("miqp: lot sizes: %d of %d answers proved optimal by enumeration; mean %.1f nodes\n", verified, reps,
            (double)nodes / reps);
@@ -611,7 +531,7 @@ START_TEST(fixed_costs_trade_only_when_the_variance_reduction_pays) {
     int trades = 0, holds = 0;
     for (int rep = 0; rep < 20; rep++) {
         size_t np = 1 + below(&r, 6), n = 2 * np, m = 2 * np;
-        mprob p;
+        prob p;
         mp_alloc(&p, n, 0, m);
         double expect_obj = 0, ex[12], ez[12];
         for (size_t q = 0; q < np; q++) {
@@ -629,8 +549,8 @@ START_TEST(fixed_costs_trade_only_when_the_variance_reduction_pays) {
             trades += trade, holds += !trade;
         }
         double *P = mp_P(&p);
-        mans a;
-        mans_init(&a, n, m);
+        answer a;
+        answer_init(&a, n, m);
         ck_assert_int_eq(mp_solve(ctx, &p, NULL, &a), HEDGE_SOLVE_OPTIMAL);
         check_integer_answer(&p, P, &a, "fixed cost", rep);
         for (size_t q = 0; q < np; q++) {
@@ -639,9 +559,9 @@ START_TEST(fixed_costs_trade_only_when_the_variance_reduction_pays) {
                           rep, q, a.x[q], ex[q]);
         }
         ck_assert_close(a.sol.objective, expect_obj, 1e-8, 1e-9);
-        mans_free(&a);
+        answer_free(&a);
         free(P);
-        mp_free(&p);
+        prob_free(&p);
     }
     ck_assert_int_gt(trades, 5);
     ck_assert_int_gt(holds, 5);
@@ -665,7 +585,7 @@ START_TEST(minimum_sizes_are_semi_continuous) {
             x0 += 0.05;
         /* variables: x, z (buy), and for the two-sided case zs (sell) */
         size_t n = two ? 3 : 2, m = two ? 3 : 2;
-        mprob p;
+        prob p;
         mp_alloc(&p, n, 0, m);
         p.D[0] = D, p.c[0] = -D * x0;
         p.isint[1] = 1, p.lb[1] = 0, p.ub[1] = 1;
@@ -682,16 +602,16 @@ START_TEST(minimum_sizes_are_semi_continuous) {
         if (two)
             e = copysign(e, x0);
         double *P = mp_P(&p);
-        mans a;
-        mans_init(&a, n, m);
+        answer a;
+        answer_init(&a, n, m);
         ck_assert_int_eq(mp_solve(ctx, &p, NULL, &a), HEDGE_SOLVE_OPTIMAL);
         check_integer_answer(&p, P, &a, "minimum size", rep);
         ck_assert_msg(fabs(a.x[0] - e) <= 1e-7 * (1 + fabs(e)), "rep %d (two-sided %d): x0 %g, mn %g, U %g: x = %.17g, "
                       "expected %.17g", rep, two, x0, mn, U, a.x[0], e);
         ck_assert_close(a.sol.objective, 0.5 * D * e * e - D * x0 * e, 1e-8, 1e-9);
-        mans_free(&a);
+        answer_free(&a);
         free(P);
-        mp_free(&p);
+        prob_free(&p);
     }
     hedge_context_destroy(ctx);
 }
@@ -704,7 +624,7 @@ START_TEST(unbounded_integers_round_to_the_nearer_integer) {
     rng r = {5};
     for (int rep = 0; rep < 20; rep++) {
         size_t n = 1 + below(&r, 8);
-        mprob p;
+        prob p;
         mp_alloc(&p, n, 0, 0);
         double e[8];
         for (size_t j = 0; j < n; j++) {
@@ -715,15 +635,15 @@ START_TEST(unbounded_integers_round_to_the_nearer_integer) {
             e[j] = nearbyint(mu);
         }
         double *P = mp_P(&p);
-        mans a;
-        mans_init(&a, n, 0);
+        answer a;
+        answer_init(&a, n, 0);
         ck_assert_int_eq(mp_solve(ctx, &p, NULL, &a), HEDGE_SOLVE_OPTIMAL);
         check_integer_answer(&p, P, &a, "unbounded", rep);
         for (size_t j = 0; j < n; j++)
             ck_assert_msg(a.x[j] == e[j], "rep %d: x[%zu] = %.17g, expected %g", rep, j, a.x[j], e[j]);
-        mans_free(&a);
+        answer_free(&a);
         free(P);
-        mp_free(&p);
+        prob_free(&p);
     }
     hedge_context_destroy(ctx);
 }
@@ -735,7 +655,7 @@ START_TEST(integer_infeasibility_is_recognised) {
     hedge_context *ctx = plain_context();
     for (int kind = 0; kind < 5; kind++) {
         size_t n = kind >= 2 ? 3 : 1;
-        mprob p;
+        prob p;
         mp_alloc(&p, n, 0, 1);
         for (size_t j = 0; j < n; j++)
             p.isint[j] = 1, p.D[j] = 1;
@@ -763,8 +683,8 @@ START_TEST(integer_infeasibility_is_recognised) {
                 p.lb[j] = 0, p.ub[j] = 3;
             break;
         }
-        mans a;
-        mans_init(&a, n, 1);
+        answer a;
+        answer_init(&a, n, 1);
         ck_assert_int_eq(mp_solve(ctx, &p, NULL, &a), HEDGE_SOLVE_PRIMAL_INFEASIBLE);
         ck_assert(a.sol.objective == HUGE_VAL);
         double big = fabs(a.y[0]);
@@ -775,8 +695,8 @@ START_TEST(integer_infeasibility_is_recognised) {
         else /* no certificate exists for integer infeasibility: zero */
             ck_assert_msg(big == 0, "kind %d: certificate %g", kind, big);
         ck_assert_uint_ge(a.sol.nodes, 1);
-        mans_free(&a);
-        mp_free(&p);
+        answer_free(&a);
+        prob_free(&p);
     }
     hedge_context_destroy(ctx);
 }
@@ -784,17 +704,17 @@ END_TEST
 
 START_TEST(unbounded_relaxation_is_reported) {
     hedge_context *ctx = plain_context();
-    mprob p;
+    prob p;
     mp_alloc(&p, 2, 0, 0);
     p.isint[0] = 1, p.lb[0] = 0, p.c[0] = -1; /* x integer >= 0, minimise -x */
     p.D[1] = 1, p.c[1] = 0.5;
-    mans a;
-    mans_init(&a, 2, 0);
+    answer a;
+    answer_init(&a, 2, 0);
     ck_assert_int_eq(mp_solve(ctx, &p, NULL, &a), HEDGE_SOLVE_DUAL_INFEASIBLE);
     ck_assert(a.sol.objective == -HUGE_VAL);
     ck_assert_double_gt(a.x[0], 0.5); /* the direction: x up */
-    mans_free(&a);
-    mp_free(&p);
+    answer_free(&a);
+    prob_free(&p);
     hedge_context_destroy(ctx);
 }
 END_TEST
@@ -802,7 +722,7 @@ END_TEST
 /* ---- (5) limits, warm re-solves, options and results ---- */
 
 /* A problem with many nodes: 12 binaries in a knapsack-like row, correlated through F. */
-static void many_nodes_problem(mprob *p, rng *r) {
+static void many_nodes_problem(prob *p, rng *r) {
     size_t n = 12;
     mp_alloc(p, n, 3, 1);
     for (size_t j = 0; j < n; j++) {
@@ -819,11 +739,11 @@ static void many_nodes_problem(mprob *p, rng *r) {
 START_TEST(node_and_time_limits_are_honoured) {
     hedge_context *ctx = plain_context();
     rng r = {3};
-    mprob p;
+    prob p;
     many_nodes_problem(&p, &r);
     double *P = mp_P(&p);
-    mans a;
-    mans_init(&a, p.n, p.m);
+    answer a;
+    answer_init(&a, p.n, p.m);
     ck_assert_int_eq(mp_solve(ctx, &p, NULL, &a), HEDGE_SOLVE_OPTIMAL);
     size_t full = a.sol.nodes;
     double best = a.sol.objective;
@@ -871,9 +791,9 @@ START_TEST(node_and_time_limits_are_honoured) {
     ck_assert_uint_le(a.sol.nodes, full);
     printf("miqp: 12 binaries: %zu nodes at mip_gap 1e-6, %zu at 0.2 (objectives %.6g and %.6g)\n", full,
            a.sol.nodes, best, a.sol.objective);
-    mans_free(&a);
+    answer_free(&a);
     free(P);
-    mp_free(&p);
+    prob_free(&p);
     hedge_context_destroy(ctx);
 }
 END_TEST
@@ -885,7 +805,7 @@ START_TEST(a_search_stopped_by_the_time_limit_keeps_its_best_point) {
     hedge_context *ctx = plain_context();
     rng r = {12};
     size_t n = 16;
-    mprob p;
+    prob p;
     mp_alloc(&p, n, 3, 1);
     double x0[16];
     for (size_t j = 0; j < n; j++) {
@@ -908,8 +828,8 @@ START_TEST(a_search_stopped_by_the_time_limit_keeps_its_best_point) {
     hedge_solver_options o = HEDGE_SOLVER_OPTIONS_INIT;
     o.time_limit_s = 0.02;
     o.max_nodes = 100000000;
-    mans a;
-    mans_init(&a, n, 1);
+    answer a;
+    answer_init(&a, n, 1);
     ck_assert_int_eq(mp_solve(ctx, &p, &o, &a), HEDGE_SOLVE_TIME_LIMIT);
     ck_assert_double_lt(a.sol.solve_time_s, 0.02 + 0.5);
     ck_assert_uint_ge(a.sol.nodes, 1);
@@ -924,9 +844,9 @@ START_TEST(a_search_stopped_by_the_time_limit_keeps_its_best_point) {
         ck_assert_close(a.sol.objective, mp_objective(&p, P, a.x), 1e-9, 1e-10);
     printf("miqp: a hard search stopped after %.3f s: %zu nodes, %s\n", a.sol.solve_time_s, a.sol.nodes,
            integral ? "its best integer point" : "no integer point yet (the root relaxation)");
-    mans_free(&a);
+    answer_free(&a);
     free(P);
-    mp_free(&p);
+    prob_free(&p);
     hedge_context_destroy(ctx);
 }
 END_TEST
@@ -938,14 +858,14 @@ START_TEST(warm_resolves_after_updates_match_fresh_solves) {
     rng r = {8};
     size_t warm_nodes = 0, fresh_nodes = 0;
     for (int rep = 0; rep < 40; rep++) {
-        mprob p;
+        prob p;
         random_mixed(&p, &r, rep % 2);
         hedge_qp *qp = mp_qp(ctx, &p, false);
         hedge_solver *sv = NULL;
         ck_assert_status(hedge_solver_create(&sv, ctx, NULL, qp, NULL), HEDGE_OK);
-        mans a, b;
-        mans_init(&a, p.n, p.m);
-        mans_init(&b, p.n, p.m);
+        answer a, b;
+        answer_init(&a, p.n, p.m);
+        answer_init(&b, p.n, p.m);
         ck_assert_status(hedge_solver_solve(sv, &a.sol), HEDGE_OK);
         for (int round = 0; round < 3; round++) {
             for (size_t j = 0; j < p.n; j++)
@@ -964,11 +884,11 @@ START_TEST(warm_resolves_after_updates_match_fresh_solves) {
             warm_nodes += a.sol.nodes, fresh_nodes += b.sol.nodes;
             hedge_solver_destroy(fresh);
         }
-        mans_free(&a);
-        mans_free(&b);
+        answer_free(&a);
+        answer_free(&b);
         hedge_solver_destroy(sv);
         hedge_qp_destroy(qp);
-        mp_free(&p);
+        prob_free(&p);
     }
     printf("miqp: re-solves after small updates of c: %zu nodes warm, %zu fresh\n", warm_nodes, fresh_nodes);
     ck_assert_uint_lt(warm_nodes, fresh_nodes);
@@ -979,7 +899,7 @@ END_TEST
 START_TEST(options_and_results_are_versioned) {
     hedge_context *ctx = plain_context();
     rng r = {3};
-    mprob p;
+    prob p;
     many_nodes_problem(&p, &r);
     hedge_qp *qp = mp_qp(ctx, &p, false);
     hedge_solver *sv = NULL;
@@ -1025,7 +945,7 @@ START_TEST(options_and_results_are_versioned) {
     ck_assert_uint_eq(full.nodes, 0);
     hedge_solver_destroy(sv);
     hedge_qp_destroy(qp);
-    mp_free(&p);
+    prob_free(&p);
     hedge_context_destroy(ctx);
 }
 END_TEST
@@ -1039,7 +959,7 @@ START_TEST(solve_never_allocates) {
         hedge_context *ctx = NULL;
         ck_assert_status(test_context_create(&ctx, &al), HEDGE_OK);
         rng r = {path ? 21u : 22u};
-        mprob p;
+        prob p;
         if (path) { /* lot sizes, Woodbury (k + m < n) */
             mp_alloc(&p, 14, 3, 1);
             for (size_t j = 0; j < p.n; j++) {
@@ -1058,8 +978,8 @@ START_TEST(solve_never_allocates) {
         hedge_qp_destroy(qp);
         al.fail_at = al.calls + 1; /* from here on every allocation fails */
         al.sticky = true;
-        mans a;
-        mans_init(&a, p.n, p.m);
+        answer a;
+        answer_init(&a, p.n, p.m);
         ck_assert_status(hedge_solver_solve(sv, &a.sol), HEDGE_OK);
         ck_assert_int_eq(a.sol.status, HEDGE_SOLVE_OPTIMAL);
         ck_assert_uint_gt(a.sol.nodes, 2);
@@ -1070,11 +990,11 @@ START_TEST(solve_never_allocates) {
         ck_assert_int_eq(a.sol.status, HEDGE_SOLVE_OPTIMAL);
         ck_assert_int_eq(al.failures, 0);
         ck_assert_int_eq(al.calls, al.fail_at - 1);
-        mans_free(&a);
+        answer_free(&a);
         hedge_solver_destroy(sv);
         hedge_context_destroy(ctx);
         ck_assert_int_eq(al.live_blocks, 0);
-        mp_free(&p);
+        prob_free(&p);
     }
 }
 END_TEST
@@ -1083,12 +1003,12 @@ static hedge_status oom_run(hedge_context *ctx, void *payload) {
     if (!ctx)
         return HEDGE_ERR_NOMEM;
     rng r = {*(const uint64_t *)payload};
-    mprob p;
+    prob p;
     random_mixed(&p, &r, false);
     hedge_qp *qp = NULL;
     hedge_solver *sv = NULL;
-    mans a;
-    mans_init(&a, p.n, p.m);
+    answer a;
+    answer_init(&a, p.n, p.m);
     hedge_status st = hedge_qp_create(&qp, ctx, p.n, p.k, p.m);
     if (!st)
         st = hedge_qp_set(qp, HEDGE_QP_LINEAR, p.c);
@@ -1110,8 +1030,8 @@ static hedge_status oom_run(hedge_context *ctx, void *payload) {
         st = HEDGE_ERR_INTERNAL;
     hedge_solver_destroy(sv);
     hedge_qp_destroy(qp);
-    mans_free(&a);
-    mp_free(&p);
+    answer_free(&a);
+    prob_free(&p);
     return st;
 }
 

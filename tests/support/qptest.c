@@ -26,6 +26,7 @@ void prob_alloc(prob *p, size_t n, size_t k, size_t m) {
     p->hi = calloc(m + 1, sizeof(double));
     p->lb = calloc(n, sizeof(double));
     p->ub = calloc(n, sizeof(double));
+    p->isint = NULL;
     for (size_t i = 0; i < m; i++)
         p->lo[i] = -HUGE_VAL, p->hi[i] = HUGE_VAL;
     for (size_t j = 0; j < n; j++)
@@ -34,7 +35,7 @@ void prob_alloc(prob *p, size_t n, size_t k, size_t m) {
 
 void prob_free(prob *p) {
     free(p->D), free(p->F), free(p->A), free(p->c), free(p->w), free(p->t);
-    free(p->lo), free(p->hi), free(p->lb), free(p->ub);
+    free(p->lo), free(p->hi), free(p->lb), free(p->ub), free(p->isint);
 }
 
 hedge_qp *prob_qp(hedge_context *ctx, const prob *p) {
@@ -52,6 +53,8 @@ hedge_qp *prob_qp(hedge_context *ctx, const prob *p) {
         ck_assert_status(hedge_qp_set_factor(qp, p->F, p->n), HEDGE_OK);
     if (p->m)
         ck_assert_status(hedge_qp_set_rows(qp, p->A, p->n), HEDGE_OK);
+    if (p->isint)
+        ck_assert_status(hedge_qp_set_integer(qp, p->isint), HEDGE_OK);
     return qp;
 }
 

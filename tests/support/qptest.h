@@ -1,5 +1,5 @@
 /*
- * Helpers shared by the optimizer suites (test_optimize.c, test_backends.c): a small deterministic
+ * Helpers shared by the optimizer suites (test_optimize.c, test_backends.c, test_miqp.c): a small deterministic
  * generator, problems held in plain arrays so that the checks need nothing from the library, the
  * KKT conditions and the infeasibility certificates checked from the problem's definition.
  */
@@ -24,10 +24,12 @@ double unif(rng *r);           /* [0, 1) */
 double sym(rng *r);            /* [-1, 1) */
 bool coin(rng *r, double p);   /* true with probability p */
 
-/* A problem in plain arrays: D (n), F (k x n), A (m x n), c, w, t (n), lo, hi (m), lb, ub (n). */
+/* A problem in plain arrays: D (n), F (k x n), A (m x n), c, w, t (n), lo, hi (m), lb, ub (n), and
+ * integer flags (n), NULL unless a suite allocates them (prob_free frees them). */
 typedef struct prob {
     size_t n, k, m;
     double *D, *F, *A, *c, *w, *t, *lo, *hi, *lb, *ub;
+    unsigned char *isint;
 } prob;
 
 /* All data zero, rows and bounds infinite. */
