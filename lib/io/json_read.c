@@ -691,6 +691,17 @@ static hedge_status read_document(reader *r, json_t *root, hedge_market **out) {
     return st;
 }
 
+/* Parses a document for one of the readers below: the reader set up for error locations, the tree in
+ * *root (release with json_decref()), or HEDGE_ERR_PARSE at jansson's line and column. */
+static hedge_status parse(reader *r, json_t **root, hedge_context *ctx, const char *text, size_t length,
+                          const char *name) {
+    *r = (reader){ctx, text, length, name ? name : "<json>", 0, {{0}}};
+    json_error_t err;
+    if (!(*root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err)))
+        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r->name, err.line, err.column, err.text);
+    return HEDGE_OK;
+}
+
 HEDGE_API hedge_status hedge_market_read_json(hedge_market **out, hedge_context *ctx, const char *text, size_t length,
                                               const char *name) {
     static const char fn[] = "hedge_market_read_json";
@@ -699,12 +710,12 @@ HEDGE_API hedge_status hedge_market_read_json(hedge_market **out, hedge_context 
     *out = NULL;
     if (!ctx || !text)
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
-    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
-    json_error_t err;
-    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
-    hedge_status st = read_document(&r, root, out);
+    reader r;
+    json_t *root;
+    hedge_status st = parse(&r, &root, ctx, text, length, name);
+    if (st)
+        return st;
+    st = read_document(&r, root, out);
     json_decref(root);
     return st;
 }
@@ -798,13 +809,13 @@ HEDGE_API hedge_status hedge_portfolio_read_json(hedge_portfolio **out, hedge_co
     *out = NULL;
     if (!ctx || !market || !text)
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
-    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
-    json_error_t err;
-    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
+    reader r;
+    json_t *root;
+    hedge_status st = parse(&r, &root, ctx, text, length, name);
+    if (st)
+        return st;
     hedge_portfolio *pf;
-    hedge_status st = hedge_portfolio_create(&pf, ctx);
+    st = hedge_portfolio_create(&pf, ctx);
     if (st == HEDGE_OK && (st = read_book(&r, root, market, pf)) != HEDGE_OK) {
         hedge_portfolio_destroy(pf);
         pf = NULL;
@@ -1135,13 +1146,13 @@ HEDGE_API hedge_status hedge_problem_read_json(hedge_problem **out, hedge_contex
     *out = NULL;
     if (!ctx || !market || !text)
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
-    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
-    json_error_t err;
-    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
+    reader r;
+    json_t *root;
+    hedge_status st = parse(&r, &root, ctx, text, length, name);
+    if (st)
+        return st;
     hedge_problem *p;
-    hedge_status st = hedge_problem_create(&p, ctx);
+    st = hedge_problem_create(&p, ctx);
     if (st == HEDGE_OK && (st = read_hedge(&r, root, market, p)) != HEDGE_OK) {
         hedge_problem_destroy(p);
         p = NULL;
@@ -1459,13 +1470,12 @@ HEDGE_API hedge_status hedge_sim_config_read_json(hedge_sim_config **out, hedge_
     *out = NULL;
     if (!ctx || !text)
         return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
-    reader r = {ctx, text, length, name ? name : "<json>", 0, {{0}}};
-    json_error_t err;
-    json_t *root = json_loadb(text, length, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return hedge__fail(ctx, HEDGE_ERR_PARSE, "%s:%d:%d: %s", r.name, err.line, err.column, err.text);
+    reader r;
+    json_t *root;
+    hedge_status st = parse(&r, &root, ctx, text, length, name);
+    if (st)
+        return st;
     hedge_sim_config *c = hedge__alloc(ctx, sizeof *c, 0);
-    hedge_status st = HEDGE_OK;
     if (!c) {
         st = hedge__fail(ctx, HEDGE_ERR_NOMEM, "%s: out of memory", fn);
     } else {
