@@ -49,4 +49,9 @@ struct hedge_problem {
 /* A Greek's name as JSON and messages spell it ("delta_coin", ...); NULL for an unknown one. */
 const char *hedge__target_greek_name(hedge_greek g);
 
+/* The at-the-money implied vol 30 days out (strike = the forward for that date) of an underlying:
+ * the one volatility the generated hedge scenarios and the rebalancer use. Statuses of
+ * hedge_market_surface(), hedge_snapshot_forward() and hedge_vol_surface_vol(). */
+hedge_status hedge__atm_vol_30d(double *vol, const hedge_market *market, const char *underlying);
+
 #endif

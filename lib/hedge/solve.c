@@ -268,12 +268,23 @@ static void pnl_stats(double *x, size_t n, double conf, double *sd, double *var,
     *cvar = w > 0.0 ? -sum / w : -x[0];
 }
 
+hedge_status hedge__atm_vol_30d(double *vol, const hedge_market *market, const char *underlying) {
+    const hedge_snapshot *snap = hedge_market_snapshot(market);
+    int64_t t30 = hedge_snapshot_valuation_ms(snap) + 30LL * 86400000LL;
+    const hedge_vol_surface *surf = NULL;
+    double F = 0.0;
+    hedge_status st;
+    if ((st = hedge_market_surface(&surf, market, underlying)) ||
+        (st = hedge_snapshot_forward(&F, snap, underlying, t30)))
+        return st;
+    return hedge_vol_surface_vol(vol, surf, F, F, t30);
+}
+
 /* Generates the default scenario set: equal-probability spot and vol moves, underlyings together. */
 static hedge_status default_scenarios(scratch *s, const hedge_problem *p, const hedge_market *market, const ulist *u,
                                       hedge_scenario **out, size_t *n_out) {
     static const char fn[] = "hedge_solve";
     const hedge_objective *o = &p->obj;
-    const hedge_snapshot *snap = hedge_market_snapshot(market);
     double h = o->horizon_days / 365.0;
     double *sigma = salloc(s, u->n, sizeof *sigma);
     size_t n = o->spot_points * o->vol_points;
@@ -281,15 +292,8 @@ static hedge_status default_scenarios(scratch *s, const hedge_problem *p, const 
     hedge_shift *sh = salloc(s, n * u->n, sizeof *sh);
     if (!sigma || !sc || !sh || n * u->n / u->n != n)
         return hedge__fail(p->ctx, HEDGE_ERR_NOMEM, "%s: cannot allocate %zu scenarios", fn, n);
-    int64_t t30 = hedge_snapshot_valuation_ms(snap) + 30LL * 86400000LL;
     for (size_t i = 0; i < u->n; i++) {
-        const hedge_vol_surface *surf = NULL;
-        double F = 0.0;
-        hedge_status st = hedge_market_surface(&surf, market, u->name[i]);
-        if (!st)
-            st = hedge_snapshot_forward(&F, snap, u->name[i], t30);
-        if (!st)
-            st = hedge_vol_surface_vol(&sigma[i], surf, F, F, t30);
+        hedge_status st = hedge__atm_vol_30d(&sigma[i], market, u->name[i]);
         if (st)
             return hedge__fail(p->ctx, st, "%s: %s has no volatility surface to generate scenarios from; give the "
                                "objective scenarios of your own", fn, u->name[i]);

@@ -7,7 +7,6 @@
 #include <hedge/rebalance.h>
 #include <hedge/risk.h>
 #include <hedge/snapshot.h>
-#include <hedge/volsurface.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -182,14 +181,9 @@ static hedge_status gather(hedge_rebalance_state *s, hedge_rebalancer *r, const 
             last_expiry = row.expiry_ms;
     }
     hedge_risk_destroy(risk);
-    const hedge_vol_surface *surf = NULL;
-    double F = 0.0;
-    int64_t t30 = now + 30LL * 86400000LL;
     if ((st = hedge_snapshot_spot(&s->spot, snap, r->underlying)) ||
         (st = hedge_snapshot_rate(&s->rate, snap, r->underlying)) ||
-        (st = hedge_market_surface(&surf, market, r->underlying)) ||
-        (st = hedge_snapshot_forward(&F, snap, r->underlying, t30)) ||
-        (st = hedge_vol_surface_vol(&s->vol, surf, F, F, t30))) {
+        (st = hedge__atm_vol_30d(&s->vol, market, r->underlying))) {
         char why[256];
         snprintf(why, sizeof why, "%s", hedge_error_message());
         return hedge__fail(r->ctx, st, "%s: %s: %s", fn, r->underlying, why);
