@@ -194,12 +194,16 @@ typedef struct hedge_limits {
  * @retval HEDGE_OK created; release with hedge_problem_destroy().
  * @retval HEDGE_ERR_INVALID_ARG NULL argument.
  * @retval HEDGE_ERR_NOMEM allocation failed.
+ * @par Thread safety
+ * Safe from any thread.
  */
 HEDGE_API hedge_status hedge_problem_create(hedge_problem **out, hedge_context *ctx);
 
 /**
  * @brief Destroys a problem and releases what it references. NULL is ignored.
  * @param problem  The problem.
+ * @par Thread safety
+ * Not while another thread uses @p problem.
  */
 HEDGE_API void hedge_problem_destroy(hedge_problem *problem);
 
@@ -212,6 +216,8 @@ HEDGE_API void hedge_problem_destroy(hedge_problem *problem);
  * @retval HEDGE_ERR_DOMAIN a fee, size or bound out of its range (the message names the field); nothing changed.
  * @retval HEDGE_ERR_EXISTS a candidate with the same symbol and venue exists.
  * @retval HEDGE_ERR_NOMEM allocation failed; nothing changed.
+ * @par Thread safety
+ * One thread at a time per problem, and not while it is being solved.
  */
 HEDGE_API hedge_status hedge_problem_add_candidate(hedge_problem *problem, const hedge_candidate *candidate);
 
@@ -223,6 +229,8 @@ HEDGE_API hedge_status hedge_problem_add_candidate(hedge_problem *problem, const
  * @retval HEDGE_ERR_INVALID_ARG NULL argument, an unknown Greek, a coin delta without underlying.
  * @retval HEDGE_ERR_DOMAIN lo > hi, NaN, a negative weight or days out of order; nothing changed.
  * @retval HEDGE_ERR_NOMEM allocation failed; nothing changed.
+ * @par Thread safety
+ * One thread at a time per problem, and not while it is being solved.
  */
 HEDGE_API hedge_status hedge_problem_add_target(hedge_problem *problem, const hedge_greek_target *target);
 
@@ -235,6 +243,8 @@ HEDGE_API hedge_status hedge_problem_add_target(hedge_problem *problem, const he
  *         a scenario with a NULL shift array or two shifts for one underlying.
  * @retval HEDGE_ERR_DOMAIN a value out of range (the message names it); nothing changed.
  * @retval HEDGE_ERR_NOMEM allocation failed; nothing changed.
+ * @par Thread safety
+ * One thread at a time per problem, and not while it is being solved.
  */
 HEDGE_API hedge_status hedge_problem_set_objective(hedge_problem *problem, const hedge_objective *objective);
 
@@ -246,6 +256,8 @@ HEDGE_API hedge_status hedge_problem_set_objective(hedge_problem *problem, const
  * @retval HEDGE_ERR_INVALID_ARG NULL argument (also inside the venue lists), a bad @c struct_size.
  * @retval HEDGE_ERR_DOMAIN a value out of range; nothing changed.
  * @retval HEDGE_ERR_NOMEM allocation failed; nothing changed.
+ * @par Thread safety
+ * One thread at a time per problem, and not while it is being solved.
  */
 HEDGE_API hedge_status hedge_problem_set_limits(hedge_problem *problem, const hedge_limits *limits);
 
@@ -264,6 +276,8 @@ HEDGE_API hedge_status hedge_problem_set_limits(hedge_problem *problem, const he
  * @retval HEDGE_ERR_DOMAIN, HEDGE_ERR_INVALID_ARG, HEDGE_ERR_EXISTS as the setters, with the location.
  * @retval HEDGE_ERR_UNSUPPORTED built without JSON support.
  * @retval HEDGE_ERR_NOMEM allocation failed.
+ * @par Thread safety
+ * Safe from any thread.
  */
 HEDGE_API hedge_status hedge_problem_read_json(hedge_problem **out, hedge_context *ctx, const hedge_market *market,
                                                const char *text, size_t length, const char *name);
@@ -275,6 +289,8 @@ HEDGE_API hedge_status hedge_problem_read_json(hedge_problem **out, hedge_contex
  * @param market    The market.
  * @param path      The file.
  * @retval HEDGE_ERR_IO the file cannot be read; otherwise as hedge_problem_read_json().
+ * @par Thread safety
+ * Safe from any thread.
  */
 HEDGE_API hedge_status hedge_problem_load_json(hedge_problem **out, hedge_context *ctx, const hedge_market *market,
                                                const char *path);
@@ -311,6 +327,9 @@ typedef struct hedge_solve_options {
  * @retval HEDGE_ERR_UNSUPPORTED the backend cannot solve the problem (integers, say).
  * @retval HEDGE_ERR_NOMEM allocation failed.
  * @retval HEDGE_ERR_BACKEND the optimizer failed.
+ * @par Thread safety
+ * Any number of threads may solve one problem for one book and market at once (each sets up its
+ * own optimizer); the book may be edited meanwhile (it is copied under its read lock first).
  */
 HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const hedge_problem *problem,
                                    const hedge_portfolio *book, const hedge_market *market,
@@ -319,6 +338,8 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
 /**
  * @brief Destroys a result. NULL is ignored.
  * @param result  The result.
+ * @par Thread safety
+ * Not while another thread reads @p result.
  */
 HEDGE_API void hedge_result_destroy(hedge_result *result);
 
@@ -359,6 +380,8 @@ typedef struct hedge_hedge_summary {
  * @param[in,out] summary  Output; @c struct_size set.
  * @param result           The result.
  * @retval HEDGE_OK written. HEDGE_ERR_INVALID_ARG NULL argument or a too small @c struct_size.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API hedge_status hedge_result_summary(hedge_hedge_summary *summary, const hedge_result *result);
 
@@ -385,6 +408,8 @@ typedef struct hedge_trade {
  * @brief Number of trades (candidates with a non-zero answer), 0 unless the outcome is optimal.
  * @param result  The result, or NULL (0).
  * @return The count.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API size_t hedge_result_trade_count(const hedge_result *result);
 
@@ -394,6 +419,8 @@ HEDGE_API size_t hedge_result_trade_count(const hedge_result *result);
  * @param result         The result.
  * @param index          0 to hedge_result_trade_count() - 1.
  * @retval HEDGE_OK written. HEDGE_ERR_INVALID_ARG NULL argument, bad @c struct_size or index.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API hedge_status hedge_result_trade(hedge_trade *trade, const hedge_result *result, size_t index);
 
@@ -401,6 +428,8 @@ HEDGE_API hedge_status hedge_result_trade(hedge_trade *trade, const hedge_result
  * @brief Number of underlyings with Greeks before and after (those of the book and the candidates).
  * @param result  The result, or NULL (0).
  * @return The count.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API size_t hedge_result_underlying_count(const hedge_result *result);
 
@@ -414,6 +443,8 @@ HEDGE_API size_t hedge_result_underlying_count(const hedge_result *result);
  * @param result          The result.
  * @param index           0 to hedge_result_underlying_count() - 1, or exactly that count for the whole book.
  * @retval HEDGE_OK written. HEDGE_ERR_INVALID_ARG NULL result, bad @c struct_size or index.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API hedge_status hedge_result_greeks(hedge_risk_row *before, hedge_risk_row *after, const hedge_result *result,
                                            size_t index);
@@ -449,6 +480,8 @@ typedef struct hedge_limit_report {
  *        1e-9 of the objective's scale), or those that conflict when no hedge meets the limits.
  * @param result  The result, or NULL (0).
  * @return The count.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API size_t hedge_result_limit_count(const hedge_result *result);
 
@@ -458,6 +491,8 @@ HEDGE_API size_t hedge_result_limit_count(const hedge_result *result);
  * @param result          The result.
  * @param index           0 to hedge_result_limit_count() - 1.
  * @retval HEDGE_OK written. HEDGE_ERR_INVALID_ARG NULL argument, bad @c struct_size or index.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API hedge_status hedge_result_limit(hedge_limit_report *report, const hedge_result *result, size_t index);
 
@@ -472,6 +507,8 @@ HEDGE_API hedge_status hedge_result_limit(hedge_limit_report *report, const hedg
  * @retval HEDGE_OK written.
  * @retval HEDGE_ERR_BUFFER_TOO_SMALL @p capacity is at most @p length (nothing useful written).
  * @retval HEDGE_ERR_INVALID_ARG NULL argument.
+ * @par Thread safety
+ * Safe from any thread: a result is immutable.
  */
 HEDGE_API hedge_status hedge_result_write_json(char *buffer, size_t capacity, size_t *length,
                                                const hedge_result *result);
