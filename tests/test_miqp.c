@@ -517,6 +517,55 @@ START_TEST(lot_sizes_match_enumeration_of_the_strong_convexity_box) {
 }
 END_TEST
 
+/*
+ * Two flat substitutes and one decisive variable, as when a hedge trades a perpetual and a future in
+ * lots of 10 USD beside a swap in lots of 1,000 USD: f = a/2 (u1 + u2 - B)^2 + delta/2 (u1^2 + u2^2)
+ * + Dv/2 (v - mu)^2, all three integer and unbounded, delta tiny (moving u1 alone costs almost
+ * nothing, u2 takes it up). The u are the most fractional in the relaxation, so a search that
+ * branches on them first walks hundreds of u1 values before the bound rises by v's rounding loss;
+ * strong branching measures that u barely moves the bound and branches on v first. The answer is
+ * checked against enumeration: f separates into v (nearest integer to mu) and (u1, u2), whose
+ * best split of a sum s is floor and ceiling of s / 2, the best sum within 3 of the relaxation's.
+ * The bound of a node with u1 fixed also needs D: its dual residual (~1e-6 on columns of ~1e4)
+ * times the column's magnitude would be ~1e-2, the gap; the curvature makes it ~1e-12.
+ */
+START_TEST(flat_substitutes_do_not_blow_up_the_search) {
+    hedge_context *ctx = plain_context();
+    const double a = 1e-4, delta = 1e-6, Dv = 10;
+    for (int rep = 0; rep < 4; rep++) {
+        double ur = 9950.5 + 1000 * rep, B = ur * (2 * a + delta) / a, mu = 7.3 + rep; /* u1 = u2 = ur relaxed */
+        prob p;
+        mp_alloc(&p, 3, 1, 0);
+        for (size_t j = 0; j < 3; j++)
+            p.isint[j] = 1;
+        p.F[0] = p.F[1] = sqrt(a);
+        p.D[0] = p.D[1] = delta, p.D[2] = Dv;
+        p.c[0] = p.c[1] = -a * B, p.c[2] = -Dv * mu;
+        double *P = mp_P(&p), best = HUGE_VAL, x[3];
+        for (double sum = floor(2 * ur) - 3; sum <= ceil(2 * ur) + 3; sum++)
+            for (double u1 = floor(sum / 2) - 1; u1 <= ceil(sum / 2) + 1; u1++)
+                for (double v = floor(mu) - 1; v <= ceil(mu) + 1; v++) {
+                    x[0] = u1, x[1] = sum - u1, x[2] = v;
+                    best = fmin(best, mp_objective(&p, P, x));
+                }
+        hedge_solver_options o = HEDGE_SOLVER_OPTIONS_INIT;
+        o.max_nodes = 300;
+        answer ans;
+        answer_init(&ans, 3, 0);
+        ck_assert_int_eq(mp_solve(ctx, &p, &o, &ans), HEDGE_SOLVE_OPTIMAL);
+        check_integer_answer(&p, P, &ans, "substitutes", rep);
+        ck_assert_msg(ans.sol.objective <= best + 1e-6 * fabs(best) && ans.sol.objective >= best - 1e-9 * fabs(best),
+                      "rep %d: %.17g against the enumerated %.17g", rep, ans.sol.objective, best);
+        ck_assert_double_eq(ans.x[2], nearbyint(mu));
+        printf("miqp: flat substitutes %d: %zu nodes, %zu iterations\n", rep, ans.sol.nodes, ans.sol.iterations);
+        answer_free(&ans);
+        free(P);
+        prob_free(&p);
+    }
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
 /* ---- (3) fixed trading costs and minimum sizes: closed forms ---- */
 
 /*
@@ -1049,6 +1098,7 @@ Suite *hedge_test_suite_miqp(void) {
     tcase_add_test(tc, random_problems_match_brute_force);
     tcase_add_test(tc, coupled_problems_match_brute_force);
     tcase_add_test(tc, lot_sizes_match_enumeration_of_the_strong_convexity_box);
+    tcase_add_test(tc, flat_substitutes_do_not_blow_up_the_search);
     tcase_add_test(tc, fixed_costs_trade_only_when_the_variance_reduction_pays);
     tcase_add_test(tc, minimum_sizes_are_semi_continuous);
     tcase_add_test(tc, unbounded_integers_round_to_the_nearer_integer);

@@ -39,7 +39,9 @@
  * @par Integer variables on "admm"
  * With integer variables "admm" runs a depth-first branch and bound over the continuous
  * relaxations. Each level of the search fixes one integer variable (chosen by pseudo-costs, the
- * bound's rise per unit measured on the nodes solved so far), trying its values outward from the
+ * bound's rise per unit measured on the nodes solved so far, each variable's first measurement
+ * by strong branching: its floor and ceiling children solved once, and counted in @c nodes),
+ * trying its values outward from the
  * relaxation's value, the nearer side first, so the search is never deeper than the number of
  * integer variables and all of its memory is allocated at setup. A value's relaxation is
  * the same QP with that variable's bounds changed, warm-started from the level's relaxation, so a
@@ -56,10 +58,10 @@
  * relaxation's answer unless hedge_solver_warm_start() says otherwise.
  * @par
  * Pruning compares the incumbent with a Lagrangian lower bound of each relaxation computed from
- * its primal-dual answer, which is a valid bound however roughly the relaxation was solved
- * (exactly so where a variable's box is finite; across an infinite side of a box the bound assumes
- * that the relaxation's minimiser is within 1 + |x_j| of the answer, a term that enters multiplied
- * by the dual residual only). A search that finishes with ::HEDGE_SOLVE_OPTIMAL therefore returns
+ * its primal-dual answer and the curvature of D, which is a valid bound however roughly the
+ * relaxation was solved (exactly so where a variable's box is finite or its D_j > 0; across an
+ * infinite side of a box with D_j = 0 the bound assumes that the relaxation's minimiser is within
+ * 1 + |x_j| of the answer, a term that enters multiplied by the dual residual only). A search that finishes with ::HEDGE_SOLVE_OPTIMAL therefore returns
  * an integer point whose objective is within @c mip_gap times its magnitude of the best integer
  * point's, up to the relaxations' primal accuracy (the tolerances). @c iterations then counts the
  * ADMM iterations of every relaxation (each bounded by @c max_iter), @c nodes the relaxations

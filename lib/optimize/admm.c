@@ -76,8 +76,8 @@ static size_t layout(hedge__admm *s, unsigned char *base) {
 #define V(field, count) s->field = carve(base, &off, (count), sizeof *s->field, &ok)
     V(d, n);
     V(e, m);
+    V(Dg, n);
     if (s->woodbury) {
-        V(Dg, n);
         V(F, mul(k, n, &ok));
         V(L, mul(nr, nr, &ok));
         V(delta, n);
@@ -465,9 +465,9 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
         for (size_t r = 0; r < k; r++)
             for (size_t j = 0; j < n; j++)
                 s->F[r * n + j] *= rc * s->d[j];
-        for (size_t j = 0; j < n; j++)
-            s->Dg[j] = s->cs * s->d[j] * s->d[j] * D[j];
     }
+    for (size_t j = 0; j < n; j++)
+        s->Dg[j] = s->cs * s->d[j] * s->d[j] * D[j];
     for (int v = HEDGE_QP_LINEAR; v <= HEDGE_QP_UB; v++)
         scale_vector(s, (hedge_qp_vector)v, hedge_qp_vector_data(qp, (hedge_qp_vector)v),
                      vector_slot(s, (hedge_qp_vector)v));

@@ -16,10 +16,12 @@
  * The branching variable. Pseudo-costs: for each integer variable, the mean rise of the bound per
  * unit the variable was moved down (to the floor of its value) and up (to the ceiling), measured
  * on the nodes solved so far; the variable chosen maximises the product of the expected rises on
- * its two sides (the product rule; Achterberg, Koch and Martin, "Branching rules revisited", 2005),
- * a variable never measured counting as the mean of those that were. Before anything is measured
- * that is the most fractional variable. On lot-size problems this needed 2 to 10 times fewer
- * nodes than the most fractional variable throughout.
+ * its two sides (the product rule; Achterberg, Koch and Martin, "Branching rules revisited", 2005).
+ * A fractional variable not yet measured on a side is measured first by strong branching (its
+ * child on that side solved from the node's answer), so the first choice is informed too; see
+ * measure(). On lot-size problems pseudo-costs needed 2 to 10 times fewer nodes than the most
+ * fractional variable throughout, and the strong-branching start another 1.5 to 6 times fewer
+ * (bench_optimize) and 800 times fewer where flat substitutes sit beside a decisive variable.
  *
  * The nodes. A value's relaxation changes the variable's two bounds (hedge__admm_set_bounds, the
  * update path) and starts from the level's relaxation answer (hedge__admm_start_from, the warm
@@ -29,11 +31,16 @@
  * bound used is Lagrangian: for row duals y (signs made consistent with the row bounds) and any x,
  *     min over the box of  f(x') + sum_i (y_i a_i'x' - sigma_i(y_i))  <=  the relaxation's optimum,
  * sigma_i the support function of [lo_i, hi_i]; the left side is at least its value at x plus the
- * minimum over the box of v'(x' - x), v a subgradient at x (chosen for the L1 kinks to make v
- * smallest). That holds for any x and y, so the bound is valid however roughly the relaxation was
- * solved; where a side of a box is infinite the minimum is taken within 1 + |x_j| of x_j (in
- * unscaled units), an assumption that enters multiplied by v_j, the dual residual. At a polished
- * answer the bound is the objective to about 1e-12.
+ * minimum over the box of v'(x' - x) + (x' - x)'D(x' - x)/2, v a subgradient at x (chosen for the
+ * L1 kinks to make v smallest) and D the diagonal part of P (P - D = F'F is positive semidefinite,
+ * so the quadratic's curvature is at least D's). That holds for any x and y, so the bound is valid
+ * however roughly the relaxation was solved, and separable, so the minimum is exact. The curvature
+ * matters: an answer accepted at a relative tolerance still has a dual residual v_j ~ 1e-5 on
+ * columns of size 1e4 (a lot of 10 USD beside millions), and the linear term alone lost v_j times
+ * the box (~1 USD, more than the gap) where D_j > 0 loses only v_j^2 / 2 D_j. Only where D_j = 0
+ * and a side of the box is infinite is the minimum taken within 1 + |x_j| of x_j (in unscaled
+ * units), an assumption that enters multiplied by v_j, the dual residual. At a polished answer the
+ * bound is the objective to about 1e-12.
  *
  * The incumbents. A relaxation integral within INT_TOL is rounded: its integer variables are fixed
  * at the rounded values and the continuous ones re-solved, so an incumbent is exactly integral and
@@ -96,9 +103,14 @@ static double lagrange_bound(hedge__admm *s) {
         double g = s->Px[j] + s->q[j] + s->Aty[j];
         if (wj > 0)
             g += xj > tj ? wj : xj < tj ? -wj : -maxd(-wj, mind(g, wj)); /* at the kink: the smallest |g| */
-        double reach = (1.0 + fabs(xj) * s->d[j]) / s->d[j];
-        double lo = s->lb[j] == -HUGE_VAL ? xj - reach : s->lb[j], hi = s->ub[j] == HUGE_VAL ? xj + reach : s->ub[j];
-        lag += g > 0 ? g * (lo - xj) : g * (hi - xj);
+        double h = s->Dg[j], lo = s->lb[j] - xj, hi = s->ub[j] - xj; /* the step's box */
+        if (h > 0) { /* the curvature floor: the exact minimum of g t + h t^2 / 2 over the box */
+            double t = mind(maxd(-g / h, lo), hi);
+            lag += t * (g + 0.5 * h * t);
+        } else {
+            double reach = (1.0 + fabs(xj) * s->d[j]) / s->d[j];
+            lag += g > 0 ? g * maxd(lo, -reach) : g * mind(hi, reach);
+        }
     }
     return (f + lag) / s->cs;
 }
@@ -200,6 +212,76 @@ static double pcost_mean(const hedge__admm *s, size_t a, int up, const double me
     return pc[1] > 0 ? pc[0] / pc[1] : mean[up];
 }
 
+/* The branching variable (see the top of the file) at the relaxation answer x (scaled), among those
+ * not fixed by their bounds. *most gets the most fractional one, SIZE_MAX when all are fixed; the
+ * result is SIZE_MAX when none is fractional beyond INT_TOL. */
+static size_t choose(const hedge__admm *s, const double *x, double eps, size_t *most, double *worst) {
+    double mean[2], best_score = -1;
+    pcost_means(s, mean);
+    size_t pick = SIZE_MAX;
+    *most = SIZE_MAX;
+    *worst = -1;
+    for (size_t a = 0; a < s->n_int; a++) {
+        size_t j = s->int_idx[a];
+        if (s->lb[j] == s->ub[j])
+            continue;
+        double v = s->d[j] * x[j], fr = fabs(v - nearbyint(v)), f = v - floor(v);
+        if (fr > *worst) {
+            *worst = fr;
+            *most = a;
+        }
+        double score = maxd(pcost_mean(s, a, 0, mean) * f, eps) * maxd(pcost_mean(s, a, 1, mean) * (1 - f), eps);
+        if (fr > INT_TOL && score > best_score) {
+            best_score = score;
+            pick = a;
+        }
+    }
+    return pick;
+}
+
+/* Strong branching where the pseudo-costs know nothing yet: for each fractional integer variable
+ * never measured on a side, the relaxation with the variable fixed at that side's integer, solved
+ * from this node's answer (level d's), measures the bound's rise. Why: a variable the objective
+ * barely sees (a lot of 10 USD beside substitutes that absorb it) looks as good a first choice as
+ * one that decides the cost (a lot of 1,000 USD), and branching first on the flat one walks its
+ * values outward through thousands of subtrees before the bound rises past the incumbent
+ * (measured: 6,831 nodes, 3.7 million iterations, against 40 nodes once measured). Each variable
+ * is measured at most once per side per solve, so this costs at most 2 relaxations per integer
+ * variable, most of them answered by the polish alone. False when a limit stopped the search. */
+static bool measure(bnb *b, size_t d, double node_bound, hedge_status *st) {
+    hedge__admm *s = b->s;
+    size_t n = s->n, m = s->m;
+    const double *x = s->lvl_x + d * n;
+    *st = HEDGE_OK;
+    for (size_t a = 0; a < s->n_int; a++) {
+        size_t j = s->int_idx[a];
+        double v = s->d[j] * x[j];
+        if (s->lb[j] == s->ub[j] || fabs(v - nearbyint(v)) <= INT_TOL)
+            continue;
+        for (int up = 0; up < 2; up++) {
+            double *pc = s->pcost + 4 * a + 2 * up, target = up ? ceil(v) : floor(v);
+            if (pc[1] > 0 || target < first_int(s->lb[j], s->d[j]) || target > last_int(s->ub[j], s->d[j]))
+                continue;
+            double lb = s->lb[j], ub = s->ub[j];
+            hedge__admm_set_bounds(s, j, target / s->d[j], target / s->d[j]);
+            hedge__admm_start_from(s, x, s->lvl_y + d * m);
+            bool solved = relax(b, 1 - b->best, st);
+            /* the child's bound, on the child's box */
+            double rise = solved && b->ans[1 - b->best].status == HEDGE_SOLVE_OPTIMAL
+                              ? maxd(lagrange_bound(s) - node_bound, 0.0)
+                              : -1;
+            hedge__admm_set_bounds(s, j, lb, ub);
+            if (!solved)
+                return false;
+            if (rise >= 0) {
+                pc[0] += rise / fabs(target - v);
+                pc[1] += 1;
+            }
+        }
+    }
+    return true;
+}
+
 /* The node whose relaxation was just solved into buffer `slot` (optimal or at the iteration limit):
  * pruned, taken as an integer point, or branched on by pushing a level. *bound gets its lower
  * bound. */
@@ -210,43 +292,35 @@ static hedge_status visit(bnb *b, int slot, double *bound) {
     *bound = lb;
     if (prunable(b, lb))
         return HEDGE_OK;
-    /* the branching variable (see the top of the file) among those not fixed by their bounds; a
-     * variable fixed at a value that is not integral makes the node integer infeasible */
-    double mean[2], eps = 1e-9 * (1.0 + fabs(lb)), best_score = -1, worst = -1;
-    pcost_means(s, mean);
-    size_t pick = SIZE_MAX, most = SIZE_MAX;
+    /* a variable fixed at a value that is not integral makes the node integer infeasible */
     for (size_t a = 0; a < s->n_int; a++) {
         size_t j = s->int_idx[a];
-        if (s->lb[j] == s->ub[j]) {
-            double v = s->d[j] * s->lb[j];
-            if (fabs(v - nearbyint(v)) > INT_TOL)
-                return HEDGE_OK;
-            continue;
-        }
-        double v = s->d[j] * s->cx[j], fr = fabs(v - nearbyint(v)), f = v - floor(v);
-        if (fr > worst) {
-            worst = fr;
-            most = a;
-        }
-        double score = maxd(pcost_mean(s, a, 0, mean) * f, eps) * maxd(pcost_mean(s, a, 1, mean) * (1 - f), eps);
-        if (fr > INT_TOL && score > best_score) {
-            best_score = score;
-            pick = a;
-        }
+        double v = s->d[j] * s->lb[j];
+        if (s->lb[j] == s->ub[j] && fabs(v - nearbyint(v)) > INT_TOL)
+            return HEDGE_OK;
     }
+    double eps = 1e-9 * (1.0 + fabs(lb)), worst;
+    size_t most, pick = choose(s, s->cx, eps, &most, &worst);
     if (most == SIZE_MAX) { /* every integer variable is fixed: this relaxation is an integer point */
         if (b->ans[slot].status == HEDGE_SOLVE_ITERATION_LIMIT)
             b->incomplete = true; /* unsolved, and nothing left to branch on */
         offer(b, slot);
         return HEDGE_OK;
     }
-    if (pick == SIZE_MAX) /* integral within INT_TOL, yet not pruned once rounded: the most fractional */
-        pick = most;
-    /* children start from this answer, which the rounded re-solve would overwrite */
+    /* children start from this answer, which the rounded re-solve and the measurements overwrite */
     memcpy(s->lvl_x + d * n, s->cx, n * sizeof(double));
     memcpy(s->lvl_y + d * m, s->cy, m * sizeof(double));
+    hedge_status st;
+    if (pick != SIZE_MAX) {
+        if (!measure(b, d, lb, &st))
+            return st;
+        pick = choose(s, s->lvl_x + d * n, eps, &most, &worst);
+    }
+    if (pick == SIZE_MAX) /* integral within INT_TOL, yet not pruned once rounded: the most fractional */
+        pick = most;
     if (worst <= INT_TOL) {
-        hedge_status st = try_integers(b, NULL);
+        memcpy(s->cx, s->lvl_x + d * n, n * sizeof(double)); /* the rounding reads this node's answer */
+        st = try_integers(b, NULL);
         if (st != HEDGE_OK || b->stop != HEDGE_SOLVE_OPTIMAL || prunable(b, lb))
             return st;
     }

@@ -49,7 +49,7 @@ typedef struct hedge__admm {
     double *d, *e;
     double cs;
     double *P;  /* dense: n x n, the scaled D + F'F, both triangles */
-    double *Dg; /* Woodbury: n, the scaled diagonal D */
+    double *Dg; /* n, the scaled diagonal D (also the branch and bound's curvature floor: P >= D) */
     double *F;  /* Woodbury: k x n, the scaled factor */
     double *A;  /* m x n */
     double *q, *w, *t, *lo, *hi, *lb, *ub;
