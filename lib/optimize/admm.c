@@ -23,6 +23,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 #include <time.h>
 
 enum { RUIZ_PASSES = 10, CHECK_EVERY = 5, MIN_RHO_INTERVAL = 25 };
@@ -598,19 +599,42 @@ static bool primal_infeasible(hedge__admm *s) {
             v = maxd(v, 0.0);
         dy[r] = v;
         norm = maxd(norm, fabs(v) * (r < m ? s->e[r] : 1.0 / s->d[r - m]));
-        if (v > 0)
-            support += hi * v;
-        else if (v < 0)
-            support += lo * v;
+        support += v > 0 ? hi * v : v < 0 ? lo * v : 0.0;
     }
-    if (!(norm > 0) || !(support < -EPS_INF * norm))
+    if (!(norm > 0))
         return false;
     memcpy(s->wn, dy + m, n * sizeof(double));
     hedge__la_gemv_t(s->la, s->wn, s->A, m, n, n, dy);
+    bool stationary = true;
     for (size_t j = 0; j < n; j++)
-        if (fabs(s->wn[j]) / s->d[j] > EPS_INF * norm)
-            return false;
-    return true;
+        stationary &= fabs(s->wn[j]) / s->d[j] <= EPS_INF * norm;
+    if (stationary && support < -EPS_INF * norm)
+        return true;
+    /* The bound duals completed from the row duals instead: z = -A'dy projected on the polar cone,
+     * which is stationary exactly wherever a box lets it be. The iterates' own bound duals lag
+     * behind where a column is cost-less and free on a side ("t >= |u|" columns of a cap): the
+     * test above then waited a median 1,540 to 1,870 iterations on such problems, this one 270 to
+     * 460 (tests/test_backends.c). */
+    memset(s->wn, 0, n * sizeof(double));
+    hedge__la_gemv_t(s->la, s->wn, s->A, m, n, n, dy);
+    double worst = 0;
+    norm = support = 0;
+    for (size_t r = 0; r < m; r++) {
+        norm = maxd(norm, fabs(dy[r]) * s->e[r]);
+        support += dy[r] > 0 ? s->hi[r] * dy[r] : dy[r] < 0 ? s->lo[r] * dy[r] : 0.0;
+    }
+    for (size_t j = 0; j < n; j++) {
+        double want = -s->wn[j], v = want;
+        if (s->ub[j] == HUGE_VAL)
+            v = mind(v, 0.0);
+        if (s->lb[j] == -HUGE_VAL)
+            v = maxd(v, 0.0);
+        dy[m + j] = v;
+        worst = maxd(worst, fabs(want - v) / s->d[j]);
+        norm = maxd(norm, fabs(v) / s->d[j]);
+        support += v > 0 ? s->ub[j] * v : v < 0 ? s->lb[j] * v : 0.0;
+    }
+    return norm > 0 && support < -EPS_INF * norm && worst <= EPS_INF * norm;
 }
 
 /* The last change of x is a direction of unbounded descent when P dx ~ 0, c'dx + sum w|dx| < 0 and
