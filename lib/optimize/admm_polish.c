@@ -152,6 +152,55 @@ static double kkt_residual(hedge__admm *s, const double *x, const double *y, dou
     return big;
 }
 
+/*
+ * More active rows than free variables make the reduced system singular (the active rows of A_af
+ * cannot all be independent), and the polish fails on that guess however close the iterate is.
+ * That is the usual guess near an LP's vertex: a few constraints whose multipliers are still
+ * small look active beside the ones that define the vertex (measured on a random 300 x 200 LP:
+ * 141 active rows against 138 free variables at each try, 34,000 iterations until a guess came
+ * out square). The guess releases the na - nf constraints it is least sure of (rows or bounds or
+ * L1 kinks, not equalities): each released row lowers na by one, each released variable raises nf
+ * by one.
+ */
+static void trim(hedge__admm *s, const double *zeta) {
+    size_t n = s->n, m = s->m, excess = s->na - s->nf;
+    unsigned char *act = s->act;
+    double *row_score = s->pe2, *var_score = s->pe1;
+    for (size_t i = 0; i < m; i++)
+        row_score[i] = act[i] == HEDGE__ACT_LO ? s->lo[i] - zeta[i] : act[i] == HEDGE__ACT_HI ? zeta[i] - s->hi[i]
+                                                                                              : HUGE_VAL;
+    for (size_t k = 0; k < excess; k++) {
+        size_t best = SIZE_MAX;
+        double low = HUGE_VAL;
+        for (size_t r = 0; r < m + n; r++) {
+            double v = r < m ? row_score[r] : var_score[r - m];
+            if (v < low)
+                low = v, best = r;
+        }
+        if (best == SIZE_MAX)
+            break; /* only equalities left: the guess stays degenerate */
+        if (best < m) {
+            act[best] = HEDGE__ACT_NONE;
+            row_score[best] = HUGE_VAL;
+        } else {
+            size_t j = best - m;
+            double u = zeta[best] - s->t[j];
+            /* a released kink leaves on the side zeta points to; a released bound, inwards */
+            s->pdx[j] = s->w[j] > 0 ? (act[best] == HEDGE__ACT_KINK ? (u > 0 ? s->w[j] : -s->w[j]) : s->pdx[j]) : 0.0;
+            act[best] = HEDGE__ACT_NONE;
+            s->xB[j] = 0.0;
+            var_score[j] = HUGE_VAL;
+        }
+    }
+    s->na = s->nf = 0;
+    for (size_t i = 0; i < m; i++)
+        if (act[i] != HEDGE__ACT_NONE)
+            s->aidx[s->na++] = i;
+    for (size_t j = 0; j < n; j++)
+        if (act[m + j] == HEDGE__ACT_NONE)
+            s->fidx[s->nf++] = j;
+}
+
 bool hedge__admm_guess(hedge__admm *s, const double *zeta_v) {
     size_t n = s->n, m = s->m;
     unsigned char *act = s->act;
@@ -185,7 +234,12 @@ bool hedge__admm_guess(hedge__admm *s, const double *zeta_v) {
         s->pdx[j] = wj > 0 ? (u > 0 ? wj : -wj) : 0.0; /* the L1 slope of a free variable */
         if (a == HEDGE__ACT_NONE)
             s->fidx[s->nf++] = j;
+        /* how surely the guess holds: how far zeta lies beyond the bound, or inside the kink */
+        s->pe1[j] = a == HEDGE__ACT_LO ? s->lb[j] - pos : a == HEDGE__ACT_HI ? pos - s->ub[j]
+                    : a == HEDGE__ACT_KINK ? wj - fabs(u) : HUGE_VAL;
     }
+    if (s->na > s->nf)
+        trim(s, zeta_v);
     return !s->key_set || memcmp(act, s->key, m + n) != 0;
 }
 
