@@ -431,6 +431,7 @@ static hedge_status setup(void **state, void *user, hedge_context *ctx, const he
     s->sigma = SIGMA;
     s->alpha = ALPHA;
     s->rho = RHO_START;
+    s->cold_iters = 0;
     s->delta_reg = 1e-7;
     s->max_nodes = o->max_nodes;
     s->mip_gap = o->mip_gap;
@@ -788,8 +789,14 @@ hedge_status hedge__admm_relax(hedge__admm *s, hedge_solution *sol) {
     }
     hedge_solve_status status = HEDGE_SOLVE_ITERATION_LIMIT;
     hedge__admm_eval ev;
-    bool polished = false, answered = false;
-    size_t it = 0, since_factor = 0;
+    bool polished = false, answered = false, cold = !s->have_start;
+    size_t it = 0, since_factor = 0, before_restart = 0;
+    /* A warm start is no guarantee: on LPs ADMM's path from the last answer (and its rho) can be
+     * longer than from zero (measured on random 300 x 200 LPs after a 1% cost change: up to 7
+     * times the fresh solve, twice the iteration limit where the fresh solve needed 24,000). A warm
+     * solve that has run twice the last cold solve's iterations starts again from zero with the
+     * initial rho, which bounds it near three times a fresh solve. */
+    size_t restart_at = !cold && s->cold_iters ? 2 * s->cold_iters + 100 : SIZE_MAX;
     /* rho may change after this many iterations since the last factorisation: at least what makes a
      * refactorisation a minor part of the work, doubled after each change, so that rho settles (ADMM
      * converges for a fixed rho; a rho that keeps jumping can keep it from converging, as on LPs) */
@@ -809,6 +816,21 @@ hedge_status hedge__admm_relax(hedge__admm *s, hedge_solution *sol) {
     }
     while (!answered && it < s->max_iter) {
         it++;
+        if (it == restart_at) {
+            memset(s->x, 0, n * sizeof(double));
+            memset(s->z, 0, (m + n) * sizeof(double));
+            memset(s->y, 0, (m + n) * sizeof(double));
+            before_restart = it - 1;
+            cold = true;
+            tau = POLISH_FIRST, polish_interval = MIN_RHO_INTERVAL, since_polish = 0;
+            rho_interval = maxd((double)MIN_RHO_INTERVAL, 0.4 * s->factor_flops / s->iter_flops);
+            if (s->rho != RHO_START) {
+                s->rho = RHO_START;
+                since_factor = 0;
+                if (!factor(s))
+                    return hedge__fail(s->ctx, HEDGE_ERR_BACKEND, "admm: refactorisation failed");
+            }
+        }
         since_factor++;
         since_polish++;
         bool check = it % CHECK_EVERY == 0 || it == s->max_iter;
@@ -871,6 +893,8 @@ hedge_status hedge__admm_relax(hedge__admm *s, hedge_solution *sol) {
     }
     sol->status = status;
     sol->iterations = it;
+    if (cold && status == HEDGE_SOLVE_OPTIMAL && it > before_restart)
+        s->cold_iters = it - before_restart;
     if (status == HEDGE_SOLVE_PRIMAL_INFEASIBLE || status == HEDGE_SOLVE_DUAL_INFEASIBLE) {
         hedge__admm_eval last = iterate_candidate(s);
         write_answer(s, sol, &last);

@@ -42,6 +42,7 @@ typedef struct hedge__admm {
 
     double eps_abs, eps_rel, time_limit_s;
     size_t max_iter;
+    size_t cold_iters; /* iterations of the last solve that started from zero and converged; 0: none */
     bool polish;
 
     /* Ruiz scaling: x = d .* xs, rows of A scaled by e, the objective by cs. Every vector below is
