@@ -254,9 +254,11 @@ START_TEST(shared_handles_read_by_eight_threads_match_one_thread) {
 END_TEST
 
 
-/* A second round: 8 threads share one market, one book and one hedge problem, and each solves the
- * hedge (its own optimizer inside), runs scenarios and aggregates risk, while changing a portfolio
- * of its own. Every answer must be bit-identical to the single-threaded one. */
+/* A second round: 8 threads share one market, one book, one hedge problem and one return series,
+ * and each solves the hedge (its own optimizer inside), runs scenarios and aggregates risk, runs a
+ * simulator of its own, fits GARCH to the shared returns and runs a rebalancer of its own on the
+ * shared problem and book, while changing a portfolio of its own. Every answer must be
+ * bit-identical to the single-threaded one. */
 #define SOLVE_ROUNDS 4
 
 typedef struct hedge_shared {
@@ -270,7 +272,13 @@ typedef struct hedge_shared {
 typedef struct hedge_answer {
     double objective, std_after, quantity[4], delta_after, pnl[3];
     size_t trades;
+    /* each thread's own simulator, GARCH fit (of returns all threads share) and rebalancer */
+    double sim_mean, sim_std, sim_cost, garch[4], rebalance_target, rebalance_objective;
+    int rebalance_trade;
 } hedge_answer;
+
+#define GARCH_RETURNS 2000
+static double shared_returns[GARCH_RETURNS]; /* written once before the threads start, then only read */
 
 static int solve_round(const hedge_shared *hs, hedge_answer *a) {
     memset(a, 0, sizeof *a);
@@ -299,6 +307,39 @@ static int solve_round(const hedge_shared *hs, hedge_answer *a) {
     bad += hedge_scenarios_run(&pnl, hs->base.ctx, hs->book, hs->market, sc, 3, NULL) != HEDGE_OK;
     bad += hedge_scenario_pnl_totals(a->pnl, 3, pnl) != HEDGE_OK;
     hedge_scenario_pnl_destroy(pnl);
+
+    hedge_sim_paths paths = HEDGE_SIM_PATHS_INIT;
+    paths.spot = 100, paths.drift = 0.05, paths.vol = 0.6;
+    hedge_sim_option option = HEDGE_SIM_OPTION_INIT;
+    option.quantity = -1, option.strike = 100, option.expiry = 0.1, option.hedge_vol = 0.6;
+    hedge_sim_hedge hedge = HEDGE_SIM_HEDGE_INIT;
+    hedge.cost_rate = 0.0005;
+    hedge_rebalance_policy daily = HEDGE_REBALANCE_POLICY_INIT;
+    hedge_sim_options sim = HEDGE_SIM_OPTIONS_INIT;
+    sim.paths = 200, sim.steps = 36, sim.seed = 11;
+    hedge_sim_stats st = HEDGE_SIM_STATS_INIT;
+    bad += hedge_sim_run(&st, NULL, 0, hs->base.ctx, &paths, &option, &hedge, &daily, &sim) != HEDGE_OK;
+    a->sim_mean = st.mean, a->sim_std = st.std, a->sim_cost = st.mean_cost;
+
+    hedge_garch g = HEDGE_GARCH_INIT;
+    bad += hedge_garch_fit(&g, shared_returns, GARCH_RETURNS, NULL) != HEDGE_OK;
+    a->garch[0] = g.omega, a->garch[1] = g.alpha, a->garch[2] = g.beta, a->garch[3] = g.log_likelihood;
+
+    hedge_rebalance_policy band = HEDGE_REBALANCE_POLICY_INIT;
+    band.rule = HEDGE_REBALANCE_DELTA_BAND, band.band = 0.01;
+    hedge_rebalancer *rb = NULL;
+    bad += hedge_rebalancer_create(&rb, hs->base.ctx, hs->problem, "BTC", &band) != HEDGE_OK;
+    hedge_rebalance_decision dec = HEDGE_REBALANCE_DECISION_INIT;
+    hedge_result *orders = NULL;
+    bad += hedge_rebalancer_check(&dec, &orders, rb, hs->book, hs->market) != HEDGE_OK;
+    a->rebalance_trade = dec.trade, a->rebalance_target = dec.target_delta;
+    if (orders) {
+        hedge_hedge_summary os = HEDGE_HEDGE_SUMMARY_INIT;
+        bad += hedge_result_summary(&os, orders) != HEDGE_OK;
+        a->rebalance_objective = os.objective;
+    }
+    hedge_result_destroy(orders);
+    hedge_rebalancer_destroy(rb);
     return bad;
 }
 
@@ -358,9 +399,18 @@ START_TEST(hedge_solves_on_eight_threads_match_one_thread) {
     o.spot_points = 9;
     ck_assert_status(hedge_problem_set_objective(hs.problem, &o), HEDGE_OK);
 
+    hedge_garch truth = HEDGE_GARCH_INIT;
+    truth.omega = 2e-6, truth.alpha = 0.08, truth.beta = 0.9;
+    ck_assert_status(hedge_garch_simulate(shared_returns, NULL, GARCH_RETURNS, &truth, 1e-4, 5, 0), HEDGE_OK);
+
     static hedge_answer reference;
     ck_assert_int_eq(solve_round(&hs, &reference), 0);
     ck_assert_uint_eq(reference.trades, 1);
+    /* the extra work did something: a simulated P&L, a fit near the truth, a trade decided */
+    ck_assert(reference.sim_std > 0 && isfinite(reference.sim_mean));
+    ck_assert(fabs(reference.garch[1] + reference.garch[2] - 0.98) < 0.05);
+    ck_assert_int_eq(reference.rebalance_trade, 1);
+    ck_assert(isfinite(reference.rebalance_objective) && reference.rebalance_objective != 0);
 
     static solver_worker workers[NTHREADS];
     pthread_t threads[NTHREADS];
