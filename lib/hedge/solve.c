@@ -410,83 +410,101 @@ typedef struct layout {
     size_t r_greek, r_budget, r_margin, r_pos, r_cap, r_bin; /* first row of each */
 } layout;
 
-HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const hedge_problem *p,
-                                   const hedge_portfolio *book, const hedge_market *market,
-                                   const hedge_solve_options *options) {
+/*
+ * One solve, phase by phase: gather() reads the market and revalues, lay_out() places the rows and
+ * columns, build() writes the optimizer's data, then hedge_solve() solves, and map_answer() and
+ * report_limits() turn the answer into the result. Every array lives in the plan's scratch.
+ */
+typedef struct plan {
+    hedge_context *ctx;
+    const hedge_problem *p;
+    const hedge_portfolio *book; /* the caller's book, copied under one read lock */
+    const hedge_market *market;
+    hedge_solve_options so;
+    scratch s;
+    hedge_portfolio *own, *cbook, *bbook; /* the copy, the candidates (one contract each), the benchmark */
+    hedge_risk *risk;
+    /* gathered */
+    size_t nc;
+    cinfo *ci;
+    ulist u;         /* underlyings of the book and the candidates, sorted */
+    double *G;       /* the book's value of each target */
+    double h;        /* horizon, years */
+    size_t ns, nrow; /* scenarios; rows of the candidates' scenario matrices */
+    double *B, *Pm;  /* book minus benchmark per scenario; candidates x scenarios */
+    bool margin;     /* collateral limits the grid margin */
+    hedge_shift *gsh;
+    size_t ng;       /* margin grid scenarios */
+    double *GB, *GP, addon_before;
+    /* laid out */
+    layout L;
+    bool variance, *binned;
+    size_t *cap_of, *sell, *pos_rep, *pos_row;
+    double *pos_min, *pos_max;
+    /* the optimizer's problem */
+    double *D, *c, *w, *lb, *ub, *lo, *hi, *F, *A;
+    unsigned char *isint;
+    bool any_int;
+    /* the answer */
+    double *Pbar;           /* each candidate row's mean scenario P&L */
+    double *x, *y, *z, *xc; /* optimizer columns; contracts per candidate */
+    hedge_solution sol;
+} plan;
+
+static hedge_status nomem(plan *P) { return hedge__fail(P->ctx, HEDGE_ERR_NOMEM, "hedge_solve: out of memory"); }
+
+/* The candidates, the book's Greeks and targets, the scenarios and everyone's P&L under them. */
+static hedge_status gather(plan *P) {
     static const char fn[] = "hedge_solve";
-    if (!out)
-        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!ctx || !p || !book || !market)
-        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
-    hedge_solve_options so = HEDGE_SOLVE_OPTIONS_INIT;
-    hedge_status st = HEDGE_OK;
-    if (options && (st = hedge__options_copy(&so, sizeof so, options, fn)))
-        return st;
-    if (p->n_cands == 0)
-        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: the problem has no candidates", fn);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-
-    scratch s = {.ctx = ctx};
-    hedge_risk *risk = NULL;
-    hedge_portfolio *cbook = NULL, *bbook = NULL, *own = NULL;
-    hedge_qp *qp = NULL;
-    hedge_solver *solver = NULL;
-    hedge__result_builder rb;
-    hedge__result_builder_init(&rb, ctx);
+    const hedge_problem *p = P->p;
+    hedge_context *ctx = P->ctx;
     const hedge_objective *o = &p->obj;
-    const hedge_limits *lim = &p->lim;
-    double h = o->horizon_days / 365.0;
-    size_t nc = p->n_cands;
+    scratch *s = &P->s;
+    size_t nc = P->nc;
+    hedge_status st;
+    if ((st = copy_book(&P->own, ctx, P->book)))
+        return st;
+    P->book = P->own;
 
-    if ((st = copy_book(&own, ctx, book)))
-        goto done;
-    book = own;
-
-    /* candidates */
-    cinfo *ci = salloc(&s, nc, sizeof *ci);
+    cinfo *ci = P->ci = salloc(s, nc, sizeof *ci);
     if (!ci)
-        goto nomem;
+        return nomem(P);
     for (size_t j = 0; j < nc; j++)
-        if ((st = candidate_info(&ci[j], p, j, market, h)))
-            goto done;
+        if ((st = candidate_info(&ci[j], p, j, P->market, P->h)))
+            return st;
 
     /* the book's Greeks, per position (for the targets' filters) and per underlying */
     hedge_risk_options ro = HEDGE_RISK_OPTIONS_INIT;
     ro.per_position = 1;
-    if ((st = hedge_risk_compute(&risk, ctx, book, market, &ro)))
-        goto done;
-    size_t n_posrows = hedge_risk_row_count(risk, HEDGE_BREAKDOWN_POSITION);
-    ulist u = {0};
-    {
-        size_t nb = hedge_risk_row_count(risk, HEDGE_BREAKDOWN_UNDERLYING);
-        u.cap = nb + nc;
-        if (!(u.name = salloc(&s, u.cap, sizeof *u.name)))
-            goto nomem;
-        for (size_t i = 0; i < nb; i++) {
-            hedge_risk_row row = HEDGE_RISK_ROW_INIT;
-            hedge_risk_row_get(&row, risk, HEDGE_BREAKDOWN_UNDERLYING, i);
-            snprintf(u.name[u.n++], HEDGE__NAME_BYTES, "%s", row.underlying);
-        }
-        for (size_t j = 0; j < nc; j++)
-            if (ulist_find(&u, ci[j].underlying) == SIZE_MAX)
-                snprintf(u.name[u.n++], HEDGE__NAME_BYTES, "%s", ci[j].underlying);
-        qsort(u.name, u.n, sizeof *u.name, cmp_name);
+    if ((st = hedge_risk_compute(&P->risk, ctx, P->book, P->market, &ro)))
+        return st;
+    ulist *u = &P->u;
+    size_t nb = hedge_risk_row_count(P->risk, HEDGE_BREAKDOWN_UNDERLYING);
+    u->cap = nb + nc;
+    if (!(u->name = salloc(s, u->cap, sizeof *u->name)))
+        return nomem(P);
+    for (size_t i = 0; i < nb; i++) {
+        hedge_risk_row row = HEDGE_RISK_ROW_INIT;
+        hedge_risk_row_get(&row, P->risk, HEDGE_BREAKDOWN_UNDERLYING, i);
+        snprintf(u->name[u->n++], HEDGE__NAME_BYTES, "%s", row.underlying);
     }
+    for (size_t j = 0; j < nc; j++)
+        if (ulist_find(u, ci[j].underlying) == SIZE_MAX)
+            snprintf(u->name[u->n++], HEDGE__NAME_BYTES, "%s", ci[j].underlying);
+    qsort(u->name, u->n, sizeof *u->name, cmp_name);
     for (size_t g = 0; g < p->n_targets; g++)
-        if (p->targets[g].underlying[0] && ulist_find(&u, p->targets[g].underlying) == SIZE_MAX) {
-            st = hedge__fail(ctx, HEDGE_ERR_NOT_FOUND, "%s: target %zu: neither the book nor a candidate has underlying %s",
-                             fn, g, p->targets[g].underlying);
-            goto done;
-        }
-    double *G = salloc(&s, p->n_targets + 1, sizeof *G); /* the book's value of each target */
+        if (p->targets[g].underlying[0] && ulist_find(u, p->targets[g].underlying) == SIZE_MAX)
+            return hedge__fail(ctx, HEDGE_ERR_NOT_FOUND,
+                               "%s: target %zu: neither the book nor a candidate has underlying %s", fn, g,
+                               p->targets[g].underlying);
+    double *G = P->G = salloc(s, p->n_targets + 1, sizeof *G);
     if (!G)
-        goto nomem;
-    const int64_t now_ms = hedge_snapshot_valuation_ms(hedge_market_snapshot(market));
+        return nomem(P);
+    const int64_t now_ms = hedge_snapshot_valuation_ms(hedge_market_snapshot(P->market));
+    size_t n_posrows = hedge_risk_row_count(P->risk, HEDGE_BREAKDOWN_POSITION);
     for (size_t i = 0; i < n_posrows; i++) {
         hedge_risk_row row = HEDGE_RISK_ROW_INIT;
-        hedge_risk_row_get(&row, risk, HEDGE_BREAKDOWN_POSITION, i);
+        hedge_risk_row_get(&row, P->risk, HEDGE_BREAKDOWN_POSITION, i);
         /* a position row's tenor_days is 0 (only tenor rows carry a bucket edge): its days come
          * from its expiry, as the candidates' do (0 for perpetuals and spot, whose expiry is 0) */
         double days = row.expiry_ms ? hedge__years_between(now_ms, row.expiry_ms) * 365.0 : 0.0;
@@ -505,131 +523,137 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
 
     /* scenarios of the variance, and the P&L of the book, benchmark and candidates under them */
     const hedge_scenario *sc = o->scenarios;
-    size_t ns = o->n_scenarios;
-    hedge_scenario *generated = NULL;
+    P->ns = o->n_scenarios;
     if (!sc) {
-        if ((st = default_scenarios(&s, p, market, &u, &generated, &ns)))
-            goto done;
+        hedge_scenario *generated = NULL;
+        if ((st = default_scenarios(s, p, P->market, u, &generated, &P->ns)))
+            return st;
         sc = generated;
     }
-    if ((st = candidate_book(&cbook, ctx, ci, nc)) || (st = benchmark_book(&bbook, ctx, p)))
-        goto done;
-    size_t nrow = hedge_portfolio_count(cbook);
-    double *B = salloc(&s, ns, sizeof *B), *Bb = salloc(&s, ns, sizeof *Bb), *Pm = salloc(&s, nrow * ns, sizeof *Pm);
-    if (!B || !Bb || !Pm || nrow * ns / ns != nrow)
-        goto nomem;
-    if ((st = run_scenarios(ctx, book, market, sc, ns, so.threads, B, NULL)) ||
-        (st = run_scenarios(ctx, bbook, market, sc, ns, so.threads, Bb, NULL)) ||
-        (st = run_scenarios(ctx, cbook, market, sc, ns, so.threads, NULL, Pm)))
-        goto done;
+    size_t ns = P->ns;
+    if ((st = candidate_book(&P->cbook, ctx, ci, nc)) || (st = benchmark_book(&P->bbook, ctx, p)))
+        return st;
+    size_t nrow = P->nrow = hedge_portfolio_count(P->cbook);
+    double *B = P->B = salloc(s, ns, sizeof *B), *Bb = salloc(s, ns, sizeof *Bb);
+    P->Pm = salloc(s, nrow * ns, sizeof *P->Pm);
+    if (!B || !Bb || !P->Pm || nrow * ns / ns != nrow)
+        return nomem(P);
+    unsigned threads = P->so.threads;
+    if ((st = run_scenarios(ctx, P->book, P->market, sc, ns, threads, B, NULL)) ||
+        (st = run_scenarios(ctx, P->bbook, P->market, sc, ns, threads, Bb, NULL)) ||
+        (st = run_scenarios(ctx, P->cbook, P->market, sc, ns, threads, NULL, P->Pm)))
+        return st;
     for (size_t k = 0; k < ns; k++)
         B[k] -= Bb[k];
 
     /* the margin grid, when collateral limits it */
-    bool margin = isfinite(lim->collateral);
-    hedge_scenario *gsc = NULL;
-    hedge_shift *gsh = NULL;
-    size_t ng = 0;
-    double *GB = NULL, *GP = NULL, addon_before = 0.0;
-    if (margin) {
-        const hedge_margin_options *mo = &p->margin;
-        const double vols[3] = {-mo->vol_down, 0.0, mo->vol_up};
-        (void)hedge_scenario_grid(NULL, NULL, 0, &ng, mo->spot_range, mo->spot_steps, vols, 3, 0.0);
-        hedge_error_clear();
-        gsc = salloc(&s, ng, sizeof *gsc);
-        gsh = salloc(&s, ng, sizeof *gsh);
-        GB = salloc(&s, ng, sizeof *GB);
-        GP = salloc(&s, nrow * ng, sizeof *GP);
-        if (!gsc || !gsh || !GB || !GP)
-            goto nomem;
-        if ((st = hedge_scenario_grid(gsc, gsh, ng, &ng, mo->spot_range, mo->spot_steps, vols, 3, 0.0)) ||
-            (st = run_scenarios(ctx, book, market, gsc, ng, so.threads, GB, NULL)) ||
-            (st = run_scenarios(ctx, cbook, market, gsc, ng, so.threads, NULL, GP)))
-            goto done;
-        for (size_t i = 0; i < u.n; i++) {
-            hedge_risk_row row = HEDGE_RISK_ROW_INIT;
-            for (size_t r = 0; r < hedge_risk_row_count(risk, HEDGE_BREAKDOWN_UNDERLYING); r++) {
-                hedge_risk_row_get(&row, risk, HEDGE_BREAKDOWN_UNDERLYING, r);
-                if (strcmp(row.underlying, u.name[i]) == 0)
-                    addon_before += mo->delta_addon * fabs(row.delta_usd);
-            }
+    P->margin = isfinite(p->lim.collateral);
+    if (!P->margin)
+        return HEDGE_OK;
+    const hedge_margin_options *mo = &p->margin;
+    const double vols[3] = {-mo->vol_down, 0.0, mo->vol_up};
+    (void)hedge_scenario_grid(NULL, NULL, 0, &P->ng, mo->spot_range, mo->spot_steps, vols, 3, 0.0);
+    hedge_error_clear();
+    size_t ng = P->ng;
+    hedge_scenario *gsc = salloc(s, ng, sizeof *gsc);
+    P->gsh = salloc(s, ng, sizeof *P->gsh);
+    P->GB = salloc(s, ng, sizeof *P->GB);
+    P->GP = salloc(s, nrow * ng, sizeof *P->GP);
+    if (!gsc || !P->gsh || !P->GB || !P->GP)
+        return nomem(P);
+    if ((st = hedge_scenario_grid(gsc, P->gsh, ng, &P->ng, mo->spot_range, mo->spot_steps, vols, 3, 0.0)) ||
+        (st = run_scenarios(ctx, P->book, P->market, gsc, P->ng, threads, P->GB, NULL)) ||
+        (st = run_scenarios(ctx, P->cbook, P->market, gsc, P->ng, threads, NULL, P->GP)))
+        return st;
+    for (size_t i = 0; i < u->n; i++) {
+        hedge_risk_row row = HEDGE_RISK_ROW_INIT;
+        for (size_t r = 0; r < hedge_risk_row_count(P->risk, HEDGE_BREAKDOWN_UNDERLYING); r++) {
+            hedge_risk_row_get(&row, P->risk, HEDGE_BREAKDOWN_UNDERLYING, r);
+            if (strcmp(row.underlying, u->name[i]) == 0)
+                P->addon_before += mo->delta_addon * fabs(row.delta_usd);
         }
     }
+    return HEDGE_OK;
+}
 
-    /* layout */
-    layout L = {0};
-    L.n_c = nc;
-    bool *binned = salloc(&s, nc, sizeof *binned);
-    size_t *cap_of = salloc(&s, nc, sizeof *cap_of), *sell = salloc(&s, nc, sizeof *sell);
-    if (!binned || !cap_of || !sell)
-        goto nomem;
+/* Where each kind of column and row goes (see the top of the file). */
+static hedge_status lay_out(plan *P) {
+    const hedge_problem *p = P->p;
+    const hedge_limits *lim = &p->lim;
+    const cinfo *ci = P->ci;
+    scratch *s = &P->s;
+    size_t nc = P->nc;
+    layout *L = &P->L;
+    L->n_c = nc;
+    P->binned = salloc(s, nc, sizeof *P->binned);
+    P->cap_of = salloc(s, nc, sizeof *P->cap_of);
+    P->sell = salloc(s, nc, sizeof *P->sell);
+    if (!P->binned || !P->cap_of || !P->sell)
+        return nomem(P);
     for (size_t j = 0; j < nc; j++) {
-        cap_of[j] = SIZE_MAX;
+        P->cap_of[j] = SIZE_MAX;
         for (size_t c = 0; c < lim->n_venue_caps; c++)
             if (strcmp(lim->cap_venues[c], ci[j].venue) == 0)
-                cap_of[j] = c;
-        sell[j] = cap_of[j] != SIZE_MAX ? nc + L.n_sell++ : SIZE_MAX;
-        binned[j] = p->cands[j].c.fixed_cost > 0.0 || p->cands[j].c.min_size > 0.0;
-        L.n_bin += binned[j];
+                P->cap_of[j] = c;
+        P->sell[j] = P->cap_of[j] != SIZE_MAX ? nc + L->n_sell++ : SIZE_MAX;
+        P->binned[j] = p->cands[j].c.fixed_cost > 0.0 || p->cands[j].c.min_size > 0.0;
+        L->n_bin += P->binned[j];
     }
-    L.sell0 = nc;
-    L.bin0 = nc + L.n_sell;
-    L.n = nc + L.n_sell + 2 * L.n_bin;
-    bool variance = o->risk_aversion > 0.0;
-    L.k_sc = variance ? ns : 0;
+    L->sell0 = nc;
+    L->bin0 = nc + L->n_sell;
+    L->n = nc + L->n_sell + 2 * L->n_bin;
+    P->variance = p->obj.risk_aversion > 0.0;
+    L->k_sc = P->variance ? P->ns : 0;
     for (size_t g = 0; g < p->n_targets; g++)
-        L.k_soft += p->targets[g].t.weight > 0.0;
-    L.k = L.k_sc + L.k_soft;
+        L->k_soft += p->targets[g].t.weight > 0.0;
+    L->k = L->k_sc + L->k_soft;
     for (size_t g = 0; g < p->n_targets; g++)
-        L.m_greek += p->targets[g].t.lo > -HUGE_VAL || p->targets[g].t.hi < HUGE_VAL;
-    L.m_budget = lim->premium_budget < HUGE_VAL;
-    L.m_margin = margin ? ng : 0;
+        L->m_greek += p->targets[g].t.lo > -HUGE_VAL || p->targets[g].t.hi < HUGE_VAL;
+    L->m_budget = lim->premium_budget < HUGE_VAL;
+    L->m_margin = P->margin ? P->ng : 0;
     /* position rows: one per distinct instrument with position bounds */
-    size_t *pos_rep = salloc(&s, nc, sizeof *pos_rep); /* representative candidate of each position row */
-    size_t *pos_row = salloc(&s, nc, sizeof *pos_row);
-    double *pos_min = salloc(&s, nc, sizeof *pos_min), *pos_max = salloc(&s, nc, sizeof *pos_max);
-    if (!pos_rep || !pos_row || !pos_min || !pos_max)
-        goto nomem;
+    size_t *pos_rep = P->pos_rep = salloc(s, nc, sizeof *pos_rep); /* representative candidate of each */
+    size_t *pos_row = P->pos_row = salloc(s, nc, sizeof *pos_row);
+    P->pos_min = salloc(s, nc, sizeof *P->pos_min);
+    P->pos_max = salloc(s, nc, sizeof *P->pos_max);
+    if (!pos_rep || !pos_row || !P->pos_min || !P->pos_max)
+        return nomem(P);
     for (size_t j = 0; j < nc; j++) {
         pos_row[j] = SIZE_MAX;
         const hedge_candidate *c = &p->cands[j].c;
         if (!(c->min_position > -HUGE_VAL || c->max_position < HUGE_VAL))
             continue;
-        for (size_t r = 0; r < L.m_pos && pos_row[j] == SIZE_MAX; r++)
+        for (size_t r = 0; r < L->m_pos && pos_row[j] == SIZE_MAX; r++)
             if (ci[pos_rep[r]].inst == ci[j].inst)
                 pos_row[j] = r;
         if (pos_row[j] == SIZE_MAX) {
-            pos_rep[L.m_pos] = j;
-            pos_row[j] = L.m_pos++;
+            pos_rep[L->m_pos] = j;
+            pos_row[j] = L->m_pos++;
         }
     }
     /* every candidate of a bounded instrument joins its row, bounds or not */
     for (size_t j = 0; j < nc; j++)
-        for (size_t r = 0; r < L.m_pos && pos_row[j] == SIZE_MAX; r++)
+        for (size_t r = 0; r < L->m_pos && pos_row[j] == SIZE_MAX; r++)
             if (ci[pos_rep[r]].inst == ci[j].inst)
                 pos_row[j] = r;
-    L.m_cap = lim->n_venue_caps;
-    L.m_bin = 3 * L.n_bin;
-    L.r_greek = 0;
-    L.r_budget = L.r_greek + L.m_greek;
-    L.r_margin = L.r_budget + L.m_budget;
-    L.r_pos = L.r_margin + L.m_margin;
-    L.r_cap = L.r_pos + L.m_pos;
-    L.r_bin = L.r_cap + L.m_cap;
-    L.m = L.r_bin + L.m_bin;
+    L->m_cap = lim->n_venue_caps;
+    L->m_bin = 3 * L->n_bin;
+    L->r_greek = 0;
+    L->r_budget = L->r_greek + L->m_greek;
+    L->r_margin = L->r_budget + L->m_budget;
+    L->r_pos = L->r_margin + L->m_margin;
+    L->r_cap = L->r_pos + L->m_pos;
+    L->r_bin = L->r_cap + L->m_cap;
+    L->m = L->r_bin + L->m_bin;
+    return HEDGE_OK;
+}
 
-    /* the problem's data */
-    size_t n = L.n, m = L.m, kf = L.k;
-    double *D = salloc(&s, n, sizeof *D), *c = salloc(&s, n, sizeof *c), *w = salloc(&s, n, sizeof *w);
-    double *lb = salloc(&s, n, sizeof *lb), *ub = salloc(&s, n, sizeof *ub);
-    double *lo = salloc(&s, m, sizeof *lo), *hi = salloc(&s, m, sizeof *hi);
-    double *F = salloc(&s, kf * n, sizeof *F), *A = salloc(&s, m * n, sizeof *A);
-    unsigned char *isint = salloc(&s, n, 1);
-    double *Pbar = salloc(&s, nrow, sizeof *Pbar);
-    if (!D || !c || !w || !lb || !ub || !lo || !hi || !F || !A || !isint || !Pbar || (kf && kf * n / kf != n) ||
-        (m && m * n / m != n))
-        goto nomem;
-    bool any_int = false;
+/* The candidates' columns: variance factor and linear term, impact, costs, soft targets, bounds. */
+static void build_columns(plan *P) {
+    const hedge_problem *p = P->p;
+    const hedge_objective *o = &p->obj;
+    size_t n = P->L.n, ns = P->ns, nrow = P->nrow;
+    double *F = P->F, *c = P->c, *Pm = P->Pm, *B = P->B, *Pbar = P->Pbar;
     double Bbar = 0.0;
     for (size_t k = 0; k < ns; k++)
         Bbar += B[k];
@@ -640,23 +664,15 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
             a += Pm[r * ns + k];
         Pbar[r] = a / (double)ns;
     }
-    for (size_t j = 0; j < n; j++) {
-        lb[j] = -HUGE_VAL;
-        ub[j] = HUGE_VAL;
-    }
-    for (size_t i = 0; i < m; i++) {
-        lo[i] = -HUGE_VAL;
-        hi[i] = HUGE_VAL;
-    }
-    double root = variance ? sqrt(o->risk_aversion / (double)ns) : 0.0;
-    for (size_t j = 0; j < nc; j++) {
-        const cinfo *x = &ci[j];
+    double root = P->variance ? sqrt(o->risk_aversion / (double)ns) : 0.0;
+    for (size_t j = 0; j < P->nc; j++) {
+        const cinfo *x = &P->ci[j];
         double sj = x->scale;
         const double *Pj = Pm + x->row * ns;
-        D[j] = 2.0 * x->impact * sj * sj;
-        w[j] = (x->fee + x->half_spread) * sj;
+        P->D[j] = 2.0 * x->impact * sj * sj;
+        P->w[j] = (x->fee + x->half_spread) * sj;
         double cj = x->funding;
-        if (variance) {
+        if (P->variance) {
             double cov = 0.0;
             for (size_t k = 0; k < ns; k++) {
                 double d = Pj[k] - Pbar[x->row];
@@ -665,7 +681,7 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
             }
             cj += o->risk_aversion * cov / (double)ns;
         }
-        size_t kr = L.k_sc;
+        size_t kr = P->L.k_sc;
         for (size_t g = 0; g < p->n_targets; g++) {
             const hedge__target *t = &p->targets[g];
             if (!(t->t.weight > 0.0))
@@ -673,47 +689,55 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
             if (target_counts(t, x->underlying, x->days)) {
                 double gj = x->greek[t->t.greek];
                 F[kr * n + j] = sqrt(t->t.weight) * gj * sj;
-                cj += t->t.weight * (G[g] - t->t.target) * gj;
+                cj += t->t.weight * (P->G[g] - t->t.target) * gj;
             }
             kr++;
         }
         c[j] = cj * sj;
         if (p->cands[j].c.lot_size > 0.0) {
             /* whole lots within the bounds; a hair of slack so that 3 lots of 0.1 fit under 0.3 */
-            lb[j] = isfinite(x->lb) ? ceil(x->lb / sj - 1e-9) : x->lb;
-            ub[j] = isfinite(x->ub) ? floor(x->ub / sj + 1e-9) : x->ub;
-            isint[j] = 1;
-            any_int = true;
+            P->lb[j] = isfinite(x->lb) ? ceil(x->lb / sj - 1e-9) : x->lb;
+            P->ub[j] = isfinite(x->ub) ? floor(x->ub / sj + 1e-9) : x->ub;
+            P->isint[j] = 1;
+            P->any_int = true;
         } else {
-            lb[j] = x->lb / sj;
-            ub[j] = x->ub / sj;
+            P->lb[j] = x->lb / sj;
+            P->ub[j] = x->ub / sj;
         }
     }
-    /* Greek bands */
-    {
-        size_t r = L.r_greek;
-        for (size_t g = 0; g < p->n_targets; g++) {
-            const hedge__target *t = &p->targets[g];
-            if (!(t->t.lo > -HUGE_VAL || t->t.hi < HUGE_VAL))
-                continue;
-            for (size_t j = 0; j < nc; j++)
-                if (target_counts(t, ci[j].underlying, ci[j].days))
-                    A[r * n + j] = ci[j].greek[t->t.greek] * ci[j].scale;
-            lo[r] = t->t.lo - G[g];
-            hi[r] = t->t.hi - G[g];
-            r++;
-        }
-    }
-    if (L.m_budget) {
+}
+
+/* The rows: Greek bands, budget, margin grid, positions, venue caps, indicators; then the sell
+ * columns mirrored from their buy columns. */
+static void build_rows(plan *P) {
+    const hedge_problem *p = P->p;
+    const hedge_limits *lim = &p->lim;
+    const layout *L = &P->L;
+    const cinfo *ci = P->ci;
+    size_t n = L->n, m = L->m, nc = P->nc;
+    double *A = P->A, *lo = P->lo, *hi = P->hi;
+    size_t r = L->r_greek;
+    for (size_t g = 0; g < p->n_targets; g++) {
+        const hedge__target *t = &p->targets[g];
+        if (!(t->t.lo > -HUGE_VAL || t->t.hi < HUGE_VAL))
+            continue;
         for (size_t j = 0; j < nc; j++)
-            A[L.r_budget * n + j] = ci[j].premium * ci[j].scale;
-        hi[L.r_budget] = lim->premium_budget;
+            if (target_counts(t, ci[j].underlying, ci[j].days))
+                A[r * n + j] = ci[j].greek[t->t.greek] * ci[j].scale;
+        lo[r] = t->t.lo - P->G[g];
+        hi[r] = t->t.hi - P->G[g];
+        r++;
     }
-    for (size_t gk = 0; gk < L.m_margin; gk++) {
-        size_t r = L.r_margin + gk;
+    if (L->m_budget) {
+        for (size_t j = 0; j < nc; j++)
+            A[L->r_budget * n + j] = ci[j].premium * ci[j].scale;
+        hi[L->r_budget] = lim->premium_budget;
+    }
+    for (size_t gk = 0; gk < L->m_margin; gk++) {
+        r = L->r_margin + gk;
         double top = 0.0;
         for (size_t j = 0; j < nc; j++) {
-            A[r * n + j] = -GP[ci[j].row * ng + gk] * ci[j].scale;
+            A[r * n + j] = -P->GP[ci[j].row * P->ng + gk] * ci[j].scale;
             top = fmax(top, fabs(A[r * n + j]));
         }
         /* A candidate the scenario leaves unmoved still shows the rounding of two revaluations
@@ -721,130 +745,130 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
         for (size_t j = 0; j < nc; j++)
             if (fabs(A[r * n + j]) <= 1e-13 * top)
                 A[r * n + j] = 0.0;
-        hi[r] = lim->collateral - addon_before + GB[gk];
+        hi[r] = lim->collateral - P->addon_before + P->GB[gk];
     }
-    for (size_t r = 0; r < L.m_pos; r++) {
+    for (size_t q = 0; q < L->m_pos; q++) {
         double pmin = -HUGE_VAL, pmax = HUGE_VAL, held = 0.0;
         for (size_t j = 0; j < nc; j++)
-            if (pos_row[j] == r) {
-                A[(L.r_pos + r) * n + j] = ci[j].scale;
+            if (P->pos_row[j] == q) {
+                A[(L->r_pos + q) * n + j] = ci[j].scale;
                 pmin = fmax(pmin, p->cands[j].c.min_position);
                 pmax = fmin(pmax, p->cands[j].c.max_position);
             }
         hedge_position hp = HEDGE_POSITION_INIT;
-        if (hedge_portfolio_find(&hp, book, p->cands[pos_rep[r]].symbol) == HEDGE_OK) {
+        if (hedge_portfolio_find(&hp, P->book, p->cands[P->pos_rep[q]].symbol) == HEDGE_OK) {
             held = hp.quantity;
             hedge_position_clear(&hp);
         } else {
             hedge_error_clear();
         }
-        pos_min[r] = pmin;
-        pos_max[r] = pmax;
-        lo[L.r_pos + r] = pmin - held;
-        hi[L.r_pos + r] = pmax - held;
+        P->pos_min[q] = pmin;
+        P->pos_max[q] = pmax;
+        lo[L->r_pos + q] = pmin - held;
+        hi[L->r_pos + q] = pmax - held;
     }
-    {
-        size_t b = 0;
-        for (size_t j = 0; j < nc; j++) {
-            if (binned[j]) {
-                size_t zp = L.bin0 + 2 * b, zn = zp + 1, r = L.r_bin + 3 * b;
-                double mins = p->cands[j].c.min_size, Lx = fmin(ci[j].lb, 0.0), Ux = fmax(ci[j].ub, 0.0);
-                double sj = ci[j].scale;
-                A[r * n + j] = sj; /* x - min zp - L zn >= 0 */
-                A[r * n + zp] = -mins;
-                A[r * n + zn] = -Lx;
-                lo[r] = 0.0;
-                A[(r + 1) * n + j] = sj; /* x - U zp + min zn <= 0 */
-                A[(r + 1) * n + zp] = -Ux;
-                A[(r + 1) * n + zn] = mins;
-                hi[r + 1] = 0.0;
-                A[(r + 2) * n + zp] = 1.0; /* zp + zn <= 1 */
-                A[(r + 2) * n + zn] = 1.0;
-                hi[r + 2] = 1.0;
-                lb[zp] = lb[zn] = 0.0;
-                ub[zp] = 1.0;
-                ub[zn] = ci[j].lb < 0.0 ? 1.0 : 0.0;
-                c[zp] = c[zn] = p->cands[j].c.fixed_cost;
-                isint[zp] = isint[zn] = 1;
-                any_int = true;
-                b++;
-            }
-        }
-        for (size_t cc = 0; cc < L.m_cap; cc++)
-            hi[L.r_cap + cc] = lim->venue_caps[cc];
+    for (size_t j = 0, b = 0; j < nc; j++) {
+        if (!P->binned[j])
+            continue;
+        size_t zp = L->bin0 + 2 * b, zn = zp + 1;
+        r = L->r_bin + 3 * b;
+        double mins = p->cands[j].c.min_size, Lx = fmin(ci[j].lb, 0.0), Ux = fmax(ci[j].ub, 0.0);
+        A[r * n + j] = ci[j].scale; /* x - min zp - L zn >= 0 */
+        A[r * n + zp] = -mins;
+        A[r * n + zn] = -Lx;
+        lo[r] = 0.0;
+        A[(r + 1) * n + j] = ci[j].scale; /* x - U zp + min zn <= 0 */
+        A[(r + 1) * n + zp] = -Ux;
+        A[(r + 1) * n + zn] = mins;
+        hi[r + 1] = 0.0;
+        A[(r + 2) * n + zp] = 1.0; /* zp + zn <= 1 */
+        A[(r + 2) * n + zn] = 1.0;
+        hi[r + 2] = 1.0;
+        P->lb[zp] = P->lb[zn] = 0.0;
+        P->ub[zp] = 1.0;
+        P->ub[zn] = ci[j].lb < 0.0 ? 1.0 : 0.0;
+        P->c[zp] = P->c[zn] = p->cands[j].c.fixed_cost;
+        P->isint[zp] = P->isint[zn] = 1;
+        P->any_int = true;
+        b++;
     }
+    for (size_t cc = 0; cc < L->m_cap; cc++)
+        hi[L->r_cap + cc] = lim->venue_caps[cc];
     /* the sell columns mirror their buy columns, x = u - v, and both count against the cap */
     for (size_t j = 0; j < nc; j++) {
-        size_t v = sell[j];
+        size_t v = P->sell[j];
         if (v == SIZE_MAX)
             continue;
-        for (size_t k = 0; k < kf; k++)
-            F[k * n + v] = -F[k * n + j];
+        for (size_t k = 0; k < L->k; k++)
+            P->F[k * n + v] = -P->F[k * n + j];
         for (size_t i = 0; i < m; i++)
             A[i * n + v] = -A[i * n + j];
-        A[(L.r_cap + cap_of[j]) * n + j] = A[(L.r_cap + cap_of[j]) * n + v] = ci[j].notional * ci[j].scale;
-        c[v] = -c[j];
-        D[v] = D[j];
-        w[v] = w[j];
-        isint[v] = isint[j];
-        double l = lb[j], top = ub[j];
-        lb[j] = fmax(l, 0.0);
-        ub[j] = fmax(top, 0.0);
-        lb[v] = fmax(-top, 0.0);
-        ub[v] = fmax(-l, 0.0);
+        A[(L->r_cap + P->cap_of[j]) * n + j] = A[(L->r_cap + P->cap_of[j]) * n + v] = ci[j].notional * ci[j].scale;
+        P->c[v] = -P->c[j];
+        P->D[v] = P->D[j];
+        P->w[v] = P->w[j];
+        P->isint[v] = P->isint[j];
+        double l = P->lb[j], top = P->ub[j];
+        P->lb[j] = fmax(l, 0.0);
+        P->ub[j] = fmax(top, 0.0);
+        P->lb[v] = fmax(-top, 0.0);
+        P->ub[v] = fmax(-l, 0.0);
     }
+}
 
-    /* bounds that cross (a minimum trade beyond the visible depth, say) are a conflict, not an error */
-    for (size_t j = 0; j < nc; j++)
-        if (lb[j] > ub[j] || (sell[j] != SIZE_MAX && lb[sell[j]] > ub[sell[j]])) {
-            rb.status = HEDGE_SOLVE_PRIMAL_INFEASIBLE;
-            char name[192];
-            snprintf(name, sizeof name, "trade %s@%s in [%g, %g] (bounds, depth, lots)", p->cands[j].symbol,
-                     ci[j].venue, ci[j].lb, ci[j].ub);
-            if ((st = hedge__result_add_limit(&rb, HEDGE_LIMIT_TRADE, j, 0, ci[j].lb, 1.0, name)))
-                goto done;
-        }
-
-    double *x = salloc(&s, n, sizeof *x), *y = salloc(&s, m, sizeof *y), *z = salloc(&s, n, sizeof *z);
-    if (!x || !y || !z)
-        goto nomem;
-    hedge_solution sol = HEDGE_SOLUTION_INIT;
-    sol.x = x;
-    sol.y = y;
-    sol.z = z;
-    if (rb.status != HEDGE_SOLVE_PRIMAL_INFEASIBLE) {
-        if ((st = hedge_qp_create(&qp, ctx, n, kf, m)) || (st = hedge_qp_set(qp, HEDGE_QP_DIAGONAL, D)) ||
-            (st = hedge_qp_set(qp, HEDGE_QP_LINEAR, c)) || (st = hedge_qp_set(qp, HEDGE_QP_L1_WEIGHT, w)) ||
-            (st = hedge_qp_set(qp, HEDGE_QP_LB, lb)) || (st = hedge_qp_set(qp, HEDGE_QP_UB, ub)) ||
-            (m && ((st = hedge_qp_set(qp, HEDGE_QP_ROW_LO, lo)) || (st = hedge_qp_set(qp, HEDGE_QP_ROW_HI, hi)) ||
-                   (st = hedge_qp_set_rows(qp, A, n)))) ||
-            (kf && (st = hedge_qp_set_factor(qp, F, n))) ||
-            (any_int && (st = hedge_qp_set_integer(qp, isint))))
-            goto done;
-        if ((st = hedge_solver_create(&solver, ctx, so.backend, qp, so.solver)) ||
-            (st = hedge_solver_solve(solver, &sol)))
-            goto done;
-        rb.status = sol.status;
-        rb.iterations = sol.iterations;
+/* The optimizer's data, and room for its answer. */
+static hedge_status build(plan *P) {
+    scratch *s = &P->s;
+    size_t n = P->L.n, m = P->L.m, kf = P->L.k;
+    P->D = salloc(s, n, sizeof *P->D), P->c = salloc(s, n, sizeof *P->c), P->w = salloc(s, n, sizeof *P->w);
+    P->lb = salloc(s, n, sizeof *P->lb), P->ub = salloc(s, n, sizeof *P->ub);
+    P->lo = salloc(s, m, sizeof *P->lo), P->hi = salloc(s, m, sizeof *P->hi);
+    P->F = salloc(s, kf * n, sizeof *P->F), P->A = salloc(s, m * n, sizeof *P->A);
+    P->isint = salloc(s, n, 1);
+    P->xc = salloc(s, P->nc, sizeof *P->xc), P->Pbar = salloc(s, P->nrow, sizeof *P->Pbar);
+    P->x = salloc(s, n, sizeof *P->x), P->y = salloc(s, m, sizeof *P->y), P->z = salloc(s, n, sizeof *P->z);
+    if (!P->D || !P->c || !P->w || !P->lb || !P->ub || !P->lo || !P->hi || !P->F || !P->A || !P->isint || !P->xc || !P->Pbar ||
+        !P->x || !P->y || !P->z || (kf && kf * n / kf != n) || (m && m * n / m != n))
+        return nomem(P);
+    for (size_t j = 0; j < n; j++) {
+        P->lb[j] = -HUGE_VAL;
+        P->ub[j] = HUGE_VAL;
     }
+    for (size_t i = 0; i < m; i++) {
+        P->lo[i] = -HUGE_VAL;
+        P->hi[i] = HUGE_VAL;
+    }
+    build_columns(P);
+    build_rows(P);
+    P->sol = (hedge_solution)HEDGE_SOLUTION_INIT;
+    P->sol.x = P->x;
+    P->sol.y = P->y;
+    P->sol.z = P->z;
+    return HEDGE_OK;
+}
 
-    /* the answer, mapped back */
-    rb.horizon_years = h;
-    rb.scenarios = ns;
-    if ((st = hedge__result_set_underlyings(&rb, risk, market, (const char(*)[HEDGE__NAME_BYTES])u.name, u.n)))
-        goto done;
-    double *xc = salloc(&s, nc, sizeof *xc); /* contracts per candidate */
-    double *after = salloc(&s, ns, sizeof *after), *before = salloc(&s, ns, sizeof *before);
-    if (!xc || !after || !before)
-        goto nomem;
-    bool solved = rb.status == HEDGE_SOLVE_OPTIMAL;
+/* The trades, the Greeks and risk after them, the objective and the margin, into the result. */
+static hedge_status map_answer(plan *P, hedge__result_builder *rb) {
+    const hedge_problem *p = P->p;
+    const hedge_objective *o = &p->obj;
+    const cinfo *ci = P->ci;
+    size_t nc = P->nc, ns = P->ns;
+    hedge_status st;
+    rb->horizon_years = P->h;
+    rb->scenarios = ns;
+    if ((st = hedge__result_set_underlyings(rb, P->risk, P->market, (const char(*)[HEDGE__NAME_BYTES])P->u.name,
+                                            P->u.n)))
+        return st;
+    double *xc = P->xc;
+    double *after = salloc(&P->s, ns, sizeof *after), *before = salloc(&P->s, ns, sizeof *before);
+    if (!after || !before)
+        return nomem(P);
+    bool solved = rb->status == HEDGE_SOLVE_OPTIMAL;
     for (size_t j = 0; j < nc; j++) {
         /* below a millionth of a USD of notional, or of a lot, is no trade */
-        double uj = sell[j] == SIZE_MAX ? x[j] : x[j] - x[sell[j]];
-        double q = solved && fabs(uj) > 1e-12 ? uj * ci[j].scale : 0.0;
-        xc[j] = q;
+        double uj = P->sell[j] == SIZE_MAX ? P->x[j] : P->x[j] - P->x[P->sell[j]];
+        xc[j] = solved && fabs(uj) > 1e-12 ? uj * ci[j].scale : 0.0;
     }
-    double soft = 0.0;
     for (size_t j = 0; j < nc; j++) {
         if (xc[j] == 0.0)
             continue;
@@ -855,146 +879,210 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
             .spread_usd = a->half_spread * fabs(xc[j]), .impact_usd = a->impact * xc[j] * xc[j],
             .funding_usd = a->funding * xc[j], .fixed_usd = p->cands[j].c.fixed_cost,
             .premium_usd = a->premium * xc[j]};
-        if ((st = hedge__result_add_trade(&rb, &t)))
-            goto done;
-        size_t ui = ulist_find(&u, a->underlying);
+        if ((st = hedge__result_add_trade(rb, &t)))
+            return st;
         double gam[5];
         for (int g = 0; g < 5; g++)
             gam[g] = a->greek[g] * xc[j];
-        hedge__result_add_greeks(&rb, ui, gam);
+        hedge__result_add_greeks(rb, ulist_find(&P->u, a->underlying), gam);
     }
+    double soft = 0.0;
     for (size_t g = 0; g < p->n_targets; g++) {
         const hedge__target *t = &p->targets[g];
-        double val = G[g];
+        double val = P->G[g];
         for (size_t j = 0; j < nc; j++)
             if (target_counts(t, ci[j].underlying, ci[j].days))
                 val += ci[j].greek[t->t.greek] * xc[j];
         soft += 0.5 * t->t.weight * (val - t->t.target) * (val - t->t.target);
     }
     for (size_t k = 0; k < ns; k++) {
-        double v = B[k];
+        double v = P->B[k];
         for (size_t j = 0; j < nc; j++)
-            v += Pm[ci[j].row * ns + k] * xc[j];
+            v += P->Pm[ci[j].row * ns + k] * xc[j];
         after[k] = v;
-        before[k] = B[k];
+        before[k] = P->B[k];
     }
-    double sd_b, var_b, cvar_b, sd_a, var_a, cvar_a;
-    pnl_stats(before, ns, o->var_confidence, &sd_b, &var_b, &cvar_b);
-    pnl_stats(after, ns, o->var_confidence, &sd_a, &var_a, &cvar_a);
-    rb.std_before = sd_b;
-    rb.std_after = sd_a;
-    rb.var_before = var_b;
-    rb.var_after = var_a;
-    rb.cvar_before = cvar_b;
-    rb.cvar_after = cvar_a;
-    rb.objective = 0.5 * o->risk_aversion * sd_a * sd_a + soft + rb.cost_usd;
-    if (margin) {
+    pnl_stats(before, ns, o->var_confidence, &rb->std_before, &rb->var_before, &rb->cvar_before);
+    pnl_stats(after, ns, o->var_confidence, &rb->std_after, &rb->var_after, &rb->cvar_after);
+    rb->objective = 0.5 * o->risk_aversion * rb->std_after * rb->std_after + soft + rb->cost_usd;
+    if (P->margin) {
         double worst_b = -HUGE_VAL, worst_a = -HUGE_VAL;
-        for (size_t gk = 0; gk < ng; gk++) {
-            double v = GB[gk];
+        for (size_t gk = 0; gk < P->ng; gk++) {
+            double v = P->GB[gk];
             worst_b = fmax(worst_b, -v);
             for (size_t j = 0; j < nc; j++)
-                v += GP[ci[j].row * ng + gk] * xc[j];
+                v += P->GP[ci[j].row * P->ng + gk] * xc[j];
             worst_a = fmax(worst_a, -v);
         }
-        rb.margin_before = fmax(worst_b + addon_before, 0.0);
-        rb.margin_after = fmax(worst_a + hedge__result_delta_addon(&rb, p->margin.delta_addon), 0.0);
+        rb->margin_before = fmax(worst_b + P->addon_before, 0.0);
+        rb->margin_after = fmax(worst_a + hedge__result_delta_addon(rb, p->margin.delta_addon), 0.0);
     }
+    return HEDGE_OK;
+}
 
-    /* binding limits (optimal) or conflicting ones (infeasible), from the duals */
-    if (rb.status == HEDGE_SOLVE_OPTIMAL || (rb.status == HEDGE_SOLVE_PRIMAL_INFEASIBLE && qp)) {
-        bool conflict = rb.status == HEDGE_SOLVE_PRIMAL_INFEASIBLE;
-        double ymax = 0.0;
-        for (size_t i = 0; i < m; i++)
-            ymax = fmax(ymax, fabs(y[i]));
-        for (size_t j = 0; j < n; j++)
-            ymax = fmax(ymax, fabs(z[j]));
-        double tol = conflict ? 1e-6 * ymax : 1e-9 * fmax(1.0, fabs(sol.objective));
-        for (size_t i = 0; i < m && ymax > 0.0; i++) {
-            if (!(fabs(y[i]) > tol) || i >= L.r_bin)
-                continue;
-            int upper = y[i] > 0.0;
-            double bound = upper ? hi[i] : lo[i], price = fabs(y[i]) / (conflict ? ymax : 1.0);
-            char name[192];
-            hedge_limit_kind kind;
-            size_t index;
-            if (i < L.r_budget) {
-                size_t r = i - L.r_greek, g = 0, seen = 0;
-                for (; g < p->n_targets; g++)
-                    if (p->targets[g].t.lo > -HUGE_VAL || p->targets[g].t.hi < HUGE_VAL) {
-                        if (seen == r)
-                            break;
-                        seen++;
-                    }
-                const hedge__target *t = &p->targets[g];
-                kind = HEDGE_LIMIT_GREEK;
-                index = g;
-                bound = upper ? t->t.hi : t->t.lo;
-                snprintf(name, sizeof name, "%s %s %s %.6g", hedge__target_greek_name(t->t.greek),
-                         t->underlying[0] ? t->underlying : "book", upper ? "<=" : ">=", bound);
-            } else if (i < L.r_margin) {
-                kind = HEDGE_LIMIT_BUDGET;
-                index = 0;
-                snprintf(name, sizeof name, "premium budget <= %.6g USD", bound);
-            } else if (i < L.r_pos) {
-                kind = HEDGE_LIMIT_MARGIN;
-                index = i - L.r_margin;
-                bound = lim->collateral;
-                snprintf(name, sizeof name, "margin in scenario spot %+.0f%% vol %+.0f%% <= collateral %.6g USD",
-                         100.0 * gsh[index].spot, 100.0 * gsh[index].vol_rel, bound);
-            } else if (i < L.r_cap) {
-                size_t r = i - L.r_pos, j = pos_rep[r];
-                kind = HEDGE_LIMIT_POSITION;
-                index = j;
-                bound = upper ? pos_max[r] : pos_min[r];
-                snprintf(name, sizeof name, "position %s %s %.6g", p->cands[j].symbol, upper ? "<=" : ">=", bound);
-            } else {
-                kind = HEDGE_LIMIT_VENUE_CAP;
-                index = i - L.r_cap;
-                snprintf(name, sizeof name, "venue cap %s <= %.6g USD notional", lim->cap_venues[index], bound);
-            }
-            if ((st = hedge__result_add_limit(&rb, kind, index, upper, bound, price, name)))
-                goto done;
+/* Binding limits (optimal) or conflicting ones (infeasible), from the duals. */
+static hedge_status report_limits(plan *P, hedge__result_builder *rb) {
+    const hedge_problem *p = P->p;
+    const hedge_limits *lim = &p->lim;
+    const layout *L = &P->L;
+    const cinfo *ci = P->ci;
+    size_t n = L->n, m = L->m, nc = P->nc;
+    const double *y = P->y, *z = P->z;
+    hedge_status st;
+    bool conflict = rb->status == HEDGE_SOLVE_PRIMAL_INFEASIBLE;
+    double ymax = 0.0;
+    for (size_t i = 0; i < m; i++)
+        ymax = fmax(ymax, fabs(y[i]));
+    for (size_t j = 0; j < n; j++)
+        ymax = fmax(ymax, fabs(z[j]));
+    double tol = conflict ? 1e-6 * ymax : 1e-9 * fmax(1.0, fabs(P->sol.objective));
+    for (size_t i = 0; i < m && ymax > 0.0; i++) {
+        if (!(fabs(y[i]) > tol) || i >= L->r_bin)
+            continue;
+        int upper = y[i] > 0.0;
+        double bound = upper ? P->hi[i] : P->lo[i], price = fabs(y[i]) / (conflict ? ymax : 1.0);
+        char name[192];
+        hedge_limit_kind kind;
+        size_t index;
+        if (i < L->r_budget) {
+            size_t r = i - L->r_greek, g = 0, seen = 0;
+            for (; g < p->n_targets; g++)
+                if (p->targets[g].t.lo > -HUGE_VAL || p->targets[g].t.hi < HUGE_VAL) {
+                    if (seen == r)
+                        break;
+                    seen++;
+                }
+            const hedge__target *t = &p->targets[g];
+            kind = HEDGE_LIMIT_GREEK;
+            index = g;
+            bound = upper ? t->t.hi : t->t.lo;
+            snprintf(name, sizeof name, "%s %s %s %.6g", hedge__target_greek_name(t->t.greek),
+                     t->underlying[0] ? t->underlying : "book", upper ? "<=" : ">=", bound);
+        } else if (i < L->r_margin) {
+            kind = HEDGE_LIMIT_BUDGET;
+            index = 0;
+            snprintf(name, sizeof name, "premium budget <= %.6g USD", bound);
+        } else if (i < L->r_pos) {
+            kind = HEDGE_LIMIT_MARGIN;
+            index = i - L->r_margin;
+            bound = lim->collateral;
+            snprintf(name, sizeof name, "margin in scenario spot %+.0f%% vol %+.0f%% <= collateral %.6g USD",
+                     100.0 * P->gsh[index].spot, 100.0 * P->gsh[index].vol_rel, bound);
+        } else if (i < L->r_cap) {
+            size_t r = i - L->r_pos, j = P->pos_rep[r];
+            kind = HEDGE_LIMIT_POSITION;
+            index = j;
+            bound = upper ? P->pos_max[r] : P->pos_min[r];
+            snprintf(name, sizeof name, "position %s %s %.6g", p->cands[j].symbol, upper ? "<=" : ">=", bound);
+        } else {
+            kind = HEDGE_LIMIT_VENUE_CAP;
+            index = i - L->r_cap;
+            snprintf(name, sizeof name, "venue cap %s <= %.6g USD notional", lim->cap_venues[index], bound);
         }
-        for (size_t j = 0; j < nc && ymax > 0.0; j++) {
-            /* a split candidate's bound duals: the buy column at its top is x's upper bound, the
-             * sell column at its top x's lower bound; either column resting at 0 is no limit */
-            double zx = z[j];
-            if (sell[j] != SIZE_MAX) {
-                size_t v = sell[j];
-                zx = (z[j] > 0.0 || lb[j] > 0.0 ? z[j] : 0.0) - (z[v] > 0.0 || lb[v] > 0.0 ? z[v] : 0.0);
-            }
-            if (!(fabs(zx) > tol))
-                continue;
-            int upper = zx > 0.0;
-            /* per contract, not per lot */
-            double bound = upper ? ci[j].ub : ci[j].lb, price = fabs(zx) / (conflict ? ymax : ci[j].scale);
-            const char *why = !ci[j].allowed ? "venue not allowed"
-                              : !upper && p->cands[j].c.buy_only && ci[j].lb == 0.0 ? "buy only"
-                              : bound == (upper ? p->cands[j].c.max_trade : p->cands[j].c.min_trade) ? "trade bound"
-                                                                                                       : "visible depth";
-            char name[192];
-            snprintf(name, sizeof name, "trade %s@%s %s %.6g (%s)", p->cands[j].symbol, ci[j].venue,
-                     upper ? "<=" : ">=", bound, why);
-            if ((st = hedge__result_add_limit(&rb, HEDGE_LIMIT_TRADE, j, upper, bound, price, name)))
-                goto done;
-        }
+        if ((st = hedge__result_add_limit(rb, kind, index, upper, bound, price, name)))
+            return st;
     }
+    for (size_t j = 0; j < nc && ymax > 0.0; j++) {
+        /* a split candidate's bound duals: the buy column at its top is x's upper bound, the
+         * sell column at its top x's lower bound; either column resting at 0 is no limit */
+        double zx = z[j];
+        size_t v = P->sell[j];
+        if (v != SIZE_MAX)
+            zx = (z[j] > 0.0 || P->lb[j] > 0.0 ? z[j] : 0.0) - (z[v] > 0.0 || P->lb[v] > 0.0 ? z[v] : 0.0);
+        if (!(fabs(zx) > tol))
+            continue;
+        int upper = zx > 0.0;
+        /* per contract, not per lot */
+        double bound = upper ? ci[j].ub : ci[j].lb, price = fabs(zx) / (conflict ? ymax : ci[j].scale);
+        const char *why = !ci[j].allowed ? "venue not allowed"
+                          : !upper && p->cands[j].c.buy_only && ci[j].lb == 0.0 ? "buy only"
+                          : bound == (upper ? p->cands[j].c.max_trade : p->cands[j].c.min_trade) ? "trade bound"
+                                                                                                   : "visible depth";
+        char name[192];
+        snprintf(name, sizeof name, "trade %s@%s %s %.6g (%s)", p->cands[j].symbol, ci[j].venue, upper ? "<=" : ">=",
+                 bound, why);
+        if ((st = hedge__result_add_limit(rb, HEDGE_LIMIT_TRADE, j, upper, bound, price, name)))
+            return st;
+    }
+    return HEDGE_OK;
+}
+
+/* The optimizer: the problem handed over, set up and solved. */
+static hedge_status optimize(plan *P, hedge_qp **qp, hedge_solver **solver) {
+    size_t n = P->L.n, m = P->L.m, kf = P->L.k;
+    hedge_status st;
+    if ((st = hedge_qp_create(qp, P->ctx, n, kf, m)) || (st = hedge_qp_set(*qp, HEDGE_QP_DIAGONAL, P->D)) ||
+        (st = hedge_qp_set(*qp, HEDGE_QP_LINEAR, P->c)) || (st = hedge_qp_set(*qp, HEDGE_QP_L1_WEIGHT, P->w)) ||
+        (st = hedge_qp_set(*qp, HEDGE_QP_LB, P->lb)) || (st = hedge_qp_set(*qp, HEDGE_QP_UB, P->ub)) ||
+        (m && ((st = hedge_qp_set(*qp, HEDGE_QP_ROW_LO, P->lo)) || (st = hedge_qp_set(*qp, HEDGE_QP_ROW_HI, P->hi)) ||
+               (st = hedge_qp_set_rows(*qp, P->A, n)))) ||
+        (kf && (st = hedge_qp_set_factor(*qp, P->F, n))) || (P->any_int && (st = hedge_qp_set_integer(*qp, P->isint))))
+        return st;
+    if ((st = hedge_solver_create(solver, P->ctx, P->so.backend, *qp, P->so.solver)))
+        return st;
+    return hedge_solver_solve(*solver, &P->sol);
+}
+
+HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const hedge_problem *p,
+                                   const hedge_portfolio *book, const hedge_market *market,
+                                   const hedge_solve_options *options) {
+    static const char fn[] = "hedge_solve";
+    if (!out)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!ctx || !p || !book || !market)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    plan P = {.ctx = ctx, .p = p, .book = book, .market = market, .so = HEDGE_SOLVE_OPTIONS_INIT};
+    hedge_status st = HEDGE_OK;
+    if (options && (st = hedge__options_copy(&P.so, sizeof P.so, options, fn)))
+        return st;
+    if (p->n_cands == 0)
+        return hedge__fail(ctx, HEDGE_ERR_INVALID_ARG, "%s: the problem has no candidates", fn);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    P.s.ctx = ctx;
+    P.nc = p->n_cands;
+    P.h = p->obj.horizon_days / 365.0;
+    hedge_qp *qp = NULL;
+    hedge_solver *solver = NULL;
+    hedge__result_builder rb;
+    hedge__result_builder_init(&rb, ctx);
+    if ((st = gather(&P)) || (st = lay_out(&P)) || (st = build(&P)))
+        goto done;
+
+    /* bounds that cross (a minimum trade beyond the visible depth, say) are a conflict, not an error */
+    for (size_t j = 0; j < P.nc; j++)
+        if (P.lb[j] > P.ub[j] || (P.sell[j] != SIZE_MAX && P.lb[P.sell[j]] > P.ub[P.sell[j]])) {
+            rb.status = HEDGE_SOLVE_PRIMAL_INFEASIBLE;
+            char name[192];
+            snprintf(name, sizeof name, "trade %s@%s in [%g, %g] (bounds, depth, lots)", p->cands[j].symbol,
+                     P.ci[j].venue, P.ci[j].lb, P.ci[j].ub);
+            if ((st = hedge__result_add_limit(&rb, HEDGE_LIMIT_TRADE, j, 0, P.ci[j].lb, 1.0, name)))
+                goto done;
+        }
+    if (rb.status != HEDGE_SOLVE_PRIMAL_INFEASIBLE) {
+        if ((st = optimize(&P, &qp, &solver)))
+            goto done;
+        rb.status = P.sol.status;
+        rb.iterations = P.sol.iterations;
+    }
+    if ((st = map_answer(&P, &rb)))
+        goto done;
+    if ((rb.status == HEDGE_SOLVE_OPTIMAL || (rb.status == HEDGE_SOLVE_PRIMAL_INFEASIBLE && qp)) &&
+        (st = report_limits(&P, &rb)))
+        goto done;
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rb.solve_time_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     st = hedge__result_finish(out, &rb);
-    goto done;
-nomem:
-    st = hedge__fail(ctx, HEDGE_ERR_NOMEM, "%s: out of memory", fn);
 done:
     hedge__result_builder_clear(&rb);
     hedge_solver_destroy(solver);
     hedge_qp_destroy(qp);
-    hedge_portfolio_destroy(cbook);
-    hedge_portfolio_destroy(bbook);
-    hedge_portfolio_destroy(own);
-    hedge_risk_destroy(risk);
-    sfree_all(&s);
+    hedge_portfolio_destroy(P.cbook);
+    hedge_portfolio_destroy(P.bbook);
+    hedge_portfolio_destroy(P.own);
+    hedge_risk_destroy(P.risk);
+    sfree_all(&P.s);
     return st;
 }
