@@ -213,6 +213,7 @@ START_TEST(minimum_variance_hedge_is_the_regression_ratio) {
     ck_assert_close(traded(r, "PERP-A"), want, 1e-7, 1e-9);
     ck_assert(s.std_after < s.std_before);
     ck_assert_uint_eq(s.scenarios, NS);
+    ck_assert_uint_eq(s.nodes, 0); /* no integer variables: no branch and bound */
     hedge_result_destroy(r);
     fx_free(&f);
 }
@@ -1139,6 +1140,8 @@ START_TEST(lots_round_up_to_the_band) {
     double want = ceil((-0.5 - d) / 0.7) * 0.7; /* lots needed to lift the delta above -0.5 */
     ck_assert(want - 0.7 < -0.5 - d && d + want <= 0.5);
     ck_assert_close(traded(r, "PERP-A"), want, 1e-12, 1e-12);
+    /* the relaxation stops inside a lot (checked above): the search solved it and at least a child */
+    ck_assert_uint_ge(summary(r).nodes, 2);
     double lots = traded(r, "PERP-A") / 0.7;
     ck_assert_close(lots, round(lots), 0, 1e-9);
     hedge_result_destroy(r);

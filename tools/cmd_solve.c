@@ -63,8 +63,10 @@ static void greek_line(const char *label, const hedge_risk_row *b, const hedge_r
 static void print_table(const hedge_result *r) {
     hedge_hedge_summary s = HEDGE_HEDGE_SUMMARY_INIT;
     hedge_result_summary(&s, r);
-    printf("outcome: %s (%zu scenarios, %zu iterations, %.1f ms)\n", status_text(s.status), s.scenarios, s.iterations,
-           1e3 * s.solve_time_s);
+    printf("outcome: %s (%zu scenarios, %zu iterations", status_text(s.status), s.scenarios, s.iterations);
+    if (s.nodes)
+        printf(", %zu branch-and-bound nodes", s.nodes);
+    printf(", %.1f ms)\n", 1e3 * s.solve_time_s);
     if (s.status == HEDGE_SOLVE_OPTIMAL) {
         printf("\ntrades (%zu)\n", hedge_result_trade_count(r));
         printf("  %-26s %-9s %14s %14s %14s %10s %10s %10s %10s\n", "instrument", "venue", "contracts", "mid",

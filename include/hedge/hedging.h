@@ -369,11 +369,14 @@ typedef struct hedge_hedge_summary {
     size_t scenarios;          /**< Scenarios of the variance term. */
     size_t iterations;         /**< Optimizer iterations. */
     double solve_time_s;       /**< Wall-clock time of the whole hedge_solve(), seconds. */
+    /** Relaxations the optimizer's branch and bound solved when candidates have lot sizes, minimum
+     *  sizes or fixed costs (::hedge_solution.nodes); 0 without integer variables. Appended in 0.1. */
+    size_t nodes;
 } hedge_hedge_summary;
 
 /** @brief Initialiser for ::hedge_hedge_summary. */
 #define HEDGE_HEDGE_SUMMARY_INIT \
-    { sizeof(hedge_hedge_summary), HEDGE_SOLVE_OPTIMAL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    { sizeof(hedge_hedge_summary), HEDGE_SOLVE_OPTIMAL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /**
  * @brief Reads a result's summary.

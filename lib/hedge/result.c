@@ -211,7 +211,7 @@ HEDGE_API hedge_status hedge_result_summary(hedge_hedge_summary *summary, const 
         .std_before = b->std_before, .std_after = b->std_after, .var_before = b->var_before, .var_after = b->var_after,
         .cvar_before = b->cvar_before, .cvar_after = b->cvar_after, .margin_before = b->margin_before,
         .margin_after = b->margin_after, .trades = b->n_trades, .scenarios = b->scenarios,
-        .iterations = b->iterations, .solve_time_s = b->solve_time_s};
+        .iterations = b->iterations, .solve_time_s = b->solve_time_s, .nodes = b->nodes};
     hedge__output_copy(summary, &s, sizeof s);
     return HEDGE_OK;
 }

@@ -36,7 +36,7 @@ typedef struct hedge__result_builder {
     double objective, cost_usd, fees_usd, spread_usd, impact_usd, funding_usd, fixed_usd, premium_usd;
     double std_before, std_after, var_before, var_after, cvar_before, cvar_after, margin_before, margin_after;
     double horizon_years, solve_time_s;
-    size_t scenarios, iterations;
+    size_t scenarios, iterations, nodes;
     hedge__trade_entry *trades;
     size_t n_trades, cap_trades;
     hedge__limit_entry *limits;

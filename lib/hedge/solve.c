@@ -1065,6 +1065,7 @@ HEDGE_API hedge_status hedge_solve(hedge_result **out, hedge_context *ctx, const
             goto done;
         rb.status = P.sol.status;
         rb.iterations = P.sol.iterations;
+        rb.nodes = P.sol.nodes;
     }
     if ((st = map_answer(&P, &rb)))
         goto done;

@@ -388,6 +388,7 @@ HEDGE_API hedge_status hedge_result_write_json(char *buffer, size_t capacity, si
     num(&e, "margin_after", s.margin_after);
     integer(&e, "scenarios", (int64_t)s.scenarios);
     integer(&e, "iterations", (int64_t)s.iterations);
+    integer(&e, "nodes", (int64_t)s.nodes);
     num(&e, "solve_time_s", s.solve_time_s);
     close_(&e, '}');
     open_(&e, "trades", '[');

@@ -594,6 +594,7 @@ typedef struct hedge_hedge_summary {
     double std_before, std_after, var_before, var_after, cvar_before, cvar_after, margin_before, margin_after;
     size_t trades, scenarios, iterations;
     double solve_time_s;
+    size_t nodes;
 } hedge_hedge_summary;
 hedge_status hedge_result_summary(hedge_hedge_summary *summary, const hedge_result *result);
 typedef struct hedge_trade {

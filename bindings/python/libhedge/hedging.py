@@ -260,6 +260,7 @@ class Summary:
     shortfall at the objective's confidence, USD of loss. margin_before/after: grid margin, USD
     (0 unless a collateral limit is set). trades: candidates traded. scenarios: scenarios of the
     variance term. iterations: optimizer iterations. solve_time_s: wall clock of the whole solve.
+    nodes: branch-and-bound relaxations solved (lot sizes, minimum sizes, fixed costs); 0 without.
     """
     status: SolveStatus
     objective: float
@@ -282,6 +283,7 @@ class Summary:
     scenarios: int
     iterations: int
     solve_time_s: float
+    nodes: int
 
 
 @dataclasses.dataclass(frozen=True)

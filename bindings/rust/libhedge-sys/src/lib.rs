@@ -730,12 +730,13 @@ pub struct hedge_hedge_summary {
     pub scenarios: usize,
     pub iterations: usize,
     pub solve_time_s: f64,
+    pub nodes: usize,
 }
 init_with_size!(hedge_hedge_summary {
     status: HEDGE_SOLVE_OPTIMAL, objective: 0.0, cost_usd: 0.0, fees_usd: 0.0, spread_usd: 0.0, impact_usd: 0.0,
     funding_usd: 0.0, fixed_usd: 0.0, premium_usd: 0.0, std_before: 0.0, std_after: 0.0, var_before: 0.0,
     var_after: 0.0, cvar_before: 0.0, cvar_after: 0.0, margin_before: 0.0, margin_after: 0.0, trades: 0,
-    scenarios: 0, iterations: 0, solve_time_s: 0.0,
+    scenarios: 0, iterations: 0, solve_time_s: 0.0, nodes: 0,
 });
 
 #[repr(C)]

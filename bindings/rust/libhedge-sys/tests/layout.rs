@@ -61,7 +61,8 @@ layouts! {
     hedge_solve_options { struct_size, backend, solver, threads }
     hedge_hedge_summary { struct_size, status, objective, cost_usd, fees_usd, spread_usd, impact_usd, funding_usd,
                           fixed_usd, premium_usd, std_before, std_after, var_before, var_after, cvar_before,
-                          cvar_after, margin_before, margin_after, trades, scenarios, iterations, solve_time_s }
+                          cvar_after, margin_before, margin_after, trades, scenarios, iterations, solve_time_s,
+                          nodes }
     hedge_trade { struct_size, symbol, venue, candidate, quantity, mid, notional_usd, fee_usd, spread_usd, impact_usd,
                   funding_usd, fixed_usd }
     hedge_limit_report { struct_size, kind, index, upper, bound, shadow_price, name }

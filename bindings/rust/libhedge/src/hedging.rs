@@ -449,6 +449,8 @@ pub struct Summary {
     pub iterations: usize,
     /// Wall clock of the whole solve, seconds.
     pub solve_time_s: f64,
+    /// Branch-and-bound relaxations solved (lot sizes, minimum sizes, fixed costs); 0 without.
+    pub nodes: usize,
 }
 
 /// One trade of the answer (`hedge_trade`); its strings borrow the result.
@@ -564,7 +566,7 @@ impl<'ctx> HedgeResult<'ctx> {
             fixed_usd: s.fixed_usd, premium_usd: s.premium_usd, std_before: s.std_before, std_after: s.std_after,
             var_before: s.var_before, var_after: s.var_after, cvar_before: s.cvar_before, cvar_after: s.cvar_after,
             margin_before: s.margin_before, margin_after: s.margin_after, trades: s.trades, scenarios: s.scenarios,
-            iterations: s.iterations, solve_time_s: s.solve_time_s,
+            iterations: s.iterations, solve_time_s: s.solve_time_s, nodes: s.nodes,
         }
     }
 
