@@ -43,19 +43,22 @@ enum { MAX_BACKENDS = 8 };
 typedef struct backend_set {
     size_t count;
     const char *names[MAX_BACKENDS];
+    uint64_t caps[MAX_BACKENDS];
 } backend_set;
 
-/* The backends of ctx that offer every capability in `need`. */
+/* The backends of ctx that offer every capability in `need`, with all their capabilities. */
 static backend_set backends_with(hedge_context *ctx, uint64_t need) {
     const char *names[MAX_BACKENDS];
     uint64_t caps[MAX_BACKENDS];
     size_t count = 0;
     ck_assert_status(hedge_backends(ctx, names, MAX_BACKENDS, &count, caps), HEDGE_OK);
     ck_assert_uint_le(count, MAX_BACKENDS);
-    backend_set s = {0, {NULL}};
+    backend_set s = {0, {NULL}, {0}};
     for (size_t i = 0; i < count; i++)
-        if ((caps[i] & need) == need)
-            s.names[s.count++] = names[i];
+        if ((caps[i] & need) == need) {
+            s.names[s.count] = names[i];
+            s.caps[s.count++] = caps[i];
+        }
     return s;
 }
 
@@ -263,10 +266,6 @@ END_TEST
 
 START_TEST(infeasible_lps_are_recognised_by_every_backend) {
     hedge_context *ctx = backend_context();
-    const char *names[MAX_BACKENDS];
-    uint64_t caps[MAX_BACKENDS];
-    size_t count = 0;
-    ck_assert_status(hedge_backends(ctx, names, MAX_BACKENDS, &count, caps), HEDGE_OK);
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_L1);
     rng r = {99};
     int reps = under_valgrind() ? 6 : 45;
@@ -301,9 +300,8 @@ START_TEST(infeasible_lps_are_recognised_by_every_backend) {
             ck_assert_msg(a.sol.status == HEDGE_SOLVE_PRIMAL_INFEASIBLE, "%s, rep %d (kind %d): status %d",
                           bs.names[b], rep, kind, (int)a.sol.status);
             ck_assert(a.sol.objective == HUGE_VAL);
-            for (size_t i = 0; i < count; i++)
-                if (strcmp(names[i], bs.names[b]) == 0 && (caps[i] & HEDGE_BACKEND_CAP_CERTIFICATES))
-                    check_primal_certificate(&p, &a);
+            if (bs.caps[b] & HEDGE_BACKEND_CAP_CERTIFICATES)
+                check_primal_certificate(&p, &a);
             answer_free(&a);
         }
         prob_free(&p);
@@ -328,10 +326,6 @@ static int cmp_size(const void *a, const void *b) {
  */
 START_TEST(infeasible_caps_with_costless_free_columns) {
     hedge_context *ctx = backend_context();
-    const char *names[MAX_BACKENDS];
-    uint64_t caps[MAX_BACKENDS];
-    size_t count = 0;
-    ck_assert_status(hedge_backends(ctx, names, MAX_BACKENDS, &count, caps), HEDGE_OK);
     backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_L1);
     rng r = {2024};
     enum { REPS = 60 };
@@ -355,18 +349,14 @@ START_TEST(infeasible_caps_with_costless_free_columns) {
         p.hi[2 * k] = C;
         p.lo[2 * k + 1] = C * (1.05 + 0.45 * unif(&r));
         for (size_t b = 0; b < bs.count; b++) {
-            bool quadratic = rep % 2;
-            size_t i = 0;
-            while (i < count && strcmp(names[i], bs.names[b]) != 0)
-                i++;
-            if (quadratic && !(caps[i] & HEDGE_BACKEND_CAP_QP))
+            if (rep % 2 && !(bs.caps[b] & HEDGE_BACKEND_CAP_QP)) /* the odd reps are quadratic */
                 continue;
             answer a;
             answer_init(&a, n, m);
             solve_on(ctx, bs.names[b], &p, NULL, NULL, &a);
             ck_assert_msg(a.sol.status == HEDGE_SOLVE_PRIMAL_INFEASIBLE, "%s, rep %d: status %d", bs.names[b], rep,
                           (int)a.sol.status);
-            if (caps[i] & HEDGE_BACKEND_CAP_CERTIFICATES)
+            if (bs.caps[b] & HEDGE_BACKEND_CAP_CERTIFICATES)
                 check_primal_certificate(&p, &a);
             if (strcmp(bs.names[b], "admm") == 0)
                 iters[n_admm++] = a.sol.iterations;
@@ -1052,16 +1042,11 @@ static hedge_status oom_run(hedge_context *ctx, void *payload) {
 
 START_TEST(oom_sweeps_over_every_backend) {
     hedge_context *ctx = backend_context();
-    const char *names[MAX_BACKENDS];
-    uint64_t caps[MAX_BACKENDS];
-    size_t count = 0;
-    ck_assert_status(hedge_backends(ctx, names, MAX_BACKENDS, &count, caps), HEDGE_OK);
-    for (size_t i = 0; i < count; i++) {
-        if (!(caps[i] & HEDGE_BACKEND_CAP_L1))
-            continue;
-        oom_case oc = {names[i], false};
+    backend_set bs = backends_with(ctx, HEDGE_BACKEND_CAP_L1);
+    for (size_t i = 0; i < bs.count; i++) {
+        oom_case oc = {bs.names[i], false};
         ck_assert_int_gt(test_oom_sweep(oom_run, &oc), 1);
-        if (caps[i] & HEDGE_BACKEND_CAP_MIP) {
+        if (bs.caps[i] & HEDGE_BACKEND_CAP_MIP) {
             oc.integer = true;
             ck_assert_int_gt(test_oom_sweep(oom_run, &oc), 1);
         }
