@@ -28,7 +28,11 @@
  * P + sigma I + A'RA once, as an n x n matrix when n <= k + m and through the (k + m) x (k + m)
  * Woodbury capacitance matrix otherwise (so F'F is formed only when it is the smaller object). When
  * the iterates settle, a polish solves the KKT system of the guessed active set exactly and is kept
- * only if it meets the tolerances, so answers are typically accurate to 1e-12 relative. An update
+ * only if it meets the tolerances, so answers are typically accurate to 1e-12 relative. Where the
+ * guess is a vertex with no curvature on its free variables (a linear program's), a failed polish
+ * takes up to 25 primal or dual simplex pivots from it before ADMM resumes, which finishes the
+ * bases ADMM's iterates hover near; a solve whose ADMM iterations pass twice those of the last
+ * solve from zero starts again from zero. An update
  * never refactorises; when it turns a row or bound between free, inequality and equality, the next
  * solve refactorises once, in memory set aside at setup. A solve first tries the polish on the
  * previous answer's active set (or on the warm start's), so a re-solve after a small change

@@ -13,6 +13,9 @@
  * rows, and refined iteratively against the unregularised system, as OSQP does. The factors depend
  * only on which variables are free and which rows active, so they are kept: a re-solve whose active
  * set has not changed (a warm start after a small update) polishes in O(n^2).
+ *
+ * A failed try is followed by a simplex pivot where the guess is a vertex without curvature (an
+ * LP's; pivot() and dual_pivot()), else by a primal-dual active-set step; see each for why.
  */
 #include "optimize/admm_internal.h"
 
@@ -25,7 +28,7 @@
  * a free variable whose curvature is far below the regularisation (a hedge leg of a 1-USD contract
  * beside option legs) gains only a factor P/(P + delta) per step, and OSQP's few steps then leave
  * the polish short of the tolerance on a correctly guessed active set. */
-enum { REFINE_STEPS = 50, PDAS_STEPS = 3 };
+enum { REFINE_STEPS = 50, PDAS_STEPS = 3, MAX_PIVOTS = 25 };
 
 static inline double maxd(double a, double b) { return a > b ? a : b; } /* see admm.c */
 static inline double mind(double a, double b) { return a < b ? a : b; }
@@ -312,11 +315,267 @@ static bool polish_once(hedge__admm *s, hedge__admm_eval *ev) {
     return ev->prim <= ev->eps_prim && ev->dual <= ev->eps_dual;
 }
 
+/* The basis after a pivot: constraint `leave` (an index into act) made inactive, `enter` active
+ * as `kind`; the index lists and fixed values rebuilt; free variables take their L1 slopes from
+ * slope (n entries; only the free ones are read). */
+static void rebasis(hedge__admm *s, size_t leave, size_t enter, unsigned char kind, const double *slope) {
+    size_t n = s->n, m = s->m;
+    unsigned char *act = s->act;
+    act[leave] = HEDGE__ACT_NONE;
+    act[enter] = kind;
+    s->na = s->nf = 0;
+    for (size_t i = 0; i < m; i++)
+        if (act[i] != HEDGE__ACT_NONE)
+            s->aidx[s->na++] = i;
+    for (size_t j = 0; j < n; j++) {
+        unsigned char a = act[m + j];
+        s->xB[j] = a == HEDGE__ACT_LO || a == HEDGE__ACT_EQ ? s->lb[j]
+                   : a == HEDGE__ACT_HI                     ? s->ub[j]
+                   : a == HEDGE__ACT_KINK                   ? s->t[j]
+                                                            : 0.0;
+        if (a == HEDGE__ACT_NONE) {
+            s->pdx[j] = slope[j];
+            s->fidx[s->nf++] = j;
+        }
+    }
+}
+
+/* No curvature on the free variables (P_ff = 0: P is positive semidefinite, so a zero diagonal
+ * entry means a zero row and column), as the dual pivot assumes: their gradient does not move
+ * with x. */
+static bool flat(const hedge__admm *s) {
+    size_t n = s->n;
+    for (size_t a = 0; a < s->nf; a++) {
+        size_t j = s->fidx[a];
+        if (s->Dg[j] != 0.0)
+            return false;
+        if (!s->woodbury) {
+            if (s->P[j * n + j] != 0.0)
+                return false;
+        } else {
+            for (size_t r = 0; r < s->k; r++)
+                if (s->F[r * n + j] != 0.0)
+                    return false;
+        }
+    }
+    return true;
+}
+
+/* The raw multipliers of the last candidate: rows' (pyf) from the reduced solve; for every
+ * variable g = (P x + q + A'y)_j, the gradient of the smooth part and the rows at x. */
+static void gradient(hedge__admm *s, double *g) {
+    size_t n = s->n;
+    hedge__admm_Pmul(s, g, s->cx);
+    for (size_t b = 0; b < s->na; b++)
+        s->la->axpy(g, s->pyf[b], s->A + s->aidx[b] * s->n, n);
+    for (size_t j = 0; j < n; j++)
+        g[j] += s->q[j];
+}
+
+/*
+ * The dual simplex pivot, for a failed candidate at a vertex whose multipliers all have the right
+ * signs but which violates an inactive row or a free variable's bound: the worst violation enters
+ * at the bound it crosses, and the active constraint whose multiplier reaches zero first as the
+ * entering one's grows leaves (the dual ratio test). An LP's ADMM guess often names such a basis
+ * (a random 300 x 200 LP: dual feasible, 0.003 outside a row, at every try until the iteration
+ * limit). Returns false when no pivot applies.
+ */
+static bool dual_pivot(hedge__admm *s, const hedge__admm_eval *ev) {
+    size_t n = s->n, m = s->m, nf = s->nf, na = s->na;
+    unsigned char *act = s->act;
+    const hedge__la_kernels *la = s->la;
+    if (na != nf || !(ev->dual <= ev->eps_dual) || ev->prim <= ev->eps_prim || !flat(s))
+        return false;
+    /* the entering constraint: the worst violated inactive row or free variable bound */
+    size_t enter = SIZE_MAX;
+    double worst = 0, sign = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (act[i] != HEDGE__ACT_NONE)
+            continue;
+        double ax = la->dot(s->A + i * n, s->cx, n), v = maxd(ax - s->hi[i], s->lo[i] - ax) * s->e[i];
+        if (v > worst)
+            worst = v, enter = i, sign = ax > s->hi[i] ? 1.0 : -1.0;
+    }
+    for (size_t a = 0; a < nf; a++) {
+        size_t j = s->fidx[a];
+        double x = s->cx[j], v = maxd(x - s->ub[j], s->lb[j] - x) / s->d[j];
+        if (v > worst)
+            worst = v, enter = m + j, sign = x > s->ub[j] ? 1.0 : -1.0;
+    }
+    if (enter == SIZE_MAX)
+        return false;
+    /* mu: the change of the active rows' multipliers per unit of the entering one's, keeping the
+     * free variables stationary: A_af' mu = -sign a_e,f (the transposed system through the square
+     * reduced one, with x ~ 0) */
+    for (size_t a = 0; a < nf; a++) {
+        size_t j = s->fidx[a];
+        s->pr1[a] = enter < m ? -sign * s->A[enter * n + j] : (m + j == enter ? -sign : 0.0);
+    }
+    memset(s->pr2, 0, na * sizeof(double));
+    double *g = s->wn, *dg = s->pe1, *y = s->pe2;
+    gradient(s, g); /* before reg_solve overwrites pyf */
+    memcpy(y, s->pyf, na * sizeof(double));
+    reg_solve(s, s->pr1, s->pr2, s->pxf, s->pyf);
+    const double *mu = s->pyf;
+    /* the fixed variables' gradients change by dg = A_a' mu + sign a_e per unit */
+    memset(dg, 0, n * sizeof(double));
+    for (size_t b = 0; b < na; b++)
+        la->axpy(dg, mu[b], s->A + s->aidx[b] * n, n);
+    if (enter < m)
+        la->axpy(dg, sign, s->A + enter * n, n);
+    else
+        dg[enter - m] += sign;
+    /* the dual ratio test */
+    double theta = HUGE_VAL;
+    size_t leave = SIZE_MAX;
+    for (size_t b = 0; b < na; b++) {
+        unsigned char a = act[s->aidx[b]];
+        double t = a == HEDGE__ACT_HI && mu[b] < 0 ? y[b] / -mu[b] : a == HEDGE__ACT_LO && mu[b] > 0 ? -y[b] / mu[b]
+                                                                                                      : HUGE_VAL;
+        if (t < theta)
+            theta = t, leave = s->aidx[b];
+    }
+    for (size_t j = 0; j < n; j++) {
+        unsigned char a = act[m + j];
+        double w = s->w[j], up = s->cx[j] >= s->t[j] ? w : -w, down = s->cx[j] > s->t[j] ? w : -w, t = HUGE_VAL;
+        if (a == HEDGE__ACT_LO && dg[j] < 0)
+            t = maxd(g[j] + up, 0.0) / -dg[j];
+        else if (a == HEDGE__ACT_HI && dg[j] > 0)
+            t = maxd(-(g[j] + down), 0.0) / dg[j];
+        else if (a == HEDGE__ACT_KINK && dg[j] != 0)
+            t = dg[j] > 0 ? maxd(w - g[j], 0.0) / dg[j] : maxd(-w - g[j], 0.0) / dg[j];
+        if (t < theta)
+            theta = t, leave = m + j;
+    }
+    if (leave == SIZE_MAX)
+        return false; /* no constraint can leave: the iterations will find the certificate */
+    for (size_t j = 0; j < n; j++)
+        s->wn2[j] = act[m + j] == HEDGE__ACT_NONE ? s->pdx[j] : 0.0;
+    if (leave >= m) { /* the leaving variable's side: where its gradient reached the edge */
+        size_t j = leave - m;
+        unsigned char a = act[leave];
+        double w = s->w[j];
+        s->wn2[j] = a == HEDGE__ACT_LO ? (s->cx[j] >= s->t[j] ? w : -w)
+                    : a == HEDGE__ACT_HI ? (s->cx[j] > s->t[j] ? w : -w)
+                    : dg[j] > 0 ? -w : w; /* a kink left as g reaches +w goes below t */
+    }
+    rebasis(s, leave, enter, sign > 0 ? HEDGE__ACT_HI : HEDGE__ACT_LO, s->wn2);
+    return true;
+}
+
+/* The curvature d'Pd of the direction d (n entries). */
+static double curvature(hedge__admm *s, const double *d) {
+    hedge__admm_Pmul(s, s->wn2, d);
+    return s->la->dot(s->wn2, d, s->n);
+}
+
+/*
+ * A simplex pivot from a failed candidate that sits at a vertex (as many active constraints as
+ * free variables), is primal feasible, and has a multiplier of the wrong sign: the constraint with
+ * the worst multiplier leaves, the others stay active, and the point moves along the edge this
+ * opens, which lowers the objective at the rate of that multiplier, until the first inactive row,
+ * bound or L1 kink blocks it; that one enters. Why: on an LP the primal-dual active-set step
+ * cannot do this (releasing a constraint without taking in another leaves the reduced system
+ * singular, since P_ff = 0), and ADMM can hover near a vertex for tens of thousands of iterations
+ * while its guess keeps naming the same wrong basis (a random 150 x 100 LP: the same feasible
+ * basis with one wrong-signed multiplier at 13 tries, then the iteration limit). Only edges
+ * without curvature are taken; on a curved one the minimiser lies inside the edge and the
+ * active-set step applies. Returns false when no pivot applies; otherwise the new guess is in
+ * act, aidx, fidx, xB and pdx.
+ */
+static bool pivot(hedge__admm *s, const hedge__admm_eval *ev) {
+    size_t n = s->n, m = s->m, nf = s->nf, na = s->na;
+    unsigned char *act = s->act;
+    const hedge__la_kernels *la = s->la;
+    if (na != nf || !(ev->prim <= ev->eps_prim))
+        return false;
+    /* raw multipliers: rows' from the reduced solve, bounds' from stationarity */
+    double *z = s->wn;
+    gradient(s, z);
+    for (size_t j = 0; j < n; j++)
+        z[j] = -z[j];
+    size_t leave = SIZE_MAX;
+    double worst = ev->eps_dual, sigma = 0;
+    for (size_t b = 0; b < na; b++) {
+        unsigned char a = act[s->aidx[b]];
+        double v = a == HEDGE__ACT_LO ? s->pyf[b] : a == HEDGE__ACT_HI ? -s->pyf[b] : 0.0;
+        if (v > worst)
+            worst = v, leave = b, sigma = a == HEDGE__ACT_LO ? 1.0 : -1.0;
+    }
+    for (size_t j = 0; j < n; j++) {
+        /* a bound leaves when moving off it, L1 slope included, lowers the objective */
+        unsigned char a = act[m + j];
+        double up = s->cx[j] >= s->t[j] ? s->w[j] : -s->w[j], down = s->cx[j] > s->t[j] ? s->w[j] : -s->w[j];
+        double v = a == HEDGE__ACT_LO ? z[j] - up : a == HEDGE__ACT_HI ? down - z[j]
+                   : a == HEDGE__ACT_KINK ? fabs(z[j]) - s->w[j] : 0.0;
+        if (v > worst)
+            worst = v, leave = na + j, sigma = a == HEDGE__ACT_KINK ? (z[j] > 0 ? 1.0 : -1.0)
+                                                : a == HEDGE__ACT_LO ? 1.0 : -1.0;
+    }
+    if (leave == SIZE_MAX)
+        return false;
+    /* the edge: A_af d_f = sigma e_leave (a row leaving) or -sigma A_aj (variable j leaving) */
+    size_t jl = leave >= na ? leave - na : SIZE_MAX;
+    memset(s->pr1, 0, nf * sizeof(double));
+    for (size_t b = 0; b < na; b++)
+        s->pr2[b] = jl == SIZE_MAX ? (b == leave ? sigma : 0.0) : -sigma * s->A[s->aidx[b] * n + jl];
+    reg_solve(s, s->pr1, s->pr2, s->pxf, s->pyf);
+    double *d = s->pe1, *ad = s->pe2;
+    memset(d, 0, n * sizeof(double));
+    for (size_t a = 0; a < nf; a++)
+        d[s->fidx[a]] = s->pxf[a];
+    if (jl != SIZE_MAX)
+        d[jl] = sigma;
+    double dn = 0;
+    for (size_t j = 0; j < n; j++)
+        dn = maxd(dn, fabs(d[j]));
+    if (!(dn > 0) || curvature(s, d) > 1e-12 * dn * dn)
+        return false;
+    /* the ratio test; a step below 0 is round-off at a degenerate vertex */
+    double step = HUGE_VAL, tiny = 1e-12 * dn;
+    size_t enter = SIZE_MAX;
+    unsigned char kind = HEDGE__ACT_NONE;
+    for (size_t i = 0; i < m; i++) {
+        if (act[i] != HEDGE__ACT_NONE)
+            continue;
+        double v = la->dot(s->A + i * n, d, n), ax = la->dot(s->A + i * n, s->cx, n);
+        ad[i] = v;
+        double t = v > tiny ? (s->hi[i] - ax) / v : v < -tiny ? (s->lo[i] - ax) / v : HUGE_VAL;
+        if (t < step)
+            step = t, enter = i, kind = v > 0 ? HEDGE__ACT_HI : HEDGE__ACT_LO;
+    }
+    for (size_t j = 0; j < n; j++) {
+        if ((act[m + j] != HEDGE__ACT_NONE && j != jl) || !(fabs(d[j]) > tiny))
+            continue;
+        double x = s->cx[j], t = d[j] > 0 ? (s->ub[j] - x) / d[j] : (s->lb[j] - x) / d[j];
+        unsigned char k = d[j] > 0 ? HEDGE__ACT_HI : HEDGE__ACT_LO;
+        double tk = (s->t[j] - x) / d[j]; /* the L1 kink ahead, if any */
+        if (s->w[j] > 0 && tk > 0 && tk < t && !(j == jl && act[m + j] == HEDGE__ACT_KINK))
+            t = tk, k = HEDGE__ACT_KINK;
+        if (t < step)
+            step = t, enter = m + j, kind = k;
+    }
+    if (enter == SIZE_MAX)
+        return false; /* an unbounded edge: the iterations will find the certificate */
+    /* the new basis; a free variable's L1 slope is the one on the side the point moves to */
+    for (size_t j = 0; j < n; j++) {
+        double side = s->cx[j] + maxd(step, 0.0) * d[j] - s->t[j] + (j == jl ? sigma * tiny : 0.0);
+        s->pe1[j] = s->w[j] > 0 ? (side > 0 ? s->w[j] : side < 0 ? -s->w[j] : sigma * s->w[j]) : 0.0;
+    }
+    rebasis(s, jl == SIZE_MAX ? s->aidx[leave] : m + jl, enter, kind, s->pe1);
+    return true;
+}
+
 bool hedge__admm_polish(hedge__admm *s, hedge__admm_eval *ev) {
     size_t n = s->n, m = s->m;
-    for (int step = 0;; step++) {
+    for (int step = 0, pivots = 0;; step++) {
         if (polish_once(s, ev))
             return true;
+        if (pivots < MAX_PIVOTS && (pivot(s, ev) || dual_pivot(s, ev))) {
+            pivots++;
+            step--; /* a pivot is not one of the active-set steps */
+            continue;
+        }
         if (step == PDAS_STEPS)
             return false;
         /* A primal-dual active-set step from the failed candidate: the same test as the guess from
