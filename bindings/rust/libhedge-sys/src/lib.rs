@@ -625,8 +625,8 @@ pub struct hedge_candidate {
 }
 init_with_size!(hedge_candidate {
     symbol: ptr::null(), venue: ptr::null(), taker_fee: 0.0, maker_fee: 0.0, fee_cap: 0.0, fee_usd: 0.0,
-    fixed_cost: 0.0, impact: 0.0, impact_from_book: 0, lot_size: 0.0, min_size: 0.0, min_trade: -f64::INFINITY,
-    max_trade: f64::INFINITY, min_position: -f64::INFINITY, max_position: f64::INFINITY, buy_only: 0,
+    fixed_cost: 0.0, impact: 0.0, impact_from_book: 0, lot_size: 0.0, min_size: 0.0, min_trade: f64::NEG_INFINITY,
+    max_trade: f64::INFINITY, min_position: f64::NEG_INFINITY, max_position: f64::INFINITY, buy_only: 0,
 });
 
 /// `hedge_greek`: the Greeks a target can address.
@@ -652,7 +652,7 @@ pub struct hedge_greek_target {
 }
 init_with_size!(hedge_greek_target {
     greek: HEDGE_GREEK_DELTA_USD, underlying: ptr::null(), min_days: 0.0, max_days: f64::INFINITY,
-    lo: -f64::INFINITY, hi: f64::INFINITY, target: 0.0, weight: 0.0,
+    lo: f64::NEG_INFINITY, hi: f64::INFINITY, target: 0.0, weight: 0.0,
 });
 
 #[repr(C)]
