@@ -71,11 +71,14 @@ mod market;
 mod optimize;
 mod portfolio;
 mod pricing;
+mod rebalance;
 mod risk;
 mod scenario;
+mod simulate;
 mod snapshot;
 mod surface;
 mod util;
+mod volatility;
 
 pub use libhedge_sys as sys;
 
@@ -91,11 +94,14 @@ pub use optimize::{backends, BackendInfo, Capabilities, Qp, QpVector, Solution, 
                    SolverOptions};
 pub use portfolio::{Portfolio, Position};
 pub use pricing::*;
+pub use rebalance::{Decision, RebalancePolicy, RebalanceRule, RebalanceState, Rebalancer};
 pub use risk::{pnl_explain, Breakdown, PnlExplain, Risk, RiskOptions, RiskRow};
 pub use scenario::{scenario_grid, Scenario, ScenarioPnl, Shift};
+pub use simulate::{SimConfig, SimHedge, SimInstrument, SimOption, SimOptions, SimPaths, SimSetup, SimStats, Simulation};
 pub use snapshot::{DepthLevel, Quote, Snapshot, SnapshotBuilder, SnapshotOptions, SourceReport, SourceVerdict};
 pub use surface::{ArbitrageKind, ArbitrageReport, SmileData, SviSlice, VolSurface};
 pub use util::Borrowed;
+pub use volatility::{ewma_vol, ewma_vol_series, realized_vol, Bars, Garch, GarchOptions, VolEstimator};
 
 /// Version of the libhedge loaded at run time, major * 10000 + minor * 100 + patch.
 pub fn version_number() -> u32 {
