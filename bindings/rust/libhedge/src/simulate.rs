@@ -60,10 +60,10 @@ pub enum SimPaths<'a> {
 }
 
 impl<'a> SimPaths<'a> {
-    /// The C struct; it points into `self` (replay prices) and must not outlive it.
-    fn to_raw(&self) -> sys::hedge_sim_paths {
+    /// The C struct; a replay's points into the caller's prices, which live for `'a`.
+    fn to_raw(self) -> sys::hedge_sim_paths {
         let mut p = sys::hedge_sim_paths::init();
-        match *self {
+        match self {
             SimPaths::Gbm { spot, drift, vol } => {
                 p.model = sys::HEDGE_SIM_GBM;
                 p.spot = spot;
