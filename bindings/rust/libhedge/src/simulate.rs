@@ -344,6 +344,29 @@ impl SimStats {
 /// One experiment: the paths, the position, the hedge, the policy and the run settings
 /// (the arguments of `hedge_sim_run`). The policy's `cost_rate` and `fixed_cost` are what the
 /// policy assumes; the costs charged are the hedge's.
+///
+/// ```
+/// # use libhedge::*;
+/// let ctx = Context::new()?;
+/// // 10 calls written at the money, 30 days, hedged with a perpetual inside a 0.5-coin band
+/// let sim = Simulation {
+///     paths: SimPaths::Gbm { spot: 97_000.0, drift: 0.0, vol: 0.6 },
+///     option: SimOption { option_type: OptionType::Call, quantity: -10.0, strike: 97_000.0,
+///                         expiry: 30.0 / 365.0, rate: 0.04, hedge_vol: 0.6 },
+///     hedge: SimHedge { instrument: SimInstrument::Perpetual { funding_rate: 0.1 }, cost_rate: 0.0005,
+///                       ..SimHedge::default() },
+///     policy: RebalancePolicy::delta_band(0.5, false),
+///     options: SimOptions { paths: 500, steps: 720, ..SimOptions::default() },
+/// };
+/// let mut last = 0;
+/// let stats = sim.run_with_progress(&ctx, None, |done, _total| {
+///     last = done;
+///     true // false would cancel the run
+/// })?;
+/// assert_eq!((stats.paths, last), (500, 500));
+/// println!("std of the hedged P&L: {:.0} USD, {:.1}% of the premium", stats.std, 100.0 * stats.std_over_price);
+/// # Ok::<(), HedgeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Simulation<'a> {
     pub paths: SimPaths<'a>,

@@ -85,6 +85,16 @@ fn ptr_of(a: Option<&[f64]>) -> *const f64 {
     a.map_or(ptr::null(), |a| a.as_ptr())
 }
 
+/// ```
+/// # use libhedge::*;
+/// let (high, low) = ([101.0, 102.5, 101.8], [99.2, 100.1, 99.9]);
+/// let vol = realized_vol(VolEstimator::Parkinson, &Bars::high_low(&high, &low), 365.0)?;
+/// let by_hand = (365.0 * high.iter().zip(&low).map(|(h, l)| (h / l).ln().powi(2)).sum::<f64>()
+///                / (3.0 * 4.0 * 2f64.ln())).sqrt();
+/// assert!((vol - by_hand).abs() < 1e-12);
+/// # Ok::<(), HedgeError>(())
+/// ```
+///
 /// Annualised realised volatility of `bars` by `est`. A missing array the estimator needs, or fewer
 /// bars than its minimum, is `HEDGE_ERR_INVALID_ARG`; a bad price (the message names its index), a
 /// high below its low, an open or close outside [low, high] or a bad `periods_per_year` is
