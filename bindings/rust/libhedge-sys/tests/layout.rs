@@ -219,3 +219,12 @@ fn initialisers_leave_pointers_null() {
     assert!(s.paths.is_null() && s.option.is_null() && s.hedge.is_null() && s.options.is_null());
     assert!(s.replay_csv.is_null() && s.replay_column.is_null());
 }
+
+/// `hedge_garch_options_init()` (the library's function, not the macro) writes what `init()` holds.
+#[test]
+fn garch_options_init_function_agrees() {
+    let mut o = sys::hedge_garch_options { struct_size: 0, tolerance: -1.0, max_iter: 7, demean: 9 };
+    unsafe { sys::hedge_garch_options_init(&mut o) };
+    assert_eq!(o, sys::hedge_garch_options::init());
+    unsafe { sys::hedge_garch_options_init(std::ptr::null_mut()) }; // NULL is ignored
+}
