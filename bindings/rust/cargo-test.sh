@@ -55,6 +55,15 @@ if [ "$sanitize" != none ]; then
   if [ -n "$preload" ]; then
     host=$("$rustc" -vV | sed -n 's/^host: //p' | tr 'a-z-' 'A-Z_')
     export "CARGO_TARGET_${host}_RUNNER=env LD_PRELOAD=$(echo $preload | tr ' ' :)"
+    # Cargo hands that runner to rustdoc's doctests only from 1.89 on (Debian's 0.66 does not, and
+    # rustdoc's own --runtool is unstable), so the doctest programs get the runtime first another
+    # way: linked through a C compiler that names it before anything else, as a C program built
+    # with -fsanitize has it. (The name must not end in "ld", or rustc takes it for a bare linker.)
+    wrapper="$build/bindings/rust/sanitizer-cc"
+    mkdir -p "$build/bindings/rust"
+    printf '#!/bin/sh\nexec %s -Wl,--no-as-needed %s -Wl,--as-needed "$@"\n' "$cc" "$preload" >"$wrapper"
+    chmod +x "$wrapper"
+    export RUSTDOCFLAGS="${RUSTDOCFLAGS:-} -C linker=$wrapper -C link-arg=-fsanitize=$sanitize"
   fi
 fi
 cd "$src/bindings/rust"
