@@ -53,7 +53,10 @@ impl RebalanceRule {
             sys::HEDGE_REBALANCE_WHALLEY_WILMOTT => RebalanceRule::WhalleyWilmott,
             sys::HEDGE_REBALANCE_LELAND => RebalanceRule::Leland,
             sys::HEDGE_REBALANCE_COST_RISK => RebalanceRule::CostRisk,
-            _ => return Err(HedgeError::new(Status::UNSUPPORTED, format!("rebalance rule {} is unknown to the Rust binding", r))),
+            _ => {
+                let msg = format!("rebalance rule {} is unknown to the Rust binding", r);
+                return Err(HedgeError::new(Status::UNSUPPORTED, msg));
+            }
         })
     }
 }
@@ -234,7 +237,8 @@ impl<'p, 'ctx> Rebalancer<'p, 'ctx> {
     /// at-the-money volatility of the market's surface, and the time to the book's last option
     /// expiry on it. `HEDGE_ERR_NOT_FOUND`: no spot or surface for the underlying;
     /// `HEDGE_ERR_STATE`: the market's time is before the last trade's.
-    pub fn check(&mut self, book: &Portfolio<'_>, market: &Market<'_>) -> Result<(Decision, Option<HedgeResult<'ctx>>)> {
+    pub fn check(&mut self, book: &Portfolio<'_>, market: &Market<'_>)
+        -> Result<(Decision, Option<HedgeResult<'ctx>>)> {
         let mut d = sys::hedge_rebalance_decision::init();
         let mut orders = ptr::null_mut();
         check(unsafe {

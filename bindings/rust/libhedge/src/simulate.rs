@@ -132,7 +132,10 @@ impl<'a> SimPaths<'a> {
                 },
                 windows: p.windows != 0,
             },
-            m => return Err(HedgeError::new(Status::UNSUPPORTED, format!("path model {} is unknown to the Rust binding", m))),
+            m => {
+                let msg = format!("path model {} is unknown to the Rust binding", m);
+                return Err(HedgeError::new(Status::UNSUPPORTED, msg));
+            }
         })
     }
 
@@ -267,7 +270,10 @@ impl SimHedge {
             sys::HEDGE_SIM_OPTION => SimInstrument::Option {
                 option_type: option_type_from_raw(h.option_type)?, strike: h.option_strike, expiry: h.option_expiry,
             },
-            i => return Err(HedgeError::new(Status::UNSUPPORTED, format!("hedge instrument {} is unknown to the Rust binding", i))),
+            i => {
+                let msg = format!("hedge instrument {} is unknown to the Rust binding", i);
+                return Err(HedgeError::new(Status::UNSUPPORTED, msg));
+            }
         };
         Ok(SimHedge { instrument, cost_rate: h.cost_rate, fixed_cost: h.fixed_cost, latency_steps: h.latency_steps })
     }
