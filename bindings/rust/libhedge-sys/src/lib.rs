@@ -30,7 +30,8 @@ macro_rules! opaque {
 }
 
 opaque!(hedge_context, hedge_instrument, hedge_snapshot, hedge_snapshot_builder, hedge_vol_surface, hedge_market,
-        hedge_portfolio, hedge_risk, hedge_scenario_pnl, hedge_qp, hedge_solver, hedge_problem, hedge_result);
+        hedge_portfolio, hedge_risk, hedge_scenario_pnl, hedge_qp, hedge_solver, hedge_problem, hedge_result,
+        hedge_rebalancer, hedge_sim_config);
 
 macro_rules! init_with_size {
     ($name:ident { $($field:ident : $value:expr),* $(,)? }) => {
@@ -625,8 +626,8 @@ pub struct hedge_candidate {
 }
 init_with_size!(hedge_candidate {
     symbol: ptr::null(), venue: ptr::null(), taker_fee: 0.0, maker_fee: 0.0, fee_cap: 0.0, fee_usd: 0.0,
-    fixed_cost: 0.0, impact: 0.0, impact_from_book: 0, lot_size: 0.0, min_size: 0.0, min_trade: -f64::INFINITY,
-    max_trade: f64::INFINITY, min_position: -f64::INFINITY, max_position: f64::INFINITY, buy_only: 0,
+    fixed_cost: 0.0, impact: 0.0, impact_from_book: 0, lot_size: 0.0, min_size: 0.0, min_trade: f64::NEG_INFINITY,
+    max_trade: f64::INFINITY, min_position: f64::NEG_INFINITY, max_position: f64::INFINITY, buy_only: 0,
 });
 
 /// `hedge_greek`: the Greeks a target can address.
@@ -652,7 +653,7 @@ pub struct hedge_greek_target {
 }
 init_with_size!(hedge_greek_target {
     greek: HEDGE_GREEK_DELTA_USD, underlying: ptr::null(), min_days: 0.0, max_days: f64::INFINITY,
-    lo: -f64::INFINITY, hi: f64::INFINITY, target: 0.0, weight: 0.0,
+    lo: f64::NEG_INFINITY, hi: f64::INFINITY, target: 0.0, weight: 0.0,
 });
 
 #[repr(C)]
@@ -782,6 +783,238 @@ pub struct hedge_limit_report {
 }
 init_with_size!(hedge_limit_report {
     kind: HEDGE_LIMIT_GREEK, index: 0, upper: 0, bound: 0.0, shadow_price: 0.0, name: ptr::null(),
+});
+
+// ---- volatility.h ------------------------------------------------------------------------------
+
+pub type hedge_vol_estimator = c_int;
+pub const HEDGE_VOL_CLOSE_TO_CLOSE: hedge_vol_estimator = 0;
+pub const HEDGE_VOL_PARKINSON: hedge_vol_estimator = 1;
+pub const HEDGE_VOL_GARMAN_KLASS: hedge_vol_estimator = 2;
+pub const HEDGE_VOL_ROGERS_SATCHELL: hedge_vol_estimator = 3;
+pub const HEDGE_VOL_YANG_ZHANG: hedge_vol_estimator = 4;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_garch {
+    pub struct_size: usize,
+    pub omega: f64,
+    pub alpha: f64,
+    pub beta: f64,
+    pub mean: f64,
+    pub log_likelihood: f64,
+    pub next_variance: f64,
+    pub long_run_variance: f64,
+    pub iterations: usize,
+    pub observations: usize,
+    pub converged: c_int,
+}
+init_with_size!(hedge_garch {
+    omega: 0.0, alpha: 0.0, beta: 0.0, mean: 0.0, log_likelihood: 0.0, next_variance: 0.0, long_run_variance: 0.0,
+    iterations: 0, observations: 0, converged: 0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_garch_options {
+    pub struct_size: usize,
+    pub tolerance: f64,
+    pub max_iter: usize,
+    pub demean: c_int,
+}
+init_with_size!(hedge_garch_options { tolerance: 1e-7, max_iter: 500, demean: 1 });
+
+// ---- rebalance.h -------------------------------------------------------------------------------
+
+pub type hedge_rebalance_rule = c_int;
+pub const HEDGE_REBALANCE_CALENDAR: hedge_rebalance_rule = 0;
+pub const HEDGE_REBALANCE_DELTA_BAND: hedge_rebalance_rule = 1;
+pub const HEDGE_REBALANCE_WHALLEY_WILMOTT: hedge_rebalance_rule = 2;
+pub const HEDGE_REBALANCE_LELAND: hedge_rebalance_rule = 3;
+pub const HEDGE_REBALANCE_COST_RISK: hedge_rebalance_rule = 4;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_rebalance_policy {
+    pub struct_size: usize,
+    pub rule: hedge_rebalance_rule,
+    pub interval_days: f64,
+    pub band: f64,
+    pub risk_aversion: f64,
+    pub cost_rate: f64,
+    pub fixed_cost: f64,
+    pub horizon_days: f64,
+    pub to_edge: c_int,
+}
+init_with_size!(hedge_rebalance_policy {
+    rule: HEDGE_REBALANCE_CALENDAR, interval_days: 1.0, band: 0.0, risk_aversion: 0.0, cost_rate: 0.0,
+    fixed_cost: 0.0, horizon_days: 1.0, to_edge: 0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_rebalance_state {
+    pub struct_size: usize,
+    pub delta: f64,
+    pub gamma: f64,
+    pub spot: f64,
+    pub vol: f64,
+    pub rate: f64,
+    pub time_left: f64,
+    pub days_since_last: f64,
+}
+init_with_size!(hedge_rebalance_state {
+    delta: 0.0, gamma: 0.0, spot: 0.0, vol: 0.0, rate: 0.0, time_left: 0.0, days_since_last: 0.0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_rebalance_decision {
+    pub struct_size: usize,
+    pub trade: c_int,
+    pub target_delta: f64,
+    pub band: f64,
+    pub hedge_vol: f64,
+    pub benefit_usd: f64,
+    pub cost_usd: f64,
+}
+init_with_size!(hedge_rebalance_decision {
+    trade: 0, target_delta: 0.0, band: 0.0, hedge_vol: 0.0, benefit_usd: 0.0, cost_usd: 0.0,
+});
+
+// ---- simulate.h --------------------------------------------------------------------------------
+
+pub type hedge_sim_model = c_int;
+pub const HEDGE_SIM_GBM: hedge_sim_model = 0;
+pub const HEDGE_SIM_MERTON: hedge_sim_model = 1;
+pub const HEDGE_SIM_HESTON: hedge_sim_model = 2;
+pub const HEDGE_SIM_GARCH: hedge_sim_model = 3;
+pub const HEDGE_SIM_REPLAY: hedge_sim_model = 4;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_sim_paths {
+    pub struct_size: usize,
+    pub model: hedge_sim_model,
+    pub spot: f64,
+    pub drift: f64,
+    pub vol: f64,
+    pub jump_intensity: f64,
+    pub jump_mean: f64,
+    pub jump_std: f64,
+    pub kappa: f64,
+    pub theta: f64,
+    pub xi: f64,
+    pub rho: f64,
+    pub v0: f64,
+    pub garch_omega: f64,
+    pub garch_alpha: f64,
+    pub garch_beta: f64,
+    pub garch_var0: f64,
+    pub prices: *const f64,
+    pub n_prices: usize,
+    pub windows: c_int,
+}
+init_with_size!(hedge_sim_paths {
+    model: HEDGE_SIM_GBM, spot: 0.0, drift: 0.0, vol: 0.0, jump_intensity: 0.0, jump_mean: 0.0, jump_std: 0.0,
+    kappa: 0.0, theta: 0.0, xi: 0.0, rho: 0.0, v0: 0.0, garch_omega: 0.0, garch_alpha: 0.0, garch_beta: 0.0,
+    garch_var0: 0.0, prices: ptr::null(), n_prices: 0, windows: 0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_sim_option {
+    pub struct_size: usize,
+    pub type_: hedge_option_type,
+    pub quantity: f64,
+    pub strike: f64,
+    pub expiry: f64,
+    pub rate: f64,
+    pub hedge_vol: f64,
+}
+init_with_size!(hedge_sim_option {
+    type_: HEDGE_CALL, quantity: 0.0, strike: 0.0, expiry: 0.0, rate: 0.0, hedge_vol: 0.0,
+});
+
+pub type hedge_sim_instrument = c_int;
+pub const HEDGE_SIM_SPOT: hedge_sim_instrument = 0;
+pub const HEDGE_SIM_PERPETUAL: hedge_sim_instrument = 1;
+pub const HEDGE_SIM_OPTION: hedge_sim_instrument = 2;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_sim_hedge {
+    pub struct_size: usize,
+    pub instrument: hedge_sim_instrument,
+    pub funding_rate: f64,
+    pub option_type: hedge_option_type,
+    pub option_strike: f64,
+    pub option_expiry: f64,
+    pub cost_rate: f64,
+    pub fixed_cost: f64,
+    pub latency_steps: usize,
+}
+init_with_size!(hedge_sim_hedge {
+    instrument: HEDGE_SIM_SPOT, funding_rate: 0.0, option_type: HEDGE_CALL, option_strike: 0.0, option_expiry: 0.0,
+    cost_rate: 0.0, fixed_cost: 0.0, latency_steps: 0,
+});
+
+pub type hedge_sim_progress_fn = Option<unsafe extern "C" fn(payload: *mut c_void, done: usize, total: usize) -> c_int>;
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_sim_options {
+    pub struct_size: usize,
+    pub paths: usize,
+    pub steps: usize,
+    pub seed: u64,
+    pub threads: c_uint,
+    pub progress: hedge_sim_progress_fn,
+    pub payload: *mut c_void,
+}
+init_with_size!(hedge_sim_options {
+    paths: 10000, steps: 365, seed: 1, threads: 0, progress: None, payload: ptr::null_mut(),
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct hedge_sim_stats {
+    pub struct_size: usize,
+    pub paths: usize,
+    pub option_price: f64,
+    pub mean: f64,
+    pub std: f64,
+    pub var95: f64,
+    pub cvar95: f64,
+    pub var99: f64,
+    pub cvar99: f64,
+    pub worst: f64,
+    pub best: f64,
+    pub mean_cost: f64,
+    pub mean_funding: f64,
+    pub mean_trades: f64,
+    pub std_over_price: f64,
+}
+init_with_size!(hedge_sim_stats {
+    paths: 0, option_price: 0.0, mean: 0.0, std: 0.0, var95: 0.0, cvar95: 0.0, var99: 0.0, cvar99: 0.0, worst: 0.0,
+    best: 0.0, mean_cost: 0.0, mean_funding: 0.0, mean_trades: 0.0, std_over_price: 0.0,
+});
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_sim_setup {
+    pub struct_size: usize,
+    pub paths: *const hedge_sim_paths,
+    pub option: *const hedge_sim_option,
+    pub hedge: *const hedge_sim_hedge,
+    pub options: *const hedge_sim_options,
+    pub n_policies: usize,
+    pub replay_csv: *const c_char,
+    pub replay_column: *const c_char,
+}
+init_with_size!(hedge_sim_setup {
+    paths: ptr::null(), option: ptr::null(), hedge: ptr::null(), options: ptr::null(), n_policies: 0,
+    replay_csv: ptr::null(), replay_column: ptr::null(),
 });
 
 // ---- functions ---------------------------------------------------------------------------------
@@ -1054,4 +1287,44 @@ extern "C" {
                               -> hedge_status;
     pub fn hedge_result_write_json(buffer: *mut c_char, capacity: usize, length: *mut usize,
                                    result: *const hedge_result) -> hedge_status;
+
+    // volatility.h
+    pub fn hedge_realized_vol(vol: *mut f64, est: hedge_vol_estimator, open: *const f64, high: *const f64,
+                              low: *const f64, close: *const f64, n: usize, periods_per_year: f64) -> hedge_status;
+    pub fn hedge_ewma_vol(vol: *mut f64, series: *mut f64, returns: *const f64, n: usize, lambda: f64,
+                          initial_variance: f64, periods_per_year: f64) -> hedge_status;
+    pub fn hedge_garch_options_init(options: *mut hedge_garch_options);
+    pub fn hedge_garch_fit(model: *mut hedge_garch, returns: *const f64, n: usize, options: *const hedge_garch_options)
+                           -> hedge_status;
+    pub fn hedge_garch_forecast_variance(variance: *mut f64, model: *const hedge_garch, steps: usize) -> hedge_status;
+    pub fn hedge_garch_forecast_vol(vol: *mut f64, model: *const hedge_garch, horizon: usize, periods_per_year: f64)
+                                    -> hedge_status;
+    pub fn hedge_garch_simulate(returns: *mut f64, variances: *mut f64, n: usize, model: *const hedge_garch,
+                                initial_variance: f64, seed: u64, stream: u64) -> hedge_status;
+
+    // rebalance.h
+    pub fn hedge_rebalance_decide(decision: *mut hedge_rebalance_decision, policy: *const hedge_rebalance_policy,
+                                  state: *const hedge_rebalance_state) -> hedge_status;
+    pub fn hedge_rebalancer_create(out: *mut *mut hedge_rebalancer, ctx: *mut hedge_context,
+                                   problem: *const hedge_problem, underlying: *const c_char,
+                                   policy: *const hedge_rebalance_policy) -> hedge_status;
+    pub fn hedge_rebalancer_destroy(rebalancer: *mut hedge_rebalancer);
+    pub fn hedge_rebalancer_check(decision: *mut hedge_rebalance_decision, orders: *mut *mut hedge_result,
+                                  rebalancer: *mut hedge_rebalancer, book: *const hedge_portfolio,
+                                  market: *const hedge_market) -> hedge_status;
+
+    // simulate.h
+    pub fn hedge_sim_run(stats: *mut hedge_sim_stats, pnl: *mut f64, n_pnl: usize, ctx: *mut hedge_context,
+                         paths: *const hedge_sim_paths, option: *const hedge_sim_option, hedge: *const hedge_sim_hedge,
+                         policy: *const hedge_rebalance_policy, options: *const hedge_sim_options) -> hedge_status;
+    pub fn hedge_sim_generate(prices: *mut f64, capacity: usize, paths: *const hedge_sim_paths, horizon: f64,
+                              steps: usize, seed: u64, first_path: usize, n_paths: usize) -> hedge_status;
+    pub fn hedge_sim_config_read_json(out: *mut *mut hedge_sim_config, ctx: *mut hedge_context, text: *const c_char,
+                                      length: usize, name: *const c_char) -> hedge_status;
+    pub fn hedge_sim_config_load_json(out: *mut *mut hedge_sim_config, ctx: *mut hedge_context, path: *const c_char)
+                                      -> hedge_status;
+    pub fn hedge_sim_config_destroy(config: *mut hedge_sim_config);
+    pub fn hedge_sim_config_setup(setup: *mut hedge_sim_setup, config: *const hedge_sim_config) -> hedge_status;
+    pub fn hedge_sim_config_policy(policy: *mut hedge_rebalance_policy, name: *mut *const c_char,
+                                   config: *const hedge_sim_config, index: usize) -> hedge_status;
 }

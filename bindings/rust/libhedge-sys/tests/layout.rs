@@ -18,13 +18,18 @@ macro_rules! offset {
     }};
 }
 
+/// The C name of a Rust field: `type_` is C's `type`, a Rust keyword.
+fn c_field(rust: &str) -> &str {
+    rust.strip_suffix('_').unwrap_or(rust)
+}
+
 macro_rules! layouts {
     ($($t:ident { $($f:ident),* $(,)? })*) => {
         fn rust_view() -> Vec<String> {
             let mut v = Vec::new();
             $(
                 v.push(format!("{} {}", stringify!($t), size_of::<sys::$t>()));
-                $( v.push(format!("{}.{} {}", stringify!($t), stringify!($f), offset!(sys::$t, $f))); )*
+                $( v.push(format!("{}.{} {}", stringify!($t), c_field(stringify!($f)), offset!(sys::$t, $f))); )*
             )*
             v
         }
@@ -32,8 +37,8 @@ macro_rules! layouts {
             let mut s = String::new();
             $(
                 s += &format!("printf(\"{} %zu\\n\", sizeof({}));\n", stringify!($t), stringify!($t));
-                $( s += &format!("printf(\"{}.{} %zu\\n\", offsetof({}, {}));\n", stringify!($t), stringify!($f),
-                                 stringify!($t), stringify!($f)); )*
+                $( s += &format!("printf(\"{}.{} %zu\\n\", offsetof({}, {}));\n", stringify!($t),
+                                 c_field(stringify!($f)), stringify!($t), c_field(stringify!($f))); )*
             )*
             s
         }
@@ -66,6 +71,22 @@ layouts! {
     hedge_trade { struct_size, symbol, venue, candidate, quantity, mid, notional_usd, fee_usd, spread_usd, impact_usd,
                   funding_usd, fixed_usd }
     hedge_limit_report { struct_size, kind, index, upper, bound, shadow_price, name }
+    hedge_garch { struct_size, omega, alpha, beta, mean, log_likelihood, next_variance, long_run_variance, iterations,
+                  observations, converged }
+    hedge_garch_options { struct_size, tolerance, max_iter, demean }
+    hedge_rebalance_policy { struct_size, rule, interval_days, band, risk_aversion, cost_rate, fixed_cost,
+                             horizon_days, to_edge }
+    hedge_rebalance_state { struct_size, delta, gamma, spot, vol, rate, time_left, days_since_last }
+    hedge_rebalance_decision { struct_size, trade, target_delta, band, hedge_vol, benefit_usd, cost_usd }
+    hedge_sim_paths { struct_size, model, spot, drift, vol, jump_intensity, jump_mean, jump_std, kappa, theta, xi, rho,
+                      v0, garch_omega, garch_alpha, garch_beta, garch_var0, prices, n_prices, windows }
+    hedge_sim_option { struct_size, type_, quantity, strike, expiry, rate, hedge_vol }
+    hedge_sim_hedge { struct_size, instrument, funding_rate, option_type, option_strike, option_expiry, cost_rate,
+                      fixed_cost, latency_steps }
+    hedge_sim_options { struct_size, paths, steps, seed, threads, progress, payload }
+    hedge_sim_stats { struct_size, paths, option_price, mean, std, var95, cvar95, var99, cvar99, worst, best,
+                      mean_cost, mean_funding, mean_trades, std_over_price }
+    hedge_sim_setup { struct_size, paths, option, hedge, options, n_policies, replay_csv, replay_column }
 }
 
 /// The initialisers agree with the headers' `_INIT` macros: each numeric field as a double, compared
@@ -88,13 +109,13 @@ macro_rules! inits {
             let mut v = Vec::new();
             $(
                 let x = sys::$t::init();
-                $( v.push(format!("{}.{} {:016x}", stringify!($t), stringify!($f), (x.$f as f64).to_bits())); )*
+                $( v.push(format!("{}.{} {:016x}", stringify!($t), c_field(stringify!($f)), (x.$f as f64).to_bits())); )*
             )*
             v
         }
         fn c_inits() -> String {
             let mut s = String::new();
-            $( $( s += &format!("SAME({}, {}, {})\n", stringify!($t), stringify!($init), stringify!($f)); )* )*
+            $( $( s += &format!("SAME({}, {}, {})\n", stringify!($t), stringify!($init), c_field(stringify!($f))); )* )*
             s
         }
     };
@@ -112,6 +133,24 @@ inits! {
     hedge_solve_options = HEDGE_SOLVE_OPTIONS_INIT { threads }
     hedge_margin_options = HEDGE_MARGIN_OPTIONS_INIT { spot_range, spot_steps, vol_up, vol_down, delta_addon,
                                                        threads }
+    hedge_garch = HEDGE_GARCH_INIT { omega, alpha, beta, mean, log_likelihood, next_variance, long_run_variance,
+                                     iterations, observations, converged }
+    hedge_garch_options = HEDGE_GARCH_OPTIONS_INIT { tolerance, max_iter, demean }
+    hedge_rebalance_policy = HEDGE_REBALANCE_POLICY_INIT { rule, interval_days, band, risk_aversion, cost_rate,
+                                                           fixed_cost, horizon_days, to_edge }
+    hedge_rebalance_state = HEDGE_REBALANCE_STATE_INIT { delta, gamma, spot, vol, rate, time_left, days_since_last }
+    hedge_rebalance_decision = HEDGE_REBALANCE_DECISION_INIT { trade, target_delta, band, hedge_vol, benefit_usd,
+                                                               cost_usd }
+    hedge_sim_paths = HEDGE_SIM_PATHS_INIT { model, spot, drift, vol, jump_intensity, jump_mean, jump_std, kappa,
+                                             theta, xi, rho, v0, garch_omega, garch_alpha, garch_beta, garch_var0,
+                                             n_prices, windows }
+    hedge_sim_option = HEDGE_SIM_OPTION_INIT { type_, quantity, strike, expiry, rate, hedge_vol }
+    hedge_sim_hedge = HEDGE_SIM_HEDGE_INIT { instrument, funding_rate, option_type, option_strike, option_expiry,
+                                             cost_rate, fixed_cost, latency_steps }
+    hedge_sim_options = HEDGE_SIM_OPTIONS_INIT { paths, steps, seed, threads }
+    hedge_sim_stats = HEDGE_SIM_STATS_INIT { paths, option_price, mean, std, var95, cvar95, var99, cvar99, worst,
+                                             best, mean_cost, mean_funding, mean_trades, std_over_price }
+    hedge_sim_setup = HEDGE_SIM_SETUP_INIT { n_policies }
 }
 
 fn probe(name: &str, body: &str, prelude: &str) -> Option<Vec<String>> {
@@ -120,8 +159,12 @@ fn probe(name: &str, body: &str, prelude: &str) -> Option<Vec<String>> {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let src = dir.join(format!("{}.c", name));
     let exe = dir.join(name);
-    std::fs::write(&src, format!("#include <stddef.h>\n#include <stdio.h>\n#include <hedge/hedging.h>\n{}\nint main(void) {{\n{}return 0;\n}}\n",
-                                 prelude, body)).unwrap();
+    let headers = ["hedging.h", "rebalance.h", "simulate.h", "volatility.h"]
+        .iter()
+        .map(|h| format!("#include <hedge/{}>\n", h))
+        .collect::<String>();
+    std::fs::write(&src, format!("#include <stddef.h>\n#include <stdio.h>\n{}{}\nint main(void) {{\n{}return 0;\n}}\n",
+                                 headers, prelude, body)).unwrap();
     // A sanitizer build runs the tests with the sanitizer runtime preloaded (cargo-test.sh): the
     // compiler and the probe are not instrumented and must not inherit it.
     let status = Command::new(&cc).env_remove("LD_PRELOAD").arg("-std=c11").arg("-I").arg(&include).arg(&src)
@@ -157,4 +200,32 @@ fn initialisers_match_the_c_init_macros() {
 fn sized_structs_start_with_their_size() {
     assert_eq!(sys::hedge_candidate::init().struct_size, size_of::<sys::hedge_candidate>());
     assert_eq!(offset!(sys::hedge_hedge_summary, struct_size), 0);
+    macro_rules! sized {
+        ($($t:ident),*) => {$(
+            assert_eq!(sys::$t::init().struct_size, size_of::<sys::$t>(), stringify!($t));
+            assert_eq!(offset!(sys::$t, struct_size), 0, stringify!($t));
+        )*};
+    }
+    sized!(hedge_garch, hedge_garch_options, hedge_rebalance_policy, hedge_rebalance_state, hedge_rebalance_decision,
+           hedge_sim_paths, hedge_sim_option, hedge_sim_hedge, hedge_sim_options, hedge_sim_stats, hedge_sim_setup);
+}
+
+/// The pointer members the numeric comparison above leaves out: NULL in every `_INIT` macro.
+#[test]
+fn initialisers_leave_pointers_null() {
+    assert!(sys::hedge_sim_paths::init().prices.is_null());
+    let o = sys::hedge_sim_options::init();
+    assert!(o.progress.is_none() && o.payload.is_null());
+    let s = sys::hedge_sim_setup::init();
+    assert!(s.paths.is_null() && s.option.is_null() && s.hedge.is_null() && s.options.is_null());
+    assert!(s.replay_csv.is_null() && s.replay_column.is_null());
+}
+
+/// `hedge_garch_options_init()` (the library's function, not the macro) writes what `init()` holds.
+#[test]
+fn garch_options_init_function_agrees() {
+    let mut o = sys::hedge_garch_options { struct_size: 0, tolerance: -1.0, max_iter: 7, demean: 9 };
+    unsafe { sys::hedge_garch_options_init(&mut o) };
+    assert_eq!(o, sys::hedge_garch_options::init());
+    unsafe { sys::hedge_garch_options_init(std::ptr::null_mut()) }; // NULL is ignored
 }

@@ -551,6 +551,14 @@ unsafe impl<'ctx> Send for HedgeResult<'ctx> {}
 unsafe impl<'ctx> Sync for HedgeResult<'ctx> {}
 
 impl<'ctx> HedgeResult<'ctx> {
+    /// Takes ownership of a result the library returned (the rebalancer's orders).
+    ///
+    /// # Safety
+    /// `raw` must be a live result nobody else frees, allocated from a context that outlives `'ctx`.
+    pub(crate) unsafe fn from_raw(raw: *mut sys::hedge_result) -> HedgeResult<'ctx> {
+        HedgeResult { raw: NonNull::new(raw).expect("NULL result"), _ctx: PhantomData }
+    }
+
     pub fn as_ptr(&self) -> *const sys::hedge_result {
         self.raw.as_ptr()
     }

@@ -1,7 +1,9 @@
 //! Safe Rust bindings to libhedge: pricing kernels with every Greek, implied volatility, instruments,
 //! market snapshots, volatility surfaces, markets read from JSON, portfolios, aggregated risk,
-//! scenario revaluation, margin, the constraint optimizer ([`Qp`], [`Solver`]) and the hedge solver
-//! ([`Problem`], [`HedgeResult`]).
+//! scenario revaluation, margin, the constraint optimizer ([`Qp`], [`Solver`]), the hedge solver
+//! ([`Problem`], [`HedgeResult`]), volatility forecasting ([`realized_vol`], [`ewma_vol`],
+//! [`Garch`]), rebalancing ([`RebalancePolicy`], [`Rebalancer`]) and the hedging simulator
+//! ([`Simulation`], [`SimConfig`]).
 //!
 //! Units are the C library's everywhere: times in years (ACT/365), continuously compounded rates,
 //! volatility as a fraction per square-root year, vega per 1.00 of volatility, theta per year,
@@ -15,7 +17,7 @@
 //!
 //! A market's snapshot is lent, not given; it cannot outlive the market:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0597
 //! # use libhedge::*;
 //! let ctx = Context::new().unwrap();
 //! let snapshot = {
@@ -26,12 +28,24 @@
 //!
 //! and no handle outlives its context:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0597
 //! # use libhedge::*;
 //! let book = {
 //!     let ctx = Context::new().unwrap();
 //!     Portfolio::new(&ctx).unwrap()
 //! };
+//! ```
+//!
+//! A [`Rebalancer`] borrows the hedge problem it trades through, which the C library reads on every
+//! check: the problem cannot be changed while the rebalancer lives:
+//!
+//! ```compile_fail,E0502
+//! # use libhedge::*;
+//! let ctx = Context::new().unwrap();
+//! let mut problem = Problem::new(&ctx).unwrap();
+//! let rebalancer = Rebalancer::new(&ctx, &problem, "BTC", &RebalancePolicy::default()).unwrap();
+//! problem.set_limits(&Limits::default()).unwrap();
+//! drop(rebalancer);
 //! ```
 //!
 //! A clone of the lent snapshot is a reference of its own, which may outlive the market (not the
@@ -54,8 +68,11 @@
 //! internally and is `Send + Sync`; a [`SnapshotBuilder`] belongs to one thread at a time (`Send`,
 //! not `Sync`). A [`Qp`] and a hedge [`Problem`] may be read (solved) by many threads while nobody
 //! changes them, so they are `Send + Sync` with `&mut self` setters; a [`Solver`] is used by one
-//! thread at a time (`Send`, not `Sync`); a [`HedgeResult`] is immutable (`Send + Sync`). The
-//! pricing functions are pure and callable from anywhere.
+//! thread at a time (`Send`, not `Sync`); a [`HedgeResult`] is immutable (`Send + Sync`). A
+//! [`Rebalancer`] keeps the time of its last trade and belongs to one thread at a time (`Send`,
+//! not `Sync`); a [`SimConfig`] is immutable (`Send + Sync`), and simulations only read their
+//! inputs, so one [`Simulation`] may run on several threads at once. The pricing and volatility
+//! functions and [`RebalancePolicy::decide`] are pure and callable from anywhere.
 //!
 //! # Errors
 //! A failing call returns [`HedgeError`]: the status code, its symbolic name and the message the
@@ -71,11 +88,14 @@ mod market;
 mod optimize;
 mod portfolio;
 mod pricing;
+mod rebalance;
 mod risk;
 mod scenario;
+mod simulate;
 mod snapshot;
 mod surface;
 mod util;
+mod volatility;
 
 pub use libhedge_sys as sys;
 
@@ -91,11 +111,14 @@ pub use optimize::{backends, BackendInfo, Capabilities, Qp, QpVector, Solution, 
                    SolverOptions};
 pub use portfolio::{Portfolio, Position};
 pub use pricing::*;
+pub use rebalance::{Decision, RebalancePolicy, RebalanceRule, RebalanceState, Rebalancer};
 pub use risk::{pnl_explain, Breakdown, PnlExplain, Risk, RiskOptions, RiskRow};
 pub use scenario::{scenario_grid, Scenario, ScenarioPnl, Shift};
+pub use simulate::{SimConfig, SimHedge, SimInstrument, SimOption, SimOptions, SimPaths, SimSetup, SimStats, Simulation};
 pub use snapshot::{DepthLevel, Quote, Snapshot, SnapshotBuilder, SnapshotOptions, SourceReport, SourceVerdict};
 pub use surface::{ArbitrageKind, ArbitrageReport, SmileData, SviSlice, VolSurface};
 pub use util::Borrowed;
+pub use volatility::{ewma_vol, ewma_vol_series, realized_vol, Bars, Garch, GarchOptions, VolEstimator};
 
 /// Version of the libhedge loaded at run time, major * 10000 + minor * 100 + patch.
 pub fn version_number() -> u32 {

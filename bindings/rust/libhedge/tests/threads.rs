@@ -38,6 +38,48 @@ fn static_thread_contract() {
     // immutable
     send_sync::<Problem<'static>>();
     send_sync::<HedgeResult<'static>>();
+    // rebalance.h: a rebalancer keeps the time of its last trade, one thread at a time
+    send::<Rebalancer<'static, 'static>>();
+    <Rebalancer<'static, 'static> as AmbiguousIfSync<_>>::check();
+    // simulate.h: a config is immutable once read; runs only read their inputs
+    send_sync::<SimConfig<'static>>();
+    send_sync::<Simulation<'static>>();
+    send_sync::<SimPaths<'static>>();
+}
+
+#[test]
+fn a_rebalancer_moves_to_another_thread_and_simulations_run_at_once() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../examples/market.json");
+    let ctx = Context::new().unwrap();
+    let market = Market::load_json(&ctx, path).unwrap();
+    let book = Portfolio::load_json(&ctx, &market, path).unwrap();
+    let problem = Problem::load_json(&ctx, &market, path).unwrap();
+    let mut r = Rebalancer::new(&ctx, &problem, "BTC", &RebalancePolicy::delta_band(0.2, false)).unwrap();
+    let here = r.decide(&book, &market).unwrap();
+    let there = std::thread::scope(|s| {
+        let (ctx, book, market, problem) = (&ctx, &book, &market, &problem);
+        // the rebalancer itself moves (Send); the problem stays shared with this thread (Sync)
+        s.spawn(move || (r.decide(book, market).unwrap(), problem.solve(ctx, book, market, &SolveOptions::default())
+            .unwrap().status())).join().unwrap()
+    });
+    assert_eq!(there.0, here);
+    assert_eq!(there.1, SolveStatus::Optimal);
+
+    let sim = Simulation {
+        paths: SimPaths::Gbm { spot: 100.0, drift: 0.0, vol: 0.5 },
+        option: SimOption { option_type: OptionType::Put, quantity: -1.0, strike: 95.0, expiry: 0.1, rate: 0.0,
+                            hedge_vol: 0.5 },
+        hedge: SimHedge::default(),
+        policy: RebalancePolicy::delta_band(0.05, true),
+        options: SimOptions { paths: 300, steps: 36, seed: 9, threads: 2 },
+    };
+    let want = sim.run_pnl(&ctx).unwrap();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..3).map(|_| s.spawn(|| sim.run_pnl(&ctx).unwrap())).collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), want);
+        }
+    });
 }
 
 #[test]
