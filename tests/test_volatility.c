@@ -585,6 +585,16 @@ START_TEST(garch_rejects_bad_input) {
     r[17] = 0.01;
     static const double same[4] = {0.01, 0.01, 0.01, 0.01}, zero[4] = {0, 0, 0, 0};
     ck_assert_status(hedge_garch_fit(&m, same, 4, NULL), HEDGE_ERR_DOMAIN); /* demeaned: all 0 */
+    /* 50 equal returns: their mean rounds to 0.010000000000000004, and the residuals' variance
+     * (1e-35) is the rounding alone (found by the Rust binding's tests) */
+    double equal[50];
+    for (int i = 0; i < 50; i++)
+        equal[i] = 0.01;
+    ck_assert_status(hedge_garch_fit(&m, equal, 50, NULL), HEDGE_ERR_DOMAIN);
+    ck_assert_msg(strstr(hedge_error_message(), "within rounding"), "%s", hedge_error_message());
+    equal[7] = 0.0100001; /* one return apart by 1e-7: a spread, however small, is data */
+    hedge_garch spread = HEDGE_GARCH_INIT;
+    ck_assert_status(hedge_garch_fit(&spread, equal, 50, NULL), HEDGE_OK);
     hedge_garch_options o = HEDGE_GARCH_OPTIONS_INIT;
     o.demean = 0;
     ck_assert_status(hedge_garch_fit(&m, zero, 4, &o), HEDGE_ERR_DOMAIN);

@@ -7,6 +7,7 @@
 
 #include <hedge/volatility.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 
@@ -218,21 +219,25 @@ HEDGE_API hedge_status hedge_garch_fit(hedge_garch *model, const double *returns
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: max_iter must be >= 1", fn);
     if (n < 3)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: at least 3 returns are needed (got %zu)", fn, n);
-    double sum = 0.0;
+    double sum = 0.0, top = 0.0;
     for (size_t t = 0; t < n; t++) {
         if (!isfinite(returns[t] * returns[t]))
             return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: returns[%zu] = %g is not a finite log return", fn, t,
                                returns[t]);
         sum += returns[t];
+        top = fmax(top, fabs(returns[t]));
     }
     fit_data d = {returns, n, o.demean ? sum / (double)n : 0.0, 0.0};
     double s2 = 0.0;
     for (size_t t = 0; t < n; t++)
         s2 += (returns[t] - d.mu) * (returns[t] - d.mu);
     s2 /= (double)n;
-    if (!(s2 > 0.0) || !isfinite(s2))
+    /* Equal returns leave residuals of the mean's rounding alone (50 returns of 0.01: a mean of
+     * 0.010000000000000004 and a variance of 1e-35, which the fit took for data): a spread below
+     * the summation's error bound, 2 n eps max|r|, is no spread. */
+    if (!(s2 > 0.0) || !isfinite(s2) || sqrt(s2) <= 2.0 * (double)n * DBL_EPSILON * top)
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: the residuals have %s variance, nothing to fit", fn,
-                           s2 > 0.0 ? "an infinite" : "zero");
+                           isfinite(s2) ? "zero (within rounding)" : "an infinite");
     d.inv_s = 1.0 / sqrt(s2);
 
     /* start: the best of a grid of persistences p and alpha shares q, with the long-run variance at

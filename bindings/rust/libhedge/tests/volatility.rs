@@ -325,10 +325,9 @@ fn garch_simulation_follows_its_recursion_with_standard_normal_shocks() {
 }
 
 /// The header asks for returns "not all equal"; equal returns whose sample mean rounds (0.01 fifty
-/// times sums to 0.5000000000000002) leave residuals of 1e-18 and the C fit accepts them, with
-/// omega 5e-36. A bug in lib/strategy/garch.c, left to the C side: run with --ignored.
+/// times sums to 0.5000000000000002) leave residuals of 1e-18, which the C fit once accepted (omega
+/// 5e-36); it now takes a spread below the summation's rounding bound for none.
 #[test]
-#[ignore]
 fn garch_fit_rejects_equal_returns_whose_mean_rounds() {
     assert_eq!(Garch::fit(&[0.01; 50], &GarchOptions::default()).unwrap_err().status(), Status::DOMAIN);
 }
