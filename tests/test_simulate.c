@@ -1017,6 +1017,21 @@ START_TEST(json_config) {
     ck_assert_uint_eq(s.paths, 2);
     hedge_sim_config_destroy(c);
     char text[1024];
+    /* the count omitted: 0, every window (the default of 10,000 once asked more than the series
+     * has; found by the Rust binding's tests); more than the series gives: an error at the count */
+    snprintf(text, sizeof text, "%s", replay);
+    memcpy(strstr(text, ", \"paths\": 0"), "            ", 12);
+    ck_assert_status(hedge_sim_config_read_json(&c, ctx, text, strlen(text), NULL), HEDGE_OK);
+    ck_assert_status(hedge_sim_config_setup(&su, c), HEDGE_OK);
+    ck_assert_uint_eq(su.options->paths, 0);
+    ck_assert_status(hedge_sim_run(&s, NULL, 0, ctx, su.paths, su.option, su.hedge, &p, su.options), HEDGE_OK);
+    ck_assert_uint_eq(s.paths, 2);
+    hedge_sim_config_destroy(c);
+    snprintf(text, sizeof text, "%s", replay);
+    memcpy(strstr(text, "\"paths\": 0"), "\"paths\": 3", 10);
+    ck_assert_status(hedge_sim_config_read_json(&c, ctx, text, strlen(text), "r.json"), HEDGE_ERR_DOMAIN);
+    ck_assert_msg(strstr(hedge_error_message(), "/simulate/run/paths: 3 paths asked of a series that gives 2") != NULL,
+                  "%s", hedge_error_message());
     /* the same length as the prices it replaces */
     snprintf(text, sizeof text, "%s", replay);
     memcpy(strstr(text, "\"prices\": [100, 110, 99, 105]"), "\"csv\": \"s.csv\", \"column\":\"px\"", 29);

@@ -207,10 +207,10 @@ int cmd_simulate(int argc, char **argv) {
         model.prices = series;
         model.n_prices = n;
     }
-    if (model.model == HEDGE_SIM_REPLAY) {
-        size_t windows = model.windows ? (model.n_prices > run.steps ? model.n_prices - run.steps : 0) : 1;
-        if (n_paths == 0 || n_paths > windows)
-            n_paths = windows; /* every path the series gives; the library reports a short series */
+    if (model.model == HEDGE_SIM_REPLAY && n_paths == 0) {
+        /* every path the CSV series gives (the reader counts an inline series); more than that
+         * asked is the library's to report */
+        n_paths = model.windows ? (model.n_prices > run.steps ? model.n_prices - run.steps : 0) : 1;
         run.paths = n_paths;
     }
     if (csv_out && n_paths > 0 && !(pnl = calloc(n_paths * n_policies, sizeof *pnl))) {

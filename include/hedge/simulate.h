@@ -304,7 +304,10 @@ typedef struct hedge_sim_config hedge_sim_config;
  *
  * Pointers stay valid while the config lives. A replay config whose series is inline (`prices`)
  * has it in @c paths; one that names a CSV file has @c replay_csv set and no prices (the caller
- * loads them: the `hedge` program does).
+ * loads them: the `hedge` program does). A replay's path count omitted in the JSON is 0 in
+ * @c options, which hedge_sim_run() takes for every path the series gives (its windows of
+ * steps + 1 prices, or its one path); more than an inline series gives is a ::HEDGE_ERR_DOMAIN of
+ * the reader.
  */
 typedef struct hedge_sim_setup {
     size_t struct_size;               /**< sizeof(hedge_sim_setup) as the caller knows it. */

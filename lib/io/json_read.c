@@ -1411,6 +1411,25 @@ static hedge_status read_simulate(reader *r, json_t *root, hedge_sim_config *c) 
     SIM_SECTION("run", false, read_sim_run(r, o, &c->options));
     if (st)
         goto out;
+    if (c->paths.model == HEDGE_SIM_REPLAY) {
+        /* a replay's path count omitted is 0, which hedge_sim_run() takes for every path the
+         * series gives (the default of 10,000 asked more than a short series has); more than an
+         * inline series gives is reported here, at the count */
+        json_t *run = json_object_get(s, "run"), *given = run ? json_object_get(run, "paths") : NULL;
+        size_t steps = c->options.steps, np = c->paths.n_prices;
+        size_t every = !c->paths.windows ? 1 : np > steps ? np - steps : 0;
+        if (!given) {
+            c->options.paths = 0;
+        } else if (!c->replay_csv && c->options.paths > every) {
+            push_key(r, "run");
+            push_key(r, "paths");
+            st = fail_at(r, HEDGE_ERR_DOMAIN, "%zu paths asked of a series that gives %zu of %zu steps",
+                         c->options.paths, every, steps);
+            pop(r);
+            pop(r);
+            goto out;
+        }
+    }
     /* the parts, checked as the simulator will check them, reported at the section */
     push_key(r, "option");
     st = hedge__sim_check(&c->option, &c->hedge, "simulate");

@@ -361,11 +361,9 @@ fn config_from_json_reads_the_sample_experiment() {
 }
 
 /// docs/json-format.md: `run.paths` "default 10000; replay: 0 or omitted for every window". The C
-/// reader keeps 10000 for an omitted count in a replay config, so the run asks for more paths than
-/// the series gives and fails (the `hedge` program clamps the count itself). Left to the C side:
-/// run with --ignored.
+/// reader once kept 10000 for an omitted count in a replay config, so the run asked for more paths
+/// than the series gives and failed (the `hedge` program clamped the count itself).
 #[test]
-#[ignore]
 fn replay_config_without_a_path_count_runs_every_window() {
     let ctx = Context::new().unwrap();
     let text = r#"{"simulate": {"paths": {"model": "replay", "prices": [100, 101, 99, 102, 103], "windows": true},
