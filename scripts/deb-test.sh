@@ -3,7 +3,8 @@
 # Builds the Debian packages (scripts/deb-build.sh, dpkg-buildpackage -us -uc -b, which runs the
 # meson tests and checks the symbols file), lints them, unpacks them into an empty root with
 # dpkg-deb -x (no installation, no root), and uses them as a user would: a program built with
-# nothing but `pkg-config libhedge` against that root, shared and static, and the packaged `hedge`.
+# nothing but `pkg-config libhedge` against that root, shared and static, the packaged `hedge`, and
+# the packaged Python module (python3-libhedge) imported by /usr/bin/python3 from the root.
 # The packages are kept in OUTDIR if given, else thrown away. About a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,8 @@ grep -E '^(Ok|Fail|Timeout): ' "$tmp/build.log" | tr -s ' ' | paste -sd' ' | sed
 version=$(dpkg-parsechangelog -S Version)
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-for p in libhedge1_${version}_$arch libhedge-dev_${version}_$arch hedge_${version}_$arch libhedge-doc_${version}_all; do
+for p in libhedge1_${version}_$arch libhedge-dev_${version}_$arch hedge_${version}_$arch libhedge-doc_${version}_all \
+  python3-libhedge_${version}_all; do
   [ -f "$debs/$p.deb" ] || fail "$p.deb was not built"
 done
 
@@ -77,6 +79,43 @@ LD_LIBRARY_PATH=$libdir has "^libhedge $(echo "$version" | sed 's/[-+~].*//')\$"
   fail "hedge version does not print the package's version"
 LD_LIBRARY_PATH=$libdir "$hedge" price --model black76 examples/btc-options.csv >"$tmp/prices.csv" ||
   fail "hedge price on examples/btc-options.csv"
+
+# python3-libhedge: pure Python for every architecture, depending on the library it loads and on
+# cffi and numpy; imported from the root by Debian's interpreter, it loads the root's libhedge.so.1
+# by its SONAME (LD_LIBRARY_PATH stands in for the loader's cache of an installed system) and prices
+# a call that is checked against the Black-Scholes closed form written out below.
+pydeb=$debs/python3-libhedge_${version}_all.deb
+has '^all$' dpkg-deb -f "$pydeb" Architecture || fail "python3-libhedge is not Architecture: all"
+for dep in 'libhedge1 \(>= ' python3-cffi python3-numpy 'python3(:any)?( |,|$)'; do
+  has "$dep" dpkg-deb -f "$pydeb" Depends || fail "python3-libhedge does not depend on $dep"
+done
+pydir=$root/usr/lib/python3/dist-packages
+[ -f "$pydir/libhedge/__init__.py" ] && [ -f "$pydir/libhedge/simulate.py" ] ||
+  fail "python3-libhedge: no libhedge module in $pydir"
+(cd "$tmp" && env -u HEDGE_LIBRARY PYTHONPATH="$pydir" LD_LIBRARY_PATH="$libdir" PYTHONDONTWRITEBYTECODE=1 \
+  /usr/bin/python3 - "$root" "$(echo "$version" | sed 's/[-+~].*//')" <<'PY'
+import math
+import sys
+
+root, upstream = sys.argv[1], sys.argv[2]
+import libhedge as lh
+
+assert lh.__file__.startswith(root + "/"), f"imported {lh.__file__}, not the root's"
+assert lh.library_path() is None, f"the installed module looks for {lh.library_path()}, not the SONAME"
+loaded = {line.split()[-1] for line in open("/proc/self/maps") if "libhedge.so" in line}
+assert loaded and all(p.startswith(root + "/") for p in loaded), f"loaded {loaded}"
+assert lh.version() == upstream, f"library {lh.version()}, package {upstream}"
+
+S, K, T, r, q, sigma = 95000.0, 100000.0, 0.25, 0.045, 0.01, 0.55
+N = lambda x: 0.5 * math.erfc(-x / math.sqrt(2.0))
+d1 = (math.log(S / K) + (r - q + 0.5 * sigma * sigma) * T) / (sigma * math.sqrt(T))
+d2 = d1 - sigma * math.sqrt(T)
+want = S * math.exp(-q * T) * N(d1) - K * math.exp(-r * T) * N(d2)
+got = lh.bsm_price("call", S, K, T, r, q, sigma)
+assert abs(got - want) <= 1e-9 * want, f"call {got!r}, closed form {want!r}"
+print(f"libhedge {lh.version()} loaded from {sorted(loaded)[0]}: BSM call {got:.6f} USD, closed form {want:.6f}")
+PY
+) | sed 's/^/deb-test: python3-libhedge: /' || fail "python3-libhedge does not import or price from the root"
 
 # Debian's CFLAGS (-O2, hardening) must neither drop the flags dpkg-buildflags asks for nor stop the
 # SIMD kernels from vectorising (the batch pricer is 8x slower when they do not).

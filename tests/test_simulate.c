@@ -324,6 +324,52 @@ START_TEST(replay_by_hand) {
 }
 END_TEST
 
+/* A written call that goes far out of the money: the delta falls from 1e-12 to 1e-21 coins, a
+ * change of rounding size, so no order follows, and the 1e-12 left over at expiry is settled at its
+ * value without an order either: two trades and two fixed costs, not three. */
+START_TEST(closing_remainder_of_rounding_size) {
+    hedge_context *ctx = ctx_new();
+    static const double S[] = {100, 77, 78, 80};
+    const double r = 0.05, T = 3.0 / 365, dt = T / 3, fix = 1.0;
+    hedge_sim_paths P = HEDGE_SIM_PATHS_INIT;
+    P.model = HEDGE_SIM_REPLAY;
+    P.prices = S;
+    P.n_prices = 4;
+    hedge_sim_option O = HEDGE_SIM_OPTION_INIT;
+    O.quantity = -1;
+    O.strike = 100;
+    O.expiry = T;
+    O.rate = r;
+    O.hedge_vol = 0.5;
+    hedge_sim_hedge H = HEDGE_SIM_HEDGE_INIT;
+    H.fixed_cost = fix;
+    hedge_sim_options o = HEDGE_SIM_OPTIONS_INIT;
+    o.paths = 1;
+    o.steps = 3;
+    hedge_rebalance_policy pol = HEDGE_REBALANCE_POLICY_INIT;
+    pol.rule = HEDGE_REBALANCE_DELTA_BAND; /* band 0: every change of delta is a decision to trade */
+    double h[3], V0;
+    for (int i = 0; i < 3; i++)
+        h[i] = call_greek(S[i], T - i * dt, NULL);
+    /* the premises: a real order at steps 0 and 1, then a change and a remainder of rounding size */
+    ck_assert(h[0] > 0.1 && h[1] > 0 && h[1] <= 1e-9 && fabs(h[2] - h[1]) <= 1e-9);
+    ck_assert_status(hedge_bsm_price(&V0, HEDGE_CALL, 100, 100, T, r, 0, 0.5), HEDGE_OK);
+    const double g = exp(r * dt);
+    double cash = V0;
+    cash = (cash - h[0] * S[0] - fix) * g;
+    cash = (cash - (h[1] - h[0]) * S[1] - fix) * g;
+    cash *= g;
+    cash += h[1] * S[3]; /* out of the money: no payoff */
+    double pnl = 0;
+    hedge_sim_stats s = HEDGE_SIM_STATS_INIT;
+    ck_assert_status(hedge_sim_run(&s, &pnl, 1, ctx, &P, &O, &H, &pol, &o), HEDGE_OK);
+    ck_assert(s.mean_trades == 2.0);
+    ck_assert_close(pnl, cash * exp(-r * T), 1e-12, 1e-12);
+    ck_assert_close(s.mean_cost, fix + fix * exp(-r * dt), 1e-12, 0);
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
 /* ---- the continuous limit ------------------------------------------------------------------------ */
 
 /* No costs, paths from the hedge model: the mean P&L is 0 within its error and the standard
@@ -1056,6 +1102,7 @@ Suite *hedge_test_suite_simulate(void) {
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, hull_table);
     tcase_add_test(tc, replay_by_hand);
+    tcase_add_test(tc, closing_remainder_of_rounding_size);
     tcase_add_test(tc, continuous_limit);
     tcase_add_test(tc, merton_without_jumps_is_gbm);
     tcase_add_test(tc, heston_without_vol_of_vol_is_gbm);

@@ -40,11 +40,12 @@
  * @par Costs and latency
  * Every executed order of one instrument pays @c cost_rate times its notional (units times the
  * spot at execution, for the hedge option too: crypto venues charge options on the underlying's
- * notional) plus @c fixed_cost USD (gas), and counts as one trade. Orders below 1e-9 |quantity|
- * units are rounding, not trades, and are not placed. A decision at step i
+ * notional) plus @c fixed_cost USD (gas), and counts as one trade. Orders of at most 1e-9
+ * |quantity| units are rounding, not trades, and are not placed. A decision at step i
  * executes at step i + @c latency_steps at that step's price (decisions whose execution would fall
  * at or after expiry are not taken). At expiry the hedge is closed at S_T and the closing trades
- * pay the same costs (a cash-settled option: nothing is delivered).
+ * pay the same costs (a cash-settled option: nothing is delivered); a remainder of 1e-9 |quantity|
+ * units or less is settled at its value without an order, like any order that small.
  *
  * @par Hedged P&L of a path
  * Discounted to time 0 at r, in USD: - quantity * V_0 (premium; a writer receives it) + quantity

@@ -183,20 +183,29 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
     for (size_t j = 0; j < n; j++) {
         double payoff = fmax((double)R->opt.type * (S[j] - R->opt.strike), 0.0);
         cash[j] += q * payoff;
+        /* what is held is worth its value at S_T whatever its size; a remainder below the
+         * rounding size (what rounding left when the delta went to 0) is closed without an order,
+         * as any other order that small is not placed: no fixed cost, no trade */
         if (h[j] != 0.0) {
-            double c = order_cost(R, h[j], S[j]);
             if (!perp)
                 cash[j] += h[j] * S[j];
-            cash[j] -= c;
-            cost[j] += c * disc_T;
-            trades[j] += 1.0;
+            if (fabs(h[j]) > R->min_order) {
+                double c = order_cost(R, h[j], S[j]);
+                cash[j] -= c;
+                cost[j] += c * disc_T;
+                trades[j] += 1.0;
+            }
         }
         if (n2[j] != 0.0) {
-            double v2 = 0.0, c = order_cost(R, n2[j], S[j]);
+            double v2 = 0.0;
             (void)hedge_bsm_price(&v2, R->hg.option_type, S[j], R->hg.option_strike, tau2_T, r, 0.0, vol);
-            cash[j] += n2[j] * v2 - c;
-            cost[j] += c * disc_T;
-            trades[j] += 1.0;
+            cash[j] += n2[j] * v2;
+            if (fabs(n2[j]) > R->min_order) {
+                double c = order_cost(R, n2[j], S[j]);
+                cash[j] -= c;
+                cost[j] += c * disc_T;
+                trades[j] += 1.0;
+            }
         }
         size_t p = first + j;
         if (!isfinite(cash[j]) || !isfinite(cost[j]) || !isfinite(fund[j])) {

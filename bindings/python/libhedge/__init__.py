@@ -1,5 +1,6 @@
-"""libhedge: derivatives pricing, Greek aggregation and risk, the constraint optimizer and the hedge
-solver, over the C library through cffi.
+"""libhedge: derivatives pricing, Greek aggregation and risk, the constraint optimizer, the hedge
+solver, rebalancing policies, volatility forecasting and the hedging simulator, over the C library
+through cffi.
 
 Units everywhere unless a docstring says otherwise: times in years (ACT/365), timestamps in ms
 since the Unix epoch (UTC), rates continuously compounded per year, volatility per sqrt(year) as a
@@ -7,16 +8,19 @@ fraction, vega per 1.00 of volatility, theta per year, prices in the quote curre
 of underlying, quantities in contracts.
 """
 
-from ._core import (Allocator, Context, DomainError, ExistsError, ExpiredError, HedgeError, HedgeIOError,
-                    InstrumentKind, InvalidArgumentError, LogLevel, NoMemoryError, NotConvergedError,
-                    NotFoundError, OptionType, ParseError, PriceBoundsError, Settlement, StaleError, Status,
-                    TrackingAllocator, UnsupportedError, default_context, status_name, status_str)
+from ._core import (Allocator, CancelledError, Context, DomainError, ExistsError, ExpiredError, HedgeError,
+                    HedgeIOError, InstrumentKind, InvalidArgumentError, LogLevel, NoMemoryError, NotConvergedError,
+                    NotFoundError, OptionType, ParseError, PriceBoundsError, Settlement, StaleError, StateError,
+                    Status, TrackingAllocator, UnsupportedError, default_context, status_name, status_str)
 from ._ffi import ffi, lib, library_path
 from .hedging import *  # noqa: F401,F403
 from .market import *  # noqa: F401,F403
 from .optimize import *  # noqa: F401,F403
 from .pricing import *  # noqa: F401,F403
+from .rebalance import *  # noqa: F401,F403
 from .risk import *  # noqa: F401,F403
+from .simulate import *  # noqa: F401,F403
+from .volatility import *  # noqa: F401,F403
 
 
 def version():

@@ -93,12 +93,20 @@ class UnsupportedError(HedgeError):
     """HEDGE_ERR_UNSUPPORTED: not available in this build."""
 
 
+class CancelledError(HedgeError):
+    """HEDGE_ERR_CANCELLED: a progress callback stopped the call (it wrote nothing)."""
+
+
+class StateError(HedgeError):
+    """HEDGE_ERR_STATE: the call does not fit the object's state (a clock running backwards, say)."""
+
+
 _ERRORS = {
     Status.NOMEM: NoMemoryError, Status.INVALID_ARG: InvalidArgumentError, Status.DOMAIN: DomainError,
     Status.PRICE_BOUNDS: PriceBoundsError, Status.NOT_CONVERGED: NotConvergedError,
     Status.NOT_FOUND: NotFoundError, Status.EXISTS: ExistsError, Status.STALE: StaleError,
     Status.EXPIRED: ExpiredError, Status.PARSE: ParseError, Status.IO: HedgeIOError,
-    Status.UNSUPPORTED: UnsupportedError,
+    Status.UNSUPPORTED: UnsupportedError, Status.CANCELLED: CancelledError, Status.STATE: StateError,
 }
 
 

@@ -761,15 +761,19 @@ ffi.cdef(CDEF)
 SONAME = "libhedge.so.1"
 # bindings/python/libhedge/_ffi.py -> the top of the source tree
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[3]
+# Only a checkout looks for a build of its own: an installed copy (python3-libhedge puts this file
+# in /usr/lib/python3/dist-packages/libhedge) loads the system library by its SONAME.
+IN_TREE = pathlib.Path(__file__).resolve().parent == REPO_ROOT / "bindings" / "python" / "libhedge"
 
 
 def library_path():
-    """The shared library to load: $HEDGE_LIBRARY, else an in-tree release build, else None (the installed one)."""
+    """The shared library to load: $HEDGE_LIBRARY, else (in a source checkout) its release build,
+    else None: the installed libhedge.so.1, found by the dynamic loader."""
     env = os.environ.get("HEDGE_LIBRARY")
     if env:
         return env
     in_tree = REPO_ROOT / "build" / "release" / "lib" / SONAME
-    if in_tree.exists():
+    if IN_TREE and in_tree.exists():
         return str(in_tree)
     return None
 

@@ -252,7 +252,10 @@ class Solution:
     primal infeasible, -inf when unbounded), in the data's units; primal_residual: largest row or
     bound violation at x; dual_residual: largest entry of the Lagrangian's (sub)gradient at
     (x, y, z); iterations: backend iterations (ADMM iterations for "admm"); solve_time_s: wall
-    clock seconds.
+    clock seconds; nodes: with integer variables, the relaxations the branch and bound solved (the
+    root, every value tried and every re-solve with the integers fixed at a candidate's values),
+    at most the solver's ``max_nodes``; 0 without integer variables or from a backend that does
+    not count them.
     """
     x: np.ndarray
     y: np.ndarray
@@ -263,6 +266,7 @@ class Solution:
     dual_residual: float
     iterations: int
     solve_time_s: float
+    nodes: int = 0
 
     @property
     def optimal(self):
@@ -318,7 +322,7 @@ class Solver(Handle):
         sol.z = ffi.cast("double *", ffi.from_buffer(z))
         check(lib.hedge_solver_solve(self.ptr, sol))
         return Solution(x, y, z, SolveStatus(sol.status), sol.objective, sol.primal_residual, sol.dual_residual,
-                        sol.iterations, sol.solve_time_s)
+                        sol.iterations, sol.solve_time_s, sol.nodes)
 
     def update(self, which, values):
         """Replaces one vector (any but the diagonal D, which is in the factorisation) keeping the

@@ -1,8 +1,9 @@
 """The optimizer through the binding, against answers obtained without it: closed forms (a clipped
 separable quadratic, the KKT system of an equality-constrained QP solved by numpy), scipy's linprog
 on an LP with L1 terms written the textbook way, Farkas certificates checked by hand, and a cold
-solve for the warm one."""
+solve for the warm one, brute-force enumeration of the integer points for the branch and bound."""
 import gc
+import itertools
 import math
 
 import numpy as np
@@ -258,3 +259,55 @@ def test_failed_allocations_in_setup_are_reported_as_nomem():
     else:
         pytest.fail("never succeeded")
     assert n_ok >= 3
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_branch_and_bound_matches_brute_force_enumeration_and_counts_its_nodes(seed):
+    # three integer variables in [-3, 3] and one continuous one, a correlated convex quadratic: the
+    # integer optimum is found by trying all 343 integer points, each with the continuous variable at
+    # its own (closed-form, box-clipped) minimiser
+    rng = np.random.default_rng(seed)
+    n = 4
+    D = rng.uniform(0.05, 0.3, n)
+    F = rng.normal(size=(3, n))
+    c = rng.normal(scale=4.0, size=n)
+    lb, ub = np.array([-3.0, -3.0, -3.0, -5.0]), np.array([3.0, 3.0, 3.0, 5.0])
+    P = np.diag(D) + F.T @ F
+    qp = lh.QP(n, 3, 0, D=D, F=F, c=c, lb=lb, ub=ub, integer=[True, True, True, False])
+
+    best, best_x = np.inf, None
+    for point in itertools.product(range(-3, 4), repeat=3):
+        xi = np.array(point, dtype=float)
+        # d/dx3 of 1/2 x'Px + c'x = 0 with the integers fixed, then the box
+        x3 = np.clip(-(c[3] + P[3, :3] @ xi) / P[3, 3], lb[3], ub[3])
+        x = np.append(xi, x3)
+        f = 0.5 * x @ P @ x + c @ x
+        if f < best:
+            best, best_x = f, x
+
+    sol = lh.Solver(qp, mip_gap=0.0).solve()
+    assert sol.status == lh.SolveStatus.OPTIMAL
+    assert sol.objective == pytest.approx(best, rel=1e-7, abs=1e-7)
+    np.testing.assert_array_equal(sol.x[:3], best_x[:3])  # returned exactly integral
+    assert sol.x[3] == pytest.approx(best_x[3], abs=1e-6)
+    # the root relaxation is fractional, so the search solves it, fixes values below it and
+    # re-solves the integer point: more than two relaxations, within the default limit
+    root = lh.Solver(lh.QP(n, 3, 0, D=D, F=F, c=c, lb=lb, ub=ub)).solve().x[:3]
+    assert np.abs(root - np.round(root)).max() > 1e-3
+    assert 2 < sol.nodes <= 100000
+
+    # a node limit bounds the count, and the continuous problem solves no node at all
+    limited = lh.Solver(qp, mip_gap=0.0, max_nodes=2).solve()
+    assert 1 <= limited.nodes <= 2
+    qp.set_integer(None)
+    assert lh.Solver(qp).solve().nodes == 0
+
+
+def test_mip_settings_out_of_range_are_refused():
+    qp = lh.QP(1, D=[1.0], c=[-0.4], integer=[True])
+    with pytest.raises(lh.HedgeError) as e:
+        lh.Solver(qp, max_nodes=0)
+    assert e.value.status == lh.Status.INVALID_ARG  # "bad options" (optimize.h)
+    with pytest.raises(lh.HedgeError) as e:
+        lh.Solver(qp, mip_gap=-1e-3)
+    assert e.value.status == lh.Status.INVALID_ARG  # "bad options" (optimize.h)
