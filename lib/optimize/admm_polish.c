@@ -425,27 +425,44 @@ static bool dual_pivot(hedge__admm *s, const hedge__admm_eval *ev) {
         la->axpy(dg, sign, s->A + enter * n, n);
     else
         dg[enter - m] += sign;
-    /* the dual ratio test */
-    double theta = HUGE_VAL;
+    /* The dual ratio test, in two passes (Harris's): the smallest step at which a multiplier
+     * reaches its bound, among pivots of a usable size, then the largest pivot among the steps
+     * that tie with it. A tiny pivot at a degenerate vertex (a step of 0 with a pivot of 1e-17)
+     * made a basis that was neither primal nor dual feasible, and the polish stopped there. */
+    double theta = HUGE_VAL, big = 0;
     size_t leave = SIZE_MAX;
-    for (size_t b = 0; b < na; b++) {
-        unsigned char a = act[s->aidx[b]];
-        double t = a == HEDGE__ACT_HI && mu[b] < 0 ? y[b] / -mu[b] : a == HEDGE__ACT_LO && mu[b] > 0 ? -y[b] / mu[b]
-                                                                                                      : HUGE_VAL;
-        if (t < theta)
-            theta = t, leave = s->aidx[b];
-    }
-    for (size_t j = 0; j < n; j++) {
-        unsigned char a = act[m + j];
-        double w = s->w[j], up = s->cx[j] >= s->t[j] ? w : -w, down = s->cx[j] > s->t[j] ? w : -w, t = HUGE_VAL;
-        if (a == HEDGE__ACT_LO && dg[j] < 0)
-            t = maxd(g[j] + up, 0.0) / -dg[j];
-        else if (a == HEDGE__ACT_HI && dg[j] > 0)
-            t = maxd(-(g[j] + down), 0.0) / dg[j];
-        else if (a == HEDGE__ACT_KINK && dg[j] != 0)
-            t = dg[j] > 0 ? maxd(w - g[j], 0.0) / dg[j] : maxd(-w - g[j], 0.0) / dg[j];
-        if (t < theta)
-            theta = t, leave = m + j;
+    for (int pass = 0; pass < 3; pass++) {
+        double best = 0;
+        for (size_t r = 0; r < na + n; r++) {
+            double t = HUGE_VAL, piv = 0;
+            if (r < na) {
+                unsigned char a = act[s->aidx[r]];
+                piv = fabs(mu[r]);
+                if (a == HEDGE__ACT_HI && mu[r] < 0)
+                    t = maxd(y[r], 0.0) / piv;
+                else if (a == HEDGE__ACT_LO && mu[r] > 0)
+                    t = maxd(-y[r], 0.0) / piv;
+            } else {
+                size_t j = r - na;
+                unsigned char a = act[m + j];
+                double w = s->w[j], up = s->cx[j] >= s->t[j] ? w : -w, down = s->cx[j] > s->t[j] ? w : -w;
+                piv = fabs(dg[j]);
+                if (a == HEDGE__ACT_LO && dg[j] < 0)
+                    t = maxd(g[j] + up, 0.0) / piv;
+                else if (a == HEDGE__ACT_HI && dg[j] > 0)
+                    t = maxd(-(g[j] + down), 0.0) / piv;
+                else if (a == HEDGE__ACT_KINK && dg[j] != 0)
+                    t = (dg[j] > 0 ? maxd(w - g[j], 0.0) : maxd(g[j] + w, 0.0)) / piv;
+            }
+            if (t == HUGE_VAL)
+                continue;
+            if (pass == 0)
+                big = maxd(big, piv);
+            else if (pass == 1 && piv >= 1e-9 * big && t < theta)
+                theta = t;
+            else if (pass == 2 && piv >= 1e-9 * big && t <= theta * (1 + 1e-9) + 1e-15 && piv > best)
+                best = piv, leave = r < na ? s->aidx[r] : m + (r - na);
+        }
     }
     if (leave == SIZE_MAX)
         return false; /* no constraint can leave: the iterations will find the certificate */
@@ -520,7 +537,7 @@ static bool pivot(hedge__admm *s, const hedge__admm_eval *ev) {
     for (size_t b = 0; b < na; b++)
         s->pr2[b] = jl == SIZE_MAX ? (b == leave ? sigma : 0.0) : -sigma * s->A[s->aidx[b] * n + jl];
     reg_solve(s, s->pr1, s->pr2, s->pxf, s->pyf);
-    double *d = s->pe1, *ad = s->pe2;
+    double *d = s->pe1;
     memset(d, 0, n * sizeof(double));
     for (size_t a = 0; a < nf; a++)
         d[s->fidx[a]] = s->pxf[a];
@@ -531,35 +548,53 @@ static bool pivot(hedge__admm *s, const hedge__admm_eval *ev) {
         dn = maxd(dn, fabs(d[j]));
     if (!(dn > 0) || curvature(s, d) > 1e-12 * dn * dn)
         return false;
-    /* the ratio test; a step below 0 is round-off at a degenerate vertex */
-    double step = HUGE_VAL, tiny = 1e-12 * dn;
+    /* The ratio test, in Harris's two passes as in dual_pivot(): the first row, bound or L1 kink
+     * the edge meets, among those it meets at a usable angle, the largest such among the ties. A
+     * step below 0 is round-off at a degenerate vertex. */
+    double step = HUGE_VAL, big = 0;
     size_t enter = SIZE_MAX;
     unsigned char kind = HEDGE__ACT_NONE;
-    for (size_t i = 0; i < m; i++) {
-        if (act[i] != HEDGE__ACT_NONE)
-            continue;
-        double v = la->dot(s->A + i * n, d, n), ax = la->dot(s->A + i * n, s->cx, n);
-        ad[i] = v;
-        double t = v > tiny ? (s->hi[i] - ax) / v : v < -tiny ? (s->lo[i] - ax) / v : HUGE_VAL;
-        if (t < step)
-            step = t, enter = i, kind = v > 0 ? HEDGE__ACT_HI : HEDGE__ACT_LO;
-    }
-    for (size_t j = 0; j < n; j++) {
-        if ((act[m + j] != HEDGE__ACT_NONE && j != jl) || !(fabs(d[j]) > tiny))
-            continue;
-        double x = s->cx[j], t = d[j] > 0 ? (s->ub[j] - x) / d[j] : (s->lb[j] - x) / d[j];
-        unsigned char k = d[j] > 0 ? HEDGE__ACT_HI : HEDGE__ACT_LO;
-        double tk = (s->t[j] - x) / d[j]; /* the L1 kink ahead, if any */
-        if (s->w[j] > 0 && tk > 0 && tk < t && !(j == jl && act[m + j] == HEDGE__ACT_KINK))
-            t = tk, k = HEDGE__ACT_KINK;
-        if (t < step)
-            step = t, enter = m + j, kind = k;
+    for (int pass = 0; pass < 3; pass++) {
+        double best = 0;
+        for (size_t r = 0; r < m + n; r++) {
+            double t = HUGE_VAL, piv = 0;
+            unsigned char k = HEDGE__ACT_NONE;
+            if (r < m) {
+                if (act[r] != HEDGE__ACT_NONE)
+                    continue;
+                double v = la->dot(s->A + r * n, d, n), ax = la->dot(s->A + r * n, s->cx, n);
+                piv = fabs(v);
+                if (v > 0 && s->hi[r] < HUGE_VAL)
+                    t = maxd(s->hi[r] - ax, 0.0) / v, k = HEDGE__ACT_HI;
+                else if (v < 0 && s->lo[r] > -HUGE_VAL)
+                    t = maxd(ax - s->lo[r], 0.0) / -v, k = HEDGE__ACT_LO;
+            } else {
+                size_t j = r - m;
+                if ((act[r] != HEDGE__ACT_NONE && j != jl) || d[j] == 0)
+                    continue;
+                double x = s->cx[j];
+                piv = fabs(d[j]);
+                t = maxd(d[j] > 0 ? s->ub[j] - x : x - s->lb[j], 0.0) / piv;
+                k = d[j] > 0 ? HEDGE__ACT_HI : HEDGE__ACT_LO;
+                double tk = (s->t[j] - x) / d[j]; /* the L1 kink ahead, if any */
+                if (s->w[j] > 0 && tk > 0 && tk < t && !(j == jl && act[r] == HEDGE__ACT_KINK))
+                    t = tk, k = HEDGE__ACT_KINK;
+            }
+            if (t == HUGE_VAL)
+                continue;
+            if (pass == 0)
+                big = maxd(big, piv);
+            else if (pass == 1 && piv >= 1e-9 * big && t < step)
+                step = t;
+            else if (pass == 2 && piv >= 1e-9 * big && t <= step * (1 + 1e-9) + 1e-15 && piv > best)
+                best = piv, enter = r, kind = k;
+        }
     }
     if (enter == SIZE_MAX)
         return false; /* an unbounded edge: the iterations will find the certificate */
     /* the new basis; a free variable's L1 slope is the one on the side the point moves to */
     for (size_t j = 0; j < n; j++) {
-        double side = s->cx[j] + maxd(step, 0.0) * d[j] - s->t[j] + (j == jl ? sigma * tiny : 0.0);
+        double side = s->cx[j] + step * d[j] - s->t[j];
         s->pe1[j] = s->w[j] > 0 ? (side > 0 ? s->w[j] : side < 0 ? -s->w[j] : sigma * s->w[j]) : 0.0;
     }
     rebasis(s, jl == SIZE_MAX ? s->aidx[leave] : m + jl, enter, kind, s->pe1);
