@@ -951,6 +951,48 @@ START_TEST(oom_sweep_over_problem_and_solve) {
 END_TEST
 
 
+/* The rebalancer from creation to its orders, swept: a check that fails for want of memory must
+ * leave the rebalancer as it was, so the same check again (the allocator fails only once) trades
+ * as a first check does (a daily calendar never traded), and its orders reach delta 0. */
+static hedge_status oom_rebalance(hedge_context *ctx, void *arg) {
+    (void)arg;
+    if (!ctx)
+        return HEDGE_ERR_NOMEM;
+    fixture f;
+    fx_make(&f, 5.0, 1e6, 8.0, 1e6); /* on its own context, outside the sweep */
+    hedge_problem *p = NULL;
+    hedge_rebalancer *rb = NULL;
+    hedge_result *orders = NULL;
+    hedge_candidate c = HEDGE_CANDIDATE_INIT;
+    c.symbol = "PERP-A";
+    hedge_rebalance_policy pol = HEDGE_REBALANCE_POLICY_INIT;
+    hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+    hedge_status st = hedge_problem_create(&p, ctx);
+    if (!st)
+        st = hedge_problem_add_candidate(p, &c);
+    if (!st)
+        st = hedge_rebalancer_create(&rb, ctx, p, "BTC", &pol);
+    if (!st) {
+        st = hedge_rebalancer_check(&d, &orders, rb, f.book, f.market);
+        hedge_status again = st;
+        if (st == HEDGE_ERR_NOMEM && !orders)
+            again = hedge_rebalancer_check(&d, &orders, rb, f.book, f.market);
+        hedge_risk_row before = HEDGE_RISK_ROW_INIT, after = HEDGE_RISK_ROW_INIT;
+        bool reached = again == HEDGE_OK && d.trade && orders &&
+                       hedge_result_greeks(&before, &after, orders, 0) == HEDGE_OK && fabs(after.delta_coin) < 1e-8;
+        if (!reached)
+            st = HEDGE_ERR_STATE; /* not what the sweep accepts: the rebalancer was left changed */
+    }
+    hedge_result_destroy(orders);
+    hedge_rebalancer_destroy(rb);
+    hedge_problem_destroy(p);
+    fx_free(&f);
+    return st;
+}
+
+START_TEST(oom_sweep_over_the_rebalancer) { ck_assert(test_oom_sweep(oom_rebalance, NULL) > 5); }
+END_TEST
+
 /* ---- rebalancing policies (rebalance.h) ------------------------------------------------------ */
 
 static hedge_rebalance_decision decide(const hedge_rebalance_policy *p, double delta, double gamma, double days) {
@@ -1233,6 +1275,7 @@ Suite *hedge_test_suite_hedge(void) {
     tcase_add_test(tc, bad_input_is_rejected_and_changes_nothing);
     tcase_add_test(tc, stale_quotes_are_refused);
     tcase_add_test(tc, oom_sweep_over_problem_and_solve);
+    tcase_add_test(tc, oom_sweep_over_the_rebalancer);
     tcase_add_test(tc, lots_round_up_to_the_band);
     tcase_add_test(tc, minimum_sizes_and_fixed_costs_decide_by_cost);
     tcase_add_test(tc, overflowing_books_are_refused);
