@@ -1,0 +1,85 @@
+/* The aggregation kernel for AVX2: four positions at a time, each group of four columns transposed
+ * 4 x 4 in registers, so a position's figures are added to its bucket's row with one or two vector
+ * load-add-stores. Picked at run time by aggregate.c. */
+#include "risk/aggregate_kernels.h"
+#ifdef HEDGE__AGG_X86
+#if defined(__clang__) /* clang ignores GCC's pragma; the intrinsics need the target on every function */
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC target("avx2,fma")
+#endif
+#include <immintrin.h>
+
+enum { PREFETCH = 256 };
+
+/* Transposes the 4 x 4 block x0..x3 (column-major: x_c holds four positions of column c) and adds
+ * row k (position k's four figures) to a_k[off_k]. */
+static inline __attribute__((always_inline)) void add4(__m256d x0, __m256d x1, __m256d x2, __m256d x3, double *p0,
+                                                       double *p1, double *p2, double *p3) {
+    __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1);
+    __m256d t2 = _mm256_unpacklo_pd(x2, x3), t3 = _mm256_unpackhi_pd(x2, x3);
+    __m256d r0 = _mm256_permute2f128_pd(t0, t2, 0x20), r2 = _mm256_permute2f128_pd(t0, t2, 0x31);
+    __m256d r1 = _mm256_permute2f128_pd(t1, t3, 0x20), r3 = _mm256_permute2f128_pd(t1, t3, 0x31);
+    _mm256_store_pd(p0, _mm256_add_pd(_mm256_load_pd(p0), r0));
+    _mm256_store_pd(p1, _mm256_add_pd(_mm256_load_pd(p1), r1));
+    _mm256_store_pd(p2, _mm256_add_pd(_mm256_load_pd(p2), r2));
+    _mm256_store_pd(p3, _mm256_add_pd(_mm256_load_pd(p3), r3));
+}
+
+/* One body per column count m (a constant after inlining): absent columns are zero registers, and
+ * with m <= 4 the upper half of each row is never touched. */
+static inline __attribute__((always_inline)) void body(double *acc, size_t stride, const uint32_t *row,
+                                                       const double *const *cols, size_t m, size_t len) {
+    double *a0 = acc, *a1 = acc + stride, *a2 = acc + 2 * stride, *a3 = acc + 3 * stride;
+    /* locals, so the compiler does not reload the pointers after every store into the accumulator */
+    const double *c[8];
+    for (size_t k = 0; k < 8; k++)
+        c[k] = k < m ? cols[k] : cols[0];
+    const __m256d z = _mm256_setzero_pd();
+    /* Columns from malloc are typically 16 bytes past a cache line: unpeeled, every 64-byte load
+     * would straddle two lines. The first positions, up to column 0's next line, go one by one
+     * (the other columns gain too when they share its alignment, as separate mallocs of one size do). */
+    size_t i = 0, head = ((uintptr_t)0 - (uintptr_t)c[0]) % 64 / sizeof(double);
+    for (; i < head && i < len; i++)
+        for (size_t k = 0; k < m; k++)
+            a0[row[i] + k] += c[k][i];
+    for (; i + 4 <= len; i += 4) {
+        /* a line (8 positions) of each column every other step, PREFETCH positions ahead: see the
+         * AVX-512 kernel */
+        if ((i - head) % 8 == 0)
+            for (size_t k = 0; k < m; k++)
+                _mm_prefetch((const char *)(c[k] + i + PREFETCH), _MM_HINT_T0);
+        const uint32_t *rw = row + i;
+        double *p0 = a0 + rw[0], *p1 = a1 + rw[1], *p2 = a2 + rw[2], *p3 = a3 + rw[3];
+        add4(_mm256_loadu_pd(c[0] + i), m > 1 ? _mm256_loadu_pd(c[1] + i) : z, m > 2 ? _mm256_loadu_pd(c[2] + i) : z,
+             m > 3 ? _mm256_loadu_pd(c[3] + i) : z, p0, p1, p2, p3);
+        if (m > 4)
+            add4(_mm256_loadu_pd(c[4] + i), m > 5 ? _mm256_loadu_pd(c[5] + i) : z,
+                 m > 6 ? _mm256_loadu_pd(c[6] + i) : z, m > 7 ? _mm256_loadu_pd(c[7] + i) : z, p0 + 4, p1 + 4,
+                 p2 + 4, p3 + 4);
+    }
+    for (; i < len; i++)
+        for (size_t k = 0; k < m; k++)
+            a0[row[i] + k] += c[k][i];
+}
+
+void hedge__agg_avx2(double *acc, size_t stride, const uint32_t *row, const double *const *cols, size_t m,
+                     size_t len) {
+    switch (m) {
+    case 1: body(acc, stride, row, cols, 1, len); break;
+    case 2: body(acc, stride, row, cols, 2, len); break;
+    case 3: body(acc, stride, row, cols, 3, len); break;
+    case 4: body(acc, stride, row, cols, 4, len); break;
+    case 5: body(acc, stride, row, cols, 5, len); break;
+    case 6: body(acc, stride, row, cols, 6, len); break;
+    case 7: body(acc, stride, row, cols, 7, len); break;
+    default: body(acc, stride, row, cols, 8, len); break;
+    }
+}
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
+#else
+typedef int hedge__agg_avx2_unused; /* ISO C wants a declaration in every translation unit */
+#endif
