@@ -20,8 +20,8 @@ enum { HEDGE__AGG_W = 8, HEDGE__AGG_COPIES = 4 };
 /*
  * Adds positions [0, len) of the m (1 to 8) columns cols[0..m) into the accumulator: the position at
  * offset k goes to the row starting at acc + copy * copy_stride + row[k] (row[k] a multiple of 8;
- * acc 64-byte aligned), its figure from column c into lane c. The copy is k % 4 for the positions
- * the vector loop takes, 0 for the rest. Columns may have any alignment.
+ * acc 64-byte aligned), its figure from column c into lane c, in whichever copy the kernel picks
+ * (consecutive positions in different ones). Columns may have any alignment.
  */
 typedef void (*hedge__agg_kernel)(double *acc, size_t copy_stride, const uint32_t *row, const double *const *cols,
                                   size_t m, size_t len);
