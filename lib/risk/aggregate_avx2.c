@@ -15,6 +15,8 @@
  * kernel 10-20% slower with eight streams in flight; 1 KiB to 2 KiB did best, 8 KiB and more worse. */
 enum { PREFETCH = 256 };
 
+#define NO_RUN UINT32_MAX
+
 /* Transposes the 4 x 4 block x0..x3 (x_c holds four positions of column c) into r: r[k] holds
  * position k's four figures. */
 static inline __attribute__((always_inline)) void transpose4(__m256d x0, __m256d x1, __m256d x2, __m256d x3,
@@ -48,6 +50,8 @@ static inline __attribute__((always_inline)) void body(double *acc, size_t strid
     for (; i < head && i < len; i++)
         for (size_t k = 0; k < m; k++)
             a0[row[i] + k] += c[k][i];
+    uint32_t run = NO_RUN; /* the row whose run run_lo, run_hi carry */
+    __m256d run_lo = z, run_hi = z;
     for (; i + 4 <= len; i += 4) {
         /* one prefetch per column per cache line (eight positions) */
         if ((i - head) % 8 == 0)
@@ -61,18 +65,32 @@ static inline __attribute__((always_inline)) void body(double *acc, size_t strid
                        m > 6 ? _mm256_loadu_pd(c[6] + i) : z, m > 7 ? _mm256_loadu_pd(c[7] + i) : z, hi);
         const uint32_t *rw = row + i;
         if (rw[0] == rw[1] && rw[0] == rw[2] && rw[0] == rw[3]) {
-            /* Four positions of one bucket, as in a book sorted by bucket: one add of their sum, to
-             * the copies in turn, instead of four adds each waiting on the one before in its copy. */
-            double *p = acc + (i / 4 % HEDGE__AGG_COPIES) * stride + rw[0];
-            add_to(p, _mm256_add_pd(_mm256_add_pd(lo[0], lo[1]), _mm256_add_pd(lo[2], lo[3])));
+            /* Four positions of one bucket, as in a book sorted by bucket: their sum goes into a
+             * register that carries the current run, and reaches memory once when the run ends,
+             * instead of every add waiting on the previous add's store. */
+            if (rw[0] != run) {
+                if (run != NO_RUN) {
+                    add_to(a0 + run, run_lo);
+                    if (m > 4)
+                        add_to(a0 + run + 4, run_hi);
+                }
+                run = rw[0];
+                run_lo = run_hi = z;
+            }
+            run_lo = _mm256_add_pd(run_lo, _mm256_add_pd(_mm256_add_pd(lo[0], lo[1]), _mm256_add_pd(lo[2], lo[3])));
             if (m > 4)
-                add_to(p + 4, _mm256_add_pd(_mm256_add_pd(hi[0], hi[1]), _mm256_add_pd(hi[2], hi[3])));
+                run_hi = _mm256_add_pd(run_hi, _mm256_add_pd(_mm256_add_pd(hi[0], hi[1]), _mm256_add_pd(hi[2], hi[3])));
         } else {
             double *p0 = a0 + rw[0], *p1 = a1 + rw[1], *p2 = a2 + rw[2], *p3 = a3 + rw[3];
             add_to(p0, lo[0]), add_to(p1, lo[1]), add_to(p2, lo[2]), add_to(p3, lo[3]);
             if (m > 4)
                 add_to(p0 + 4, hi[0]), add_to(p1 + 4, hi[1]), add_to(p2 + 4, hi[2]), add_to(p3 + 4, hi[3]);
         }
+    }
+    if (run != NO_RUN) {
+        add_to(a0 + run, run_lo);
+        if (m > 4)
+            add_to(a0 + run + 4, run_hi);
     }
     for (; i < len; i++)
         for (size_t k = 0; k < m; k++)
