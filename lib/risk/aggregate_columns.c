@@ -59,11 +59,12 @@ static void aggregate_scalar(double *acc, uint32_t *idx, size_t n, const uint32_
     for (size_t begin = 0; begin < n; begin += BLOCK) {
         size_t len = n - begin < BLOCK ? n - begin : BLOCK;
         const uint32_t *bk = bucket + begin;
+        if (split)
+            for (size_t i = 0; i < len; i++)
+                idx[i] = bk[i] * (uint32_t)n_columns;
         for (size_t c = 0; c < n_columns; c++) {
             const double *col = columns[c] + begin;
             if (split) {
-                for (size_t i = 0; i < len; i++)
-                    idx[i] = bk[i] * (uint32_t)n_columns;
                 const double *cp[1] = {col};
                 hedge__agg_portable(acc + c, SMALL, idx, cp, 1, len);
             } else {
