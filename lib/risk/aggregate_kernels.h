@@ -10,10 +10,10 @@
 /*
  * The accumulator the kernels add into: HEDGE__AGG_COPIES interleaved copies, each `copy_stride`
  * doubles, of rows of HEDGE__AGG_W doubles (64 bytes, 64-byte aligned), one row per (bucket, group
- * of up to 8 columns). A position's figures, transposed into one row, are added with one vector
- * load-add-store instead of one scalar load-add-store per figure; consecutive positions go to
- * different copies so that a run of one bucket does not chain every add on the previous add's store
- * (store-to-load forwarding costs several cycles per link).
+ * of up to 8 columns in the pass). A position's figures, transposed into one row, are added with
+ * one or two vector load-add-stores instead of one scalar load-add-store per figure; consecutive
+ * positions go to different copies so that a run of one bucket does not chain every add on the
+ * previous add's store (store-to-load forwarding costs several cycles per link).
  */
 enum { HEDGE__AGG_W = 8, HEDGE__AGG_COPIES = 4 };
 
@@ -34,11 +34,11 @@ void hedge__agg_avx2(double *acc, size_t copy_stride, const uint32_t *row, const
                      size_t len);
 #endif
 
-/* The widest kernel this CPU runs. */
+/* The kernel for this CPU: AVX2 where it runs (AVX-512 machines included), else portable. */
 hedge__agg_kernel hedge__agg_pick(void);
 
-/* Bucket counts up to this take the accumulator path (any kernel); above it the sums are added to
- * in place by a scalar loop. */
+/* Bucket counts up to this take the accumulator path (any kernel); above it a scalar loop adds into
+ * four copies of the unpadded sums while they fit the accumulator, else into the caller's sums. */
 enum { HEDGE__AGG_MAX_BUCKETS = 128 };
 
 /* hedge_aggregate_columns after its pointer and column-count checks (no NULLs, 1 to 64 columns),
