@@ -38,13 +38,20 @@ static void run_aggregate(void *arg) {
 }
 
 /* The floor: every byte the aggregation must read (bucket ids and columns), read once and summed,
- * in the order that streams best (one array at a time, vectorised). */
-static void run_floor(void *arg) {
-    agg *a = arg;
+ * one array at a time (the order that streams best). Two ways of reading them are timed and the
+ * faster is the floor, so the ratio is not flattered by a slow read: the plain loop below, and one
+ * that also prefetches 2 KiB ahead on every cache line as the aggregation kernel does (on this VM
+ * either can be the faster, depending on the load from other jobs). */
+static double floor_ids(const agg *a) {
     uint64_t ids = 0;
     for (size_t i = 0; i < a->n; i++)
         ids += a->bucket[i];
-    double s = (double)ids;
+    return (double)ids;
+}
+
+static void run_floor(void *arg) {
+    agg *a = arg;
+    double s = floor_ids(a);
     for (int c = 0; c < COLUMNS; c++) {
         const double *col = a->col[c];
         double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
@@ -60,6 +67,51 @@ static void run_floor(void *arg) {
         s += t0 + t1 + t2 + t3;
     }
     a->floor_sink += s;
+}
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)0)
+#endif
+static void run_floor_prefetch(void *arg) {
+    agg *a = arg;
+    double s = floor_ids(a);
+    for (int c = 0; c < COLUMNS; c++) {
+        const double *col = a->col[c];
+        double t[8] = {0};
+        size_t i = 0;
+        for (; i + 8 <= a->n; i += 8) {
+            if (i + 256 < a->n)
+                PREFETCH(col + i + 256);
+            for (int k = 0; k < 8; k++)
+                t[k] += col[i + (size_t)k];
+        }
+        for (; i < a->n; i++)
+            t[0] += col[i];
+        s += ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+    }
+    a->floor_sink += s;
+}
+
+/* Min over rounds that alternate the two, so a burst of load from other processes on the machine
+ * cannot fall on one side only. */
+static void time_pair(agg *a, int samples, double *t_agg, double *t_floor) {
+    *t_agg = *t_floor = INFINITY;
+    for (int r = 0; r < 3; r++) {
+        *t_agg = fmin(*t_agg, bench_time(run_aggregate, a, samples, 50.0));
+        *t_floor = fmin(*t_floor, bench_time(run_floor, a, samples, 50.0));
+        *t_floor = fmin(*t_floor, bench_time(run_floor_prefetch, a, samples, 50.0));
+    }
+}
+
+static void print_pair(const char *label, size_t n, double t_agg, double t_floor) {
+    double bytes = (double)n * (sizeof(uint32_t) + COLUMNS * sizeof(double));
+    printf("  %s\n", label);
+    printf("    aggregate        %9.2f ms  %6.2f GB/s\n", t_agg / 1e6, bytes / t_agg);
+    printf("    read-once floor  %9.2f ms  %6.2f GB/s\n", t_floor / 1e6, bytes / t_floor);
+    printf("    ratio            %9.2fx   (target <= 1.3x)  %s\n", t_agg / t_floor,
+           t_agg / t_floor <= 1.3 ? "met" : "MISSED");
 }
 
 typedef struct scen {
@@ -161,16 +213,24 @@ int main(int argc, char **argv) {
         for (int c = 0; c < COLUMNS; c++)
             a.col[c][i] = (double)(st >> (c + 11)) * 1e-15;
     }
-    double t_agg = bench_time(run_aggregate, &a, samples, 50.0);
-    double t_floor = bench_time(run_floor, &a, samples, 50.0);
-    double bytes = (double)n * (sizeof(uint32_t) + COLUMNS * sizeof(double));
-    printf("libhedge %s: risk layer, min of %d samples\n\n", hedge_version_string(), samples);
+    printf("libhedge %s: risk layer, min of %d samples x 3 rounds (aggregation), min of %d samples (rest)\n\n",
+           hedge_version_string(), samples, samples);
     printf("aggregation of %zu positions x %d figures into %d buckets (hedge_aggregate_columns)\n", n, COLUMNS,
            BUCKETS);
-    printf("  aggregate          %9.2f ms  %6.2f GB/s\n", t_agg / 1e6, bytes / t_agg);
-    printf("  read-once floor    %9.2f ms  %6.2f GB/s\n", t_floor / 1e6, bytes / t_floor);
-    printf("  ratio              %9.2fx   (target <= 1.3x)  %s\n\n", t_agg / t_floor,
-           t_agg / t_floor <= 1.3 ? "met" : "MISSED");
+    double t_agg, t_floor;
+    time_pair(&a, samples, &t_agg, &t_floor);
+    print_pair("buckets at random", n, t_agg, t_floor);
+    /* The same book sorted by bucket (one run per bucket), as a book kept in underlying and expiry
+     * order arrives: every add hits the row the previous adds just wrote. */
+    size_t count[BUCKETS] = {0};
+    for (size_t i = 0; i < n; i++)
+        count[a.bucket[i]]++;
+    for (size_t b = 0, i = 0; b < BUCKETS; b++)
+        for (size_t k = 0; k < count[b]; k++)
+            a.bucket[i++] = (uint32_t)b;
+    time_pair(&a, samples, &t_agg, &t_floor);
+    print_pair("buckets sorted (one run per bucket)", n, t_agg, t_floor);
+    printf("\n");
     free(a.bucket);
     for (int c = 0; c < COLUMNS; c++)
         free(a.col[c]);

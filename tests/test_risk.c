@@ -5,7 +5,12 @@
 
 #include <hedge/hedge.h>
 
+#include "core/cpu.h"
+#include "risk/aggregate_kernels.h"
+
+#include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SAMPLE HEDGE_TEST_SRCDIR "/examples/market.json"
@@ -336,6 +341,184 @@ START_TEST(aggregate_columns) {
 }
 END_TEST
 
+/* ---- hedge_aggregate_columns on every code path against a long double loop ---- */
+
+typedef struct agg_case {
+    size_t n, n_columns, n_buckets;
+    bool runs; /* buckets in runs (a sorted book) rather than at random */
+} agg_case;
+
+static uint64_t agg_next(uint64_t *st) {
+    *st = *st * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+    return *st >> 11;
+}
+
+/* Fills a case: columns start at different offsets (multiples of 8 bytes, so none shares column 0's
+ * position in a cache line unless by chance), figures of both signs spread over six decades (every
+ * add rounds), buckets in runs of 1 to 40 or at random, sums pre-filled with nonzero values. */
+typedef struct agg_data {
+    uint32_t *bucket;
+    double *store;
+    const double *cols[64];
+    double *init;
+} agg_data;
+
+static void agg_fill(agg_data *d, const agg_case *k, uint64_t seed) {
+    uint64_t st = seed;
+    d->bucket = malloc((k->n ? k->n : 1) * sizeof(uint32_t));
+    d->store = malloc((k->n_columns * (k->n + 8) + 1) * sizeof(double));
+    d->init = malloc(k->n_buckets * k->n_columns * sizeof(double));
+    double *p = d->store;
+    for (size_t c = 0; c < k->n_columns; c++) {
+        double *col = p + (c * 3 + 1) % 8;
+        for (size_t i = 0; i < k->n; i++) {
+            double mag = pow(10.0, (double)(agg_next(&st) % 6000) / 1000.0 - 3.0);
+            col[i] = agg_next(&st) % 2 ? mag : -mag;
+        }
+        d->cols[c] = col;
+        p += k->n + 8;
+    }
+    uint32_t b = 0;
+    size_t left = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        if (!k->runs)
+            b = (uint32_t)(agg_next(&st) % k->n_buckets);
+        else if (left-- == 0) {
+            b = (uint32_t)(agg_next(&st) % k->n_buckets);
+            left = agg_next(&st) % 40;
+        }
+        d->bucket[i] = b;
+    }
+    for (size_t j = 0; j < k->n_buckets * k->n_columns; j++)
+        d->init[j] = (double)(agg_next(&st) % 2001) - 1000.5;
+}
+
+static void agg_free(agg_data *d) {
+    free(d->bucket);
+    free(d->store);
+    free(d->init);
+}
+
+/* Every cell against a long double sum of its terms (pre-filled value included). Recursive summation
+ * of m terms in any order and grouping errs by at most (m - 1) u sum|x| (u = DBL_EPSILON / 2, to
+ * first order); the cell sums m = count + 1 terms, and the long double reference itself is off by at
+ * most m 2^-64 sum|x|, so m * DBL_EPSILON * sum|x| bounds the difference with room for both. */
+static void agg_check(const agg_case *k, const agg_data *d, const double *sums, const char *path) {
+    size_t cells = k->n_buckets * k->n_columns;
+    long double *want = malloc(cells * sizeof(long double)), *mag = malloc(cells * sizeof(long double));
+    size_t *count = calloc(k->n_buckets, sizeof(size_t));
+    for (size_t j = 0; j < cells; j++)
+        want[j] = d->init[j], mag[j] = fabs(d->init[j]);
+    for (size_t i = 0; i < k->n; i++) {
+        count[d->bucket[i]]++;
+        for (size_t c = 0; c < k->n_columns; c++) {
+            want[d->bucket[i] * k->n_columns + c] += d->cols[c][i];
+            mag[d->bucket[i] * k->n_columns + c] += fabs(d->cols[c][i]);
+        }
+    }
+    for (size_t j = 0; j < cells; j++) {
+        double tol = (double)(count[j / k->n_columns] + 1) * DBL_EPSILON * (double)mag[j];
+        /* ck_assert on failure only: Check reports every passing assert through a pipe */
+        if (!(fabsl((long double)sums[j] - want[j]) <= tol))
+            ck_abort_msg("%s, n %zu x %zu columns into %zu buckets (%s): cell %zu (bucket %zu, column %zu) "
+                         "is %.17g, expected %.17Lg within %.3g",
+                         path, k->n, k->n_columns, k->n_buckets, k->runs ? "runs" : "random", j, j / k->n_columns,
+                         j % k->n_columns, sums[j], want[j], tol);
+    }
+    free(want);
+    free(mag);
+    free(count);
+}
+
+START_TEST(aggregate_columns_every_path) {
+    /* n: odd, below one vector step, across the 2048-position blocks; every column count from 1 to
+     * 64 (groups of 4 and 8, full and partial); buckets from 1 to the accumulator's 128, several passes (17 or 64
+     * columns in 100 buckets), and the scalar paths above 128 (split sums, then in place). */
+    static const size_t ns[] = {1, 3, 7, 9, 1001, 4099};
+    static const size_t nbs[] = {1, 5, 64, 100, 128, 129, 700};
+    struct {
+        const char *name;
+        hedge__agg_kernel kernel;
+    } paths[2] = {{"portable", hedge__agg_portable}, {NULL, NULL}};
+#ifdef HEDGE__AGG_X86
+    if (hedge__simd_level() >= HEDGE__SIMD_AVX2)
+        paths[1].name = "avx2", paths[1].kernel = hedge__agg_avx2;
+#endif
+    uint64_t seed = 5;
+    for (size_t a = 0; a < sizeof ns / sizeof ns[0]; a++)
+        for (size_t cols = 1; cols <= 64; cols++)
+            for (size_t c = 0; c < sizeof nbs / sizeof nbs[0]; c++)
+                for (int runs = 0; runs < 2; runs++) {
+                    agg_case k = {ns[a], cols, nbs[c], runs};
+                    /* the big n with three bucket counts only (time) */
+                    if (k.n == 4099 && k.n_buckets != 64 && k.n_buckets != 100 && k.n_buckets != 700)
+                        continue;
+                    agg_data d;
+                    agg_fill(&d, &k, ++seed);
+                    size_t cells = k.n_buckets * k.n_columns;
+                    double *sums = malloc(cells * sizeof(double));
+                    for (int p = 0; p < 2; p++) {
+                        if (!paths[p].kernel)
+                            continue;
+                        memcpy(sums, d.init, cells * sizeof(double));
+                        uint32_t bad = 0;
+                        ck_assert(hedge__aggregate(paths[p].kernel, k.n, d.bucket, d.cols, k.n_columns, sums,
+                                                   k.n_buckets, &bad));
+                        agg_check(&k, &d, sums, paths[p].name);
+                    }
+                    memcpy(sums, d.init, cells * sizeof(double));
+                    ck_assert_status(hedge_aggregate_columns(k.n, d.bucket, d.cols, k.n_columns, sums, k.n_buckets),
+                                     HEDGE_OK);
+                    agg_check(&k, &d, sums, "hedge_aggregate_columns");
+                    free(sums);
+                    agg_free(&d);
+                }
+}
+END_TEST
+
+/* A bucket id out of range, first, in the middle or last (after whole blocks went by), on the
+ * one-pass path (checked block by block), the multi-pass path and the scalar path: an error, and
+ * the sums as they were. */
+START_TEST(aggregate_columns_bad_bucket_adds_nothing) {
+    static const agg_case cases[] = {{5000, 7, 64, false}, {5000, 17, 100, true}, {5000, 7, 700, false},
+                                     {9, 3, 5, true}};
+    hedge__agg_kernel kernels[2] = {hedge__agg_portable, NULL};
+#ifdef HEDGE__AGG_X86
+    if (hedge__simd_level() >= HEDGE__SIMD_AVX2)
+        kernels[1] = hedge__agg_avx2;
+#endif
+    for (size_t j = 0; j < sizeof cases / sizeof cases[0]; j++) {
+        const agg_case *k = &cases[j];
+        size_t where[3] = {0, k->n / 2, k->n - 1};
+        agg_data d;
+        agg_fill(&d, k, 77 + j);
+        size_t cells = k->n_buckets * k->n_columns;
+        double *sums = malloc(cells * sizeof(double));
+        for (int w = 0; w < 3; w++) {
+            uint32_t keep = d.bucket[where[w]];
+            d.bucket[where[w]] = (uint32_t)k->n_buckets + (uint32_t)w;
+            memcpy(sums, d.init, cells * sizeof(double));
+            ck_assert_status(hedge_aggregate_columns(k->n, d.bucket, d.cols, k->n_columns, sums, k->n_buckets),
+                             HEDGE_ERR_INVALID_ARG);
+            ck_assert(strstr(hedge_error_message(), "is not below") != NULL);
+            ck_assert(memcmp(sums, d.init, cells * sizeof(double)) == 0);
+            for (int p = 0; p < 2; p++) {
+                if (!kernels[p])
+                    continue;
+                uint32_t bad = 0;
+                ck_assert(!hedge__aggregate(kernels[p], k->n, d.bucket, d.cols, k->n_columns, sums, k->n_buckets,
+                                            &bad));
+                ck_assert_uint_eq(bad, k->n_buckets + (uint32_t)w);
+                ck_assert(memcmp(sums, d.init, cells * sizeof(double)) == 0);
+            }
+            d.bucket[where[w]] = keep;
+        }
+        free(sums);
+        agg_free(&d);
+    }
+}
+END_TEST
+
 Suite *hedge_test_suite_risk(void) {
     Suite *s = suite_create("risk");
     TCase *tc = tcase_create("risk");
@@ -348,6 +531,8 @@ Suite *hedge_test_suite_risk(void) {
     tcase_add_test(tc, errors_name_the_position);
     tcase_add_test(tc, oom_sweep);
     tcase_add_test(tc, aggregate_columns);
+    tcase_add_test(tc, aggregate_columns_every_path);
+    tcase_add_test(tc, aggregate_columns_bad_bucket_adds_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

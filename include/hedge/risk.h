@@ -195,8 +195,10 @@ HEDGE_API hedge_status hedge_pnl_explain_compute(hedge_pnl_explain *explain, con
  *
  * For every position i and column c, sums[bucket[i] * n_columns + c] += columns[c][i]. The sums
  * are added to (not overwritten), so large books can be fed in slices. Positions are read once, so
- * the time is close to that of reading the columns from memory. The order of the additions is
- * unspecified: sums can differ from a plain loop's by rounding.
+ * with up to 128 buckets the time is close to that of reading the columns from memory (bench_risk,
+ * 7 columns, AVX2: about 1.2x with random buckets, 1.35x with a book sorted by bucket); more
+ * buckets take a scalar path, several times slower. The order of the additions is unspecified: sums can differ from a plain loop's by
+ * rounding, within n * DBL_EPSILON * sum|x| per sum. Allocates nothing; uses about 40 KiB of stack.
  * @param n          Positions.
  * @param bucket     Each position's bucket, below @p n_buckets.
  * @param columns    @p n_columns arrays of @p n figures (quantity-weighted Greeks, say).
@@ -205,7 +207,7 @@ HEDGE_API hedge_status hedge_pnl_explain_compute(hedge_pnl_explain *explain, con
  * @param n_buckets  Buckets.
  * @retval HEDGE_OK added.
  * @retval HEDGE_ERR_INVALID_ARG NULL argument, 0 or more than 64 columns, or a bucket out of range
- *         (then nothing is added: buckets are checked first).
+ *         (then nothing is added: every bucket is checked before @p sums is written).
  */
 HEDGE_API hedge_status hedge_aggregate_columns(size_t n, const uint32_t *bucket, const double *const *columns,
                                                size_t n_columns, double *sums, size_t n_buckets);
