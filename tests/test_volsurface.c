@@ -5,6 +5,7 @@
 #include <hedge/types.h>
 #include <hedge/volsurface.h>
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -98,6 +99,18 @@ START_TEST(interpolation_in_total_variance) {
     ck_assert_status(hedge_vol_surface_vol(&v, s, K, NAN, expiry), HEDGE_ERR_DOMAIN);
     ck_assert_status(hedge_vol_surface_total_variance(&v, s, NAN, 0.1), HEDGE_ERR_DOMAIN);
     ck_assert_status(hedge_vol_surface_total_variance(&v, s, 0, -0.1), HEDGE_ERR_DOMAIN);
+    /* far beyond the last slice: w T / T2 is past DBL_MAX, an error that writes nothing */
+    v = -7;
+    ck_assert_status(hedge_vol_surface_total_variance(&v, s, 0, DBL_MAX), HEDGE_ERR_TOO_LARGE);
+    ck_assert(v == -7);
+    hedge_vol_surface_destroy(s);
+    /* a slice whose variance is 0 at k (subnormal b and sigma, a = 0): 0 however far out, not
+     * 0 x inf (found by fuzz_handles: NaN at T = DBL_MAX) */
+    hedge_svi_slice flat = {truth[0].expiry_ms, 0, 1000, 0, 3.1620201333839779e-322, 0, 7.2562747451532896e-304,
+                            4.9406564584124654e-324, 0};
+    ck_assert_status(hedge_vol_surface_create(&s, ctx, NOW, &flat, 1), HEDGE_OK);
+    ck_assert_status(hedge_vol_surface_total_variance(&v, s, -0.0, DBL_MAX), HEDGE_OK);
+    ck_assert(v == 0);
     hedge_vol_surface_destroy(s);
     hedge_context_destroy(ctx);
 }

@@ -298,6 +298,8 @@ HEDGE_API hedge_status hedge_vol_surface_slice(hedge_svi_slice *slice, const hed
  * @retval HEDGE_OK written.
  * @retval HEDGE_ERR_INVALID_ARG NULL argument.
  * @retval HEDGE_ERR_DOMAIN non-finite @p k, or @p T negative or non-finite.
+ * @retval HEDGE_ERR_TOO_LARGE the total variance exceeds the largest double (@p T far beyond
+ *         the last slice, say); nothing written.
  * @par Thread safety
  * Safe from any thread.
  */

@@ -204,16 +204,21 @@ HEDGE_API hedge_status hedge_vol_surface_slice(hedge_svi_slice *slice, const hed
     return HEDGE_OK;
 }
 
-/* Total variance at (k, T): linear in T between slices at fixed k, constant vol outside. */
+/* w T / T_slice, the slice's vol held constant: a slice whose variance is 0 at k stays 0 however
+ * far out (T / T_slice can overflow: 0 x inf was NaN, found by fuzz_handles at T = DBL_MAX). */
+static double scaled(double w, double T, double T_slice) { return w == 0.0 ? 0.0 : w * (T / T_slice); }
+
+/* Total variance at (k, T): linear in T between slices at fixed k, constant vol outside; +inf where
+ * the true value exceeds DBL_MAX. */
 static double total_variance(const hedge_vol_surface *s, double k, double T) {
     const hedge_svi_slice *first = &s->slices[0], *last = &s->slices[s->n - 1];
     if (T <= first->T) {
         hedge__svi p = svi_of(first);
-        return hedge__svi_w(&p, k) * (T / first->T);
+        return scaled(hedge__svi_w(&p, k), T, first->T);
     }
     if (T >= last->T) {
         hedge__svi p = svi_of(last);
-        return hedge__svi_w(&p, k) * (T / last->T);
+        return scaled(hedge__svi_w(&p, k), T, last->T);
     }
     size_t i = 1;
     while (s->slices[i].T < T)
@@ -232,7 +237,11 @@ HEDGE_API hedge_status hedge_vol_surface_total_variance(double *w, const hedge_v
     if (!isfinite(k) || !isfinite(T) || T < 0)
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: k must be finite and T finite and >= 0 (got %g, %g)", fn, k,
                            T);
-    *w = total_variance(surface, k, T);
+    double v = total_variance(surface, k, T);
+    if (!isfinite(v))
+        return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: the total variance at k = %g, T = %g exceeds the largest "
+                           "double", fn, k, T);
+    *w = v;
     return HEDGE_OK;
 }
 
