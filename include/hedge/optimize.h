@@ -29,9 +29,9 @@
  * Woodbury capacitance matrix otherwise (so F'F is formed only when it is the smaller object). When
  * the iterates settle, a polish solves the KKT system of the guessed active set exactly and is kept
  * only if it meets the tolerances, so answers are typically accurate to 1e-12 relative. Where the
- * guess is a vertex with no curvature on its free variables (a linear program's), a failed polish
- * takes up to 25 primal or dual simplex pivots from it before ADMM resumes, which finishes the
- * bases ADMM's iterates hover near; a solve whose ADMM iterations pass twice those of the last
+ * free variables have no curvature (a linear program), a guess short of a vertex is completed with
+ * the variables nearest their bounds, and a failed polish takes up to 25 primal or dual simplex
+ * pivots from the vertex before ADMM resumes, which finishes the bases ADMM's iterates hover near; a solve whose ADMM iterations pass twice those of the last
  * solve from zero starts again from zero. An update
  * never refactorises; when it turns a row or bound between free, inequality and equality, the next
  * solve refactorises once, in memory set aside at setup. A solve first tries the polish on the

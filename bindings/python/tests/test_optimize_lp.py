@@ -84,3 +84,16 @@ def test_mid_size_lps_converge_and_match_highs():
         assert abs(sol.objective - ref) <= 1e-7 * abs(ref) + 1e-9, (seed, sol.objective, ref)
         iters.append(sol.iterations)
     print(f"150 x 100 LPs: median {np.median(iters):.0f} iterations, max {max(iters)}")
+
+
+def test_larger_lps_converge_and_match_highs():
+    # Eight of 300 x 200: before the pivots ADMM needed about 45,000 iterations at the median and two
+    # of these eight reached the 100,000-iteration limit.
+    n, m = 300, 200
+    for seed in range(8):
+        data = random_lp(np.random.default_rng(seed), n, m)
+        with lh.Solver(lh.QP(n, 0, m, **data)) as solver:
+            sol = solver.solve()
+        assert sol.status == lh.SolveStatus.OPTIMAL, seed
+        ref = linprog_objective(data)
+        assert abs(sol.objective - ref) <= 1e-7 * abs(ref) + 1e-9, (seed, sol.objective, ref)
