@@ -384,6 +384,16 @@ class Handle:
             destroy(p)
         self._ptr = ffi.gc(ptr, release)
 
+    @classmethod
+    def _own(cls, ptr, keep, ctx=None):
+        """An instance around a pointer the library handed out (no constructor runs): it releases
+        ``ptr``, keeps ``keep`` alive, and remembers ``ctx`` (a Context) as ``_ctx`` when given."""
+        self = cls.__new__(cls)
+        Handle.__init__(self, ptr, keep)
+        if ctx is not None:
+            self._ctx = ctx
+        return self
+
     @property
     def ptr(self):
         if self._ptr is None:

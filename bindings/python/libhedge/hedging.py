@@ -90,13 +90,6 @@ class Problem(Handle):
         self._ctx = ctx
 
     @classmethod
-    def _own(cls, ptr, ctx, keep):
-        self = cls.__new__(cls)
-        Handle.__init__(self, ptr, keep)
-        self._ctx = ctx
-        return self
-
-    @classmethod
     def read_json(cls, market, text, name=None, *, ctx=None):
         """The ``hedge`` member of a JSON document (str or bytes); benchmark symbols are looked up in
         ``market``. ParseError messages start with name:line:column."""
@@ -105,7 +98,7 @@ class Problem(Handle):
         out = ffi.new("hedge_problem **")
         context_check(ctx, lib.hedge_problem_read_json(out, ctx.ptr, market.ptr, data, len(data),
                                                        name.encode() if name else ffi.NULL))
-        return cls._own(out[0], ctx, [ctx.ptr, market.ptr])
+        return cls._own(out[0], [ctx.ptr, market.ptr], ctx)
 
     @classmethod
     def load_json(cls, market, path, *, ctx=None):
@@ -113,7 +106,7 @@ class Problem(Handle):
         ctx = _ctx(ctx)
         out = ffi.new("hedge_problem **")
         context_check(ctx, lib.hedge_problem_load_json(out, ctx.ptr, market.ptr, os.fsencode(path)))
-        return cls._own(out[0], ctx, [ctx.ptr, market.ptr])
+        return cls._own(out[0], [ctx.ptr, market.ptr], ctx)
 
     @classmethod
     def from_json(cls, market, source, name=None, *, ctx=None):

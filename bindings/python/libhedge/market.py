@@ -259,12 +259,6 @@ class Snapshot(Handle):
 
     _destroy = "hedge_snapshot_destroy"
 
-    @classmethod
-    def _own(cls, ptr, keep):
-        self = cls.__new__(cls)
-        Handle.__init__(self, ptr, keep)
-        return self
-
     @property
     def valuation_ms(self):
         return lib.hedge_snapshot_valuation_ms(self.ptr)
@@ -336,12 +330,6 @@ class VolSurface(Handle):
     """An immutable volatility surface: an SVI smile per expiry, interpolated in total variance."""
 
     _destroy = "hedge_vol_surface_destroy"
-
-    @classmethod
-    def _own(cls, ptr, keep):
-        self = cls.__new__(cls)
-        Handle.__init__(self, ptr, keep)
-        return self
 
     @classmethod
     def fit(cls, valuation, smiles, *, ctx=None):
@@ -451,12 +439,6 @@ class Market(Handle):
     from the JSON format of docs/json-format.md."""
 
     _destroy = "hedge_market_destroy"
-
-    @classmethod
-    def _own(cls, ptr, keep):
-        self = cls.__new__(cls)
-        Handle.__init__(self, ptr, keep)
-        return self
 
     @classmethod
     def read_json(cls, text, name=None, *, ctx=None):

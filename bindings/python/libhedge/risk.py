@@ -43,13 +43,6 @@ class Portfolio(Handle):
         self._ctx = ctx
 
     @classmethod
-    def _own(cls, ptr, ctx, keep):
-        self = cls.__new__(cls)
-        Handle.__init__(self, ptr, keep)
-        self._ctx = ctx
-        return self
-
-    @classmethod
     def read_json(cls, market, text, name=None, *, ctx=None):
         """The ``book`` of a market JSON document (symbols refer to ``market``'s instruments)."""
         ctx = _ctx(ctx)
@@ -57,14 +50,14 @@ class Portfolio(Handle):
         out = ffi.new("hedge_portfolio **")
         context_check(ctx, lib.hedge_portfolio_read_json(out, ctx.ptr, market.ptr, data, len(data),
                                                          name.encode() if name else ffi.NULL))
-        return cls._own(out[0], ctx, [ctx.ptr, market.ptr])
+        return cls._own(out[0], [ctx.ptr, market.ptr], ctx)
 
     @classmethod
     def load_json(cls, market, path, *, ctx=None):
         ctx = _ctx(ctx)
         out = ffi.new("hedge_portfolio **")
         context_check(ctx, lib.hedge_portfolio_load_json(out, ctx.ptr, market.ptr, os.fsencode(path)))
-        return cls._own(out[0], ctx, [ctx.ptr, market.ptr])
+        return cls._own(out[0], [ctx.ptr, market.ptr], ctx)
 
     def to_json(self, market):
         """Market and book as one JSON document."""

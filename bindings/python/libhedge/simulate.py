@@ -355,13 +355,6 @@ class SimConfig(Handle):
     _destroy = "hedge_sim_config_destroy"
 
     @classmethod
-    def _own(cls, ptr, ctx):
-        self = cls.__new__(cls)
-        Handle.__init__(self, ptr, [ctx.ptr])
-        self._ctx = ctx
-        return self
-
-    @classmethod
     def read_json(cls, text, name=None, *, ctx=None):
         """The ``simulate`` member of a JSON document (str or bytes). ParseError messages start with
         name:line:column and the JSON pointer of the value; DomainError for a value out of range."""
@@ -370,7 +363,7 @@ class SimConfig(Handle):
         out = ffi.new("hedge_sim_config **")
         context_check(ctx, lib.hedge_sim_config_read_json(out, ctx.ptr, data, len(data),
                                                           name.encode() if name else ffi.NULL))
-        return cls._own(out[0], ctx)
+        return cls._own(out[0], [ctx.ptr], ctx)
 
     @classmethod
     def load_json(cls, path, *, ctx=None):
@@ -378,7 +371,7 @@ class SimConfig(Handle):
         ctx = _ctx(ctx)
         out = ffi.new("hedge_sim_config **")
         context_check(ctx, lib.hedge_sim_config_load_json(out, ctx.ptr, os.fsencode(path)))
-        return cls._own(out[0], ctx)
+        return cls._own(out[0], [ctx.ptr], ctx)
 
     @classmethod
     def from_json(cls, source, name=None, *, ctx=None):
