@@ -18,7 +18,7 @@ scripts/deps.sh
 
 seconds=${1:-30}
 [ $# -gt 0 ] && shift
-targets=(fuzz_market_json fuzz_cli_rows fuzz_pricing fuzz_handles fuzz_hedge_problem fuzz_sim_config)
+targets=(fuzz_market_json fuzz_cli_rows fuzz_pricing fuzz_handles fuzz_hedge_problem fuzz_sim_config fuzz_aggregate)
 [ $# -gt 0 ] && targets=("$@")
 jobs=${FUZZ_JOBS:-2}
 dir=build/fuzz
