@@ -601,6 +601,58 @@ pub const HEDGE_BACKEND_CAP_WARM_START: u64 = 8;
 pub const HEDGE_BACKEND_CAP_DUALS: u64 = 16;
 pub const HEDGE_BACKEND_CAP_CERTIFICATES: u64 = 32;
 
+// ---- sys/backend.h ----------------------------------------------------------------------------
+
+/// The version of [`hedge_backend`] these declarations describe (`HEDGE_BACKEND_ABI_VERSION`).
+pub const HEDGE_BACKEND_ABI_VERSION: u32 = 1;
+
+/// `hedge_backend::setup`: sets up on a problem; on success `*state` is freed by `destroy`.
+pub type hedge_backend_setup_fn = Option<
+    unsafe extern "C" fn(state: *mut *mut c_void, user: *mut c_void, ctx: *mut hedge_context, qp: *const hedge_qp,
+                         options: *const hedge_solver_options) -> hedge_status,
+>;
+/// `hedge_backend::solve`: solves into `solution` (its arrays may be NULL).
+pub type hedge_backend_solve_fn = Option<unsafe extern "C" fn(state: *mut c_void, solution: *mut hedge_solution)
+                                                               -> hedge_status>;
+/// `hedge_backend::update`: replaces one vector (never `HEDGE_QP_DIAGONAL`).
+pub type hedge_backend_update_fn = Option<
+    unsafe extern "C" fn(state: *mut c_void, which: hedge_qp_vector, values: *const f64) -> hedge_status,
+>;
+/// `hedge_backend::warm_start`: the next solve starts from (x, y); either may be NULL.
+pub type hedge_backend_warm_start_fn = Option<unsafe extern "C" fn(state: *mut c_void, x: *const f64, y: *const f64)
+                                                                    -> hedge_status>;
+/// `hedge_backend::destroy`: frees the state (never NULL).
+pub type hedge_backend_destroy_fn = Option<unsafe extern "C" fn(state: *mut c_void)>;
+
+/// An optimizer backend's function table (`sys/backend.h`), registered with
+/// [`hedge_context_register_backend`], which copies it; `name` must outlive the context.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hedge_backend {
+    pub abi_version: u32,
+    pub struct_size: usize,
+    pub name: *const c_char,
+    pub capabilities: u64,
+    pub user: *mut c_void,
+    pub setup: hedge_backend_setup_fn,
+    pub solve: hedge_backend_solve_fn,
+    pub update: hedge_backend_update_fn,
+    pub warm_start: hedge_backend_warm_start_fn,
+    pub destroy: hedge_backend_destroy_fn,
+}
+impl hedge_backend {
+    /// A table of this version (`abi_version` and `struct_size` set), with no name and no
+    /// functions: the header has no `_INIT` macro, and the library refuses a table until every
+    /// function and the name are filled in.
+    pub const fn init() -> Self {
+        hedge_backend {
+            abi_version: HEDGE_BACKEND_ABI_VERSION, struct_size: size_of::<hedge_backend>(), name: ptr::null(),
+            capabilities: 0, user: ptr::null_mut(), setup: None, solve: None, update: None, warm_start: None,
+            destroy: None,
+        }
+    }
+}
+
 // ---- hedging.h ---------------------------------------------------------------------------------
 
 #[repr(C)]
@@ -1258,6 +1310,11 @@ extern "C" {
     pub fn hedge_solver_backend(solver: *const hedge_solver) -> *const c_char;
     pub fn hedge_backends(ctx: *const hedge_context, names: *mut *const c_char, capacity: usize, count: *mut usize,
                           capabilities: *mut u64) -> hedge_status;
+
+    // sys/backend.h
+    pub fn hedge_context_register_backend(ctx: *mut hedge_context, backend: *const hedge_backend) -> hedge_status;
+    pub fn hedge_context_alloc(ctx: *mut hedge_context, size: usize, align: usize) -> *mut c_void;
+    pub fn hedge_context_free(ctx: *mut hedge_context, ptr: *mut c_void, size: usize, align: usize);
 
     // hedging.h
     pub fn hedge_problem_create(out: *mut *mut hedge_problem, ctx: *mut hedge_context) -> hedge_status;

@@ -87,6 +87,14 @@ layouts! {
     hedge_sim_stats { struct_size, paths, option_price, mean, std, var95, cvar95, var99, cvar99, worst, best,
                       mean_cost, mean_funding, mean_trades, std_over_price }
     hedge_sim_setup { struct_size, paths, option, hedge, options, n_policies, replay_csv, replay_column }
+    hedge_smile_data { expiry_ms, forward, n, strikes, vols, weights }
+    hedge_svi_slice { expiry_ms, T, forward, a, b, rho, m, sigma, rmse_vol }
+    hedge_surface_fit_options { struct_size, venue, flags, weighting, atm_band }
+    hedge_surface_fit_expiry { expiry_ms, forward, fitted, used, missing, stale, one_sided, in_the_money,
+                               out_of_bounds, thin, rmse_vol, max_error_vol }
+    hedge_surface_fit_report { struct_size, expiry_struct_size, expiries, expiry_capacity, n_expiries, n_fitted,
+                               n_used, n_skipped, verdicts }
+    hedge_backend { abi_version, struct_size, name, capabilities, user, setup, solve, update, warm_start, destroy }
 }
 
 /// The initialisers agree with the headers' `_INIT` macros: each numeric field as a double, compared
@@ -151,6 +159,9 @@ inits! {
     hedge_sim_stats = HEDGE_SIM_STATS_INIT { paths, option_price, mean, std, var95, cvar95, var99, cvar99, worst,
                                              best, mean_cost, mean_funding, mean_trades, std_over_price }
     hedge_sim_setup = HEDGE_SIM_SETUP_INIT { n_policies }
+    hedge_surface_fit_options = HEDGE_SURFACE_FIT_OPTIONS_INIT { flags, weighting, atm_band }
+    hedge_surface_fit_report = HEDGE_SURFACE_FIT_REPORT_INIT { expiry_struct_size, expiry_capacity, n_expiries,
+                                                               n_fitted, n_used, n_skipped }
 }
 
 fn probe(name: &str, body: &str, prelude: &str) -> Option<Vec<String>> {
@@ -159,7 +170,7 @@ fn probe(name: &str, body: &str, prelude: &str) -> Option<Vec<String>> {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let src = dir.join(format!("{}.c", name));
     let exe = dir.join(name);
-    let headers = ["hedging.h", "rebalance.h", "simulate.h", "volatility.h"]
+    let headers = ["hedging.h", "rebalance.h", "simulate.h", "volatility.h", "volsurface.h", "sys/backend.h"]
         .iter()
         .map(|h| format!("#include <hedge/{}>\n", h))
         .collect::<String>();
@@ -206,7 +217,7 @@ fn sized_structs_start_with_their_size() {
             assert_eq!(offset!(sys::$t, struct_size), 0, stringify!($t));
         )*};
     }
-    sized!(hedge_garch, hedge_garch_options, hedge_rebalance_policy, hedge_rebalance_state, hedge_rebalance_decision,
+    sized!(hedge_surface_fit_options, hedge_surface_fit_report, hedge_garch, hedge_garch_options, hedge_rebalance_policy, hedge_rebalance_state, hedge_rebalance_decision,
            hedge_sim_paths, hedge_sim_option, hedge_sim_hedge, hedge_sim_options, hedge_sim_stats, hedge_sim_setup);
 }
 
@@ -219,6 +230,23 @@ fn initialisers_leave_pointers_null() {
     let s = sys::hedge_sim_setup::init();
     assert!(s.paths.is_null() && s.option.is_null() && s.hedge.is_null() && s.options.is_null());
     assert!(s.replay_csv.is_null() && s.replay_column.is_null());
+    assert!(sys::hedge_surface_fit_options::init().venue.is_null());
+    let r = sys::hedge_surface_fit_report::init();
+    assert!(r.expiries.is_null() && r.verdicts.is_null());
+}
+
+/// `hedge_backend` has no `_INIT` macro: `init()` sets the version and size the library checks on
+/// registration (`HEDGE_BACKEND_ABI_VERSION`, compared with the header's by the probe) and nothing else.
+#[test]
+fn backend_table_init_sets_version_and_size() {
+    let b = sys::hedge_backend::init();
+    assert_eq!(b.struct_size, size_of::<sys::hedge_backend>());
+    assert!(b.name.is_null() && b.user.is_null() && b.capabilities == 0);
+    assert!(b.setup.is_none() && b.solve.is_none() && b.update.is_none() && b.warm_start.is_none());
+    assert!(b.destroy.is_none());
+    if let Some(c) = probe("backend_probe", "printf(\"%d\\n\", HEDGE_BACKEND_ABI_VERSION);\n", "") {
+        assert_eq!(c, vec![sys::HEDGE_BACKEND_ABI_VERSION.to_string()]);
+    }
 }
 
 /// `hedge_garch_options_init()` (the library's function, not the macro) writes what `init()` holds.
