@@ -112,7 +112,7 @@ pub use optimize::{backends, BackendInfo, Capabilities, Qp, QpVector, Solution, 
 pub use portfolio::{Portfolio, Position};
 pub use pricing::*;
 pub use rebalance::{Decision, RebalancePolicy, RebalanceRule, RebalanceState, Rebalancer};
-pub use risk::{pnl_explain, Breakdown, PnlExplain, Risk, RiskOptions, RiskRow};
+pub use risk::{aggregate_columns, pnl_explain, Breakdown, AGGREGATE_MAX_COLUMNS, PnlExplain, Risk, RiskOptions, RiskRow};
 pub use scenario::{scenario_grid, Scenario, ScenarioPnl, Shift};
 pub use simulate::{SimConfig, SimHedge, SimInstrument, SimOption, SimOptions, SimPaths, SimSetup, SimStats, Simulation};
 pub use snapshot::{DepthLevel, Quote, Snapshot, SnapshotBuilder, SnapshotOptions, SourceReport, SourceVerdict};

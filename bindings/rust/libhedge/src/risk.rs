@@ -5,7 +5,7 @@ use std::ptr::{self, NonNull};
 use libhedge_sys as sys;
 
 use crate::context::Context;
-use crate::error::{check, Result};
+use crate::error::{check, HedgeError, Result};
 use crate::market::Market;
 use crate::portfolio::Portfolio;
 use crate::util::{borrowed_str, cstring, opt_cstring, opt_ptr};
@@ -168,5 +168,54 @@ pub fn pnl_explain(portfolio: &Portfolio<'_>, before: &Market<'_>, after: &Marke
     Ok(PnlExplain {
         actual: e.actual, delta: e.delta, gamma: e.gamma, vega: e.vega, theta: e.theta, funding: e.funding,
         residual: e.residual,
+    })
+}
+
+/// The most columns [`aggregate_columns`] sums in one call (`hedge_aggregate_columns`' limit).
+pub const AGGREGATE_MAX_COLUMNS: usize = 64;
+
+/// Adds columns of per-position figures into buckets (`hedge_aggregate_columns`): for every
+/// position `i` and column `c`, `sums[buckets[i] * columns.len() + c] += columns[c][i]`.
+///
+/// `sums` holds `n_buckets` rows of `columns.len()` running sums, row-major by bucket; they are
+/// added to, not overwritten, so a large book can be fed in slices. The kernel for books too large
+/// to value position by position, whose Greeks come from the batch pricers (quantity-weighted
+/// deltas, vegas, ... in USD, say: the units are the columns').
+///
+/// The order of the additions is unspecified: a sum can differ from a plain loop's by rounding,
+/// within `n * f64::EPSILON * sum|x|` over the figures it adds. Nothing is allocated.
+///
+/// # Errors
+/// `HEDGE_ERR_INVALID_ARG`, with `sums` unchanged, when a column's length differs from the
+/// number of bucket ids, `sums` does not hold `n_buckets * columns.len()` values, there are no
+/// columns or more than [`AGGREGATE_MAX_COLUMNS`], or a bucket id is `n_buckets` or more (the
+/// library checks every id before writing).
+pub fn aggregate_columns(buckets: &[u32], columns: &[&[f64]], sums: &mut [f64], n_buckets: usize) -> Result<()> {
+    let n = buckets.len();
+    if columns.is_empty() || columns.len() > AGGREGATE_MAX_COLUMNS {
+        return Err(HedgeError::invalid_arg(format!(
+            "aggregate_columns: 1 to {} columns, got {}", AGGREGATE_MAX_COLUMNS, columns.len())));
+    }
+    if let Some((c, col)) = columns.iter().enumerate().find(|(_, col)| col.len() != n) {
+        return Err(HedgeError::invalid_arg(format!(
+            "aggregate_columns: column {} has {} values for {} bucket ids", c, col.len(), n)));
+    }
+    match n_buckets.checked_mul(columns.len()) {
+        Some(want) if want == sums.len() => {}
+        _ => {
+            return Err(HedgeError::invalid_arg(format!(
+                "aggregate_columns: sums holds {} values, {} buckets x {} columns expected", sums.len(), n_buckets,
+                columns.len())))
+        }
+    }
+    // The column pointers on the stack: the kernel is a hot path and allocates nothing, nor does this.
+    let mut ptrs = [ptr::null::<f64>(); AGGREGATE_MAX_COLUMNS];
+    for (p, col) in ptrs.iter_mut().zip(columns) {
+        *p = col.as_ptr();
+    }
+    // Empty slices have dangling, non-NULL pointers, which the library accepts with n = 0 or
+    // n_buckets = 0 (it reads and writes nothing through them then).
+    check(unsafe {
+        sys::hedge_aggregate_columns(n, buckets.as_ptr(), ptrs.as_ptr(), columns.len(), sums.as_mut_ptr(), n_buckets)
     })
 }
