@@ -116,7 +116,8 @@ pub use risk::{aggregate_columns, pnl_explain, Breakdown, AGGREGATE_MAX_COLUMNS,
 pub use scenario::{scenario_grid, Scenario, ScenarioPnl, Shift};
 pub use simulate::{SimConfig, SimHedge, SimInstrument, SimOption, SimOptions, SimPaths, SimSetup, SimStats, Simulation};
 pub use snapshot::{DepthLevel, Quote, Snapshot, SnapshotBuilder, SnapshotOptions, SourceReport, SourceVerdict};
-pub use surface::{ArbitrageKind, ArbitrageReport, SmileData, SviSlice, VolSurface};
+pub use surface::{ArbitrageKind, ArbitrageReport, ExpiryFit, QuoteVerdict, SmileData, SurfaceFit, SurfaceFitError,
+                  SurfaceFitOptions, SurfaceFitReport, SurfaceWeighting, SviSlice, VolSurface};
 pub use util::Borrowed;
 pub use volatility::{ewma_vol, ewma_vol_series, realized_vol, Bars, Garch, GarchOptions, VolEstimator};
 
