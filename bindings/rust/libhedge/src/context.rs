@@ -41,6 +41,9 @@ pub struct Context {
     raw: NonNull<sys::hedge_context>,
     // Boxed twice so that the pointer handed to C stays put and thin; freed after the context.
     _log: Option<Box<Box<LogFn>>>,
+    // The backends registered from Rust (name and trait object, which the C registry points
+    // into); boxed so they stay put, dropped after the context, which never forgets a backend.
+    pub(crate) backends: Vec<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 unsafe impl Send for Context {}
@@ -71,7 +74,8 @@ impl Context {
 
 impl Drop for Context {
     fn drop(&mut self) {
-        // Every handle borrows the context, so none is left when this runs.
+        // Every handle borrows the context, so none is left when this runs, and no solver, so no
+        // backend state; the registered backends themselves are dropped after this.
         unsafe { sys::hedge_context_destroy(self.raw.as_ptr()) }
     }
 }
@@ -134,7 +138,10 @@ impl ContextBuilder {
         opts.log_level = self.log_level as c_int;
         let mut raw = ptr::null_mut();
         check(unsafe { sys::hedge_context_create(&mut raw, &opts) })?;
-        Ok(Context { raw: NonNull::new(raw).expect("hedge_context_create returned OK and NULL"), _log: log })
+        Ok(Context {
+            raw: NonNull::new(raw).expect("hedge_context_create returned OK and NULL"), _log: log,
+            backends: Vec::new(),
+        })
     }
 }
 

@@ -77,9 +77,11 @@ impl HedgeError {
         HedgeError { status: Status::INVALID_ARG, message }
     }
 
-    /// An error the wrapper detects itself, with the status the library would give it.
-    pub(crate) fn new(status: Status, message: String) -> HedgeError {
-        HedgeError { status, message }
+    /// An error with a status and a message of the caller's: what a [`Backend`](crate::Backend)
+    /// written in Rust returns when it fails, and what the wrapper reports for errors it detects
+    /// itself, with the status the library would give them.
+    pub fn new(status: Status, message: impl Into<String>) -> HedgeError {
+        HedgeError { status, message: message.into() }
     }
 
     pub fn status(&self) -> Status {

@@ -78,6 +78,7 @@
 //! A failing call returns [`HedgeError`]: the status code, its symbolic name and the message the
 //! library recorded on the calling thread, which names the argument at fault.
 
+mod backend;
 mod context;
 mod error;
 mod hedging;
@@ -99,6 +100,7 @@ mod volatility;
 
 pub use libhedge_sys as sys;
 
+pub use backend::{Backend, BackendSolution, BackendState};
 pub use context::{Context, ContextBuilder, LogLevel};
 pub use error::{HedgeError, Result, Status};
 pub use hedging::{Candidate, Greek, GreekChange, GreekTarget, HedgeResult, LimitKind, LimitReport, Limits, Objective,

@@ -43,12 +43,6 @@ pub enum QpVector {
     Ub = 7,
 }
 
-impl QpVector {
-    fn is_row(self) -> bool {
-        matches!(self, QpVector::RowLo | QpVector::RowHi)
-    }
-}
-
 /// The outcome of a solve (`hedge_solve_status`): a property of the problem or the run, not an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SolveStatus {
@@ -76,6 +70,38 @@ impl SolveStatus {
             sys::HEDGE_SOLVE_TIME_LIMIT => SolveStatus::TimeLimit,
             other => SolveStatus::Other(other),
         }
+    }
+
+    pub(crate) fn to_raw(self) -> sys::hedge_solve_status {
+        match self {
+            SolveStatus::Optimal => sys::HEDGE_SOLVE_OPTIMAL,
+            SolveStatus::PrimalInfeasible => sys::HEDGE_SOLVE_PRIMAL_INFEASIBLE,
+            SolveStatus::DualInfeasible => sys::HEDGE_SOLVE_DUAL_INFEASIBLE,
+            SolveStatus::IterationLimit => sys::HEDGE_SOLVE_ITERATION_LIMIT,
+            SolveStatus::TimeLimit => sys::HEDGE_SOLVE_TIME_LIMIT,
+            SolveStatus::Other(s) => s,
+        }
+    }
+}
+
+impl QpVector {
+    pub(crate) fn from_raw(v: sys::hedge_qp_vector) -> Option<QpVector> {
+        Some(match v {
+            sys::HEDGE_QP_DIAGONAL => QpVector::Diagonal,
+            sys::HEDGE_QP_LINEAR => QpVector::Linear,
+            sys::HEDGE_QP_L1_WEIGHT => QpVector::L1Weight,
+            sys::HEDGE_QP_L1_TARGET => QpVector::L1Target,
+            sys::HEDGE_QP_ROW_LO => QpVector::RowLo,
+            sys::HEDGE_QP_ROW_HI => QpVector::RowHi,
+            sys::HEDGE_QP_LB => QpVector::Lb,
+            sys::HEDGE_QP_UB => QpVector::Ub,
+            _ => return None,
+        })
+    }
+
+    /// Whether the vector has m entries (the rows' bounds) rather than n.
+    pub fn is_row(self) -> bool {
+        matches!(self, QpVector::RowLo | QpVector::RowHi)
     }
 }
 
@@ -154,6 +180,18 @@ impl<'ctx> Qp<'ctx> {
         let mut raw = ptr::null_mut();
         check(unsafe { sys::hedge_qp_create(&mut raw, ctx.as_ptr(), n, k, m) })?;
         Ok(Qp { raw: NonNull::new(raw).expect("NULL problem"), n, k, m, _ctx: PhantomData })
+    }
+
+    /// A problem the library lends (to a backend's setup), as a `Qp` that is never freed or
+    /// changed: only `&Qp` is handed out of the `Borrowed`.
+    ///
+    /// # Safety
+    /// `raw` must be a live problem for `'a`, which nobody changes meanwhile.
+    pub(crate) unsafe fn borrowed<'a>(raw: *const sys::hedge_qp) -> crate::util::Borrowed<'a, Qp<'a>> {
+        let (mut n, mut k, mut m) = (0usize, 0usize, 0usize);
+        sys::hedge_qp_size(raw, &mut n, &mut k, &mut m);
+        crate::util::Borrowed::new(Qp { raw: NonNull::new(raw as *mut _).expect("NULL problem"), n, k, m,
+                                        _ctx: PhantomData })
     }
 
     pub fn as_ptr(&self) -> *const sys::hedge_qp {
@@ -300,15 +338,18 @@ pub struct SolverOptions {
 
 impl Default for SolverOptions {
     fn default() -> Self {
-        let o = sys::hedge_solver_options::init();
+        SolverOptions::from_raw(&sys::hedge_solver_options::init())
+    }
+}
+
+impl SolverOptions {
+    pub(crate) fn from_raw(o: &sys::hedge_solver_options) -> SolverOptions {
         SolverOptions {
             eps_abs: o.eps_abs, eps_rel: o.eps_rel, max_iter: o.max_iter, time_limit_s: o.time_limit_s,
             polish: o.polish != 0, max_nodes: o.max_nodes, mip_gap: o.mip_gap,
         }
     }
-}
 
-impl SolverOptions {
     pub(crate) fn to_raw(self) -> sys::hedge_solver_options {
         let mut o = sys::hedge_solver_options::init();
         o.eps_abs = self.eps_abs;

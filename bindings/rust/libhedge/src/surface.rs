@@ -321,7 +321,7 @@ impl<'ctx> VolSurface<'ctx> {
             (Some(error), report) => Err(SurfaceFitError { error, report }),
             (None, None) => {
                 drop(unsafe { VolSurface::from_raw(raw) });
-                Err(HedgeError::new(Status::INTERNAL, "hedge_vol_surface_fit_quotes: no report written".into()).into())
+                Err(HedgeError::new(Status::INTERNAL, "hedge_vol_surface_fit_quotes: no report written").into())
             }
         }
     }
