@@ -1,6 +1,7 @@
 //! Safe Rust bindings to libhedge: pricing kernels with every Greek, implied volatility, instruments,
 //! market snapshots, volatility surfaces, markets read from JSON, portfolios, aggregated risk,
-//! scenario revaluation, margin, the constraint optimizer ([`Qp`], [`Solver`]), the hedge solver
+//! scenario revaluation, margin, the constraint optimizer ([`Qp`], [`Solver`], and backends written
+//! in Rust: [`Backend`], [`Context::register_backend`]), the hedge solver
 //! ([`Problem`], [`HedgeResult`]), volatility forecasting ([`realized_vol`], [`ewma_vol`],
 //! [`Garch`]), rebalancing ([`RebalancePolicy`], [`Rebalancer`]) and the hedging simulator
 //! ([`Simulation`], [`SimConfig`]).
