@@ -507,3 +507,54 @@ fn solvers_on_one_backend_from_several_threads() {
         }
     });
 }
+
+// ---- the hedge solver on a Rust backend ----
+
+#[test]
+fn a_hedge_problem_solved_on_the_rust_backend() {
+    // The minimum-variance hedge of 10 short calls with a perpetual (tests/hedging.rs): risk
+    // aversion over scenarios and a taker fee make a QP with one L1 term and no linear rows.
+    const NOW: i64 = 1_790_000_000_000;
+    const S0: f64 = 100_000.0;
+    let mut ctx = Context::new().unwrap();
+    ctx.register_backend("rust-pg", ProxGradient).unwrap();
+    let expiry = NOW + 30 * 86_400_000;
+    let t = 30.0 / 365.0;
+    let call = Instrument::new(&ctx, &InstrumentSpec::new(
+        InstrumentKind::Option { option_type: OptionType::Call, strike: S0, expiry_ms: expiry }, "CALL", "BTC")
+        .venue("a")).unwrap();
+    let perp = Instrument::new(&ctx, &InstrumentSpec::new(InstrumentKind::Perpetual { funding_interval_s: 0.0 },
+                                                          "PERP", "BTC").venue("a")).unwrap();
+    let mut b = SnapshotBuilder::new(&ctx, NOW, None).unwrap();
+    b.set_spot("BTC", S0, NOW, 0).unwrap();
+    b.add_quote(&Quote { symbol: "PERP", venue: "a", bid: S0, ask: S0, bid_size: 1e6, ask_size: 1e6, timestamp_ms: NOW,
+                         ..Default::default() }).unwrap();
+    let snapshot = b.finish().unwrap();
+    let surface = VolSurface::new(&ctx, NOW, &[SviSlice { expiry_ms: expiry, forward: S0, a: 0.36 * t, b: 0.0,
+                                                           rho: 0.0, m: 0.0, sigma: 0.1, ..Default::default() }])
+        .unwrap();
+    let market = Market::new(&ctx, &snapshot, &[&call, &perp], &[("BTC", &surface)]).unwrap();
+    let book = Portfolio::new(&ctx).unwrap();
+    book.add(&call, -10.0, 0.0).unwrap();
+    let scenarios: Vec<Scenario> = [-0.08, -0.05, -0.03, -0.01, 0.0, 0.015, 0.03, 0.06, 0.09]
+        .iter()
+        .map(|&m| Scenario { shifts: vec![Shift { underlying: Some("BTC".into()), spot: m, ..Default::default() }],
+                             days: 0.0 })
+        .collect();
+    let mut problem = Problem::new(&ctx).unwrap();
+    problem.add_candidate(&Candidate { taker_fee: 0.0005, ..Candidate::new("PERP") }).unwrap();
+    problem.set_objective(&Objective { risk_aversion: 1e-4, scenarios: Some(&scenarios), ..Default::default() })
+        .unwrap();
+    let solve = |backend| {
+        let o = SolveOptions { backend, solver: Some(options()), ..Default::default() };
+        let r = problem.solve(&ctx, &book, &market, &o).unwrap();
+        assert_eq!(r.status(), SolveStatus::Optimal, "{:?}", backend);
+        let q: f64 = r.trades().iter().filter(|t| t.symbol == "PERP").map(|t| t.quantity).sum();
+        (q, r.summary().objective)
+    };
+    let (q_pg, obj_pg) = solve(Some("rust-pg"));
+    let (q_admm, obj_admm) = solve(None);
+    assert!(q_pg > 0.5, "a short call: the hedge buys ({})", q_pg);
+    assert!((q_pg - q_admm).abs() <= 1e-6 * q_admm.abs(), "{} vs admm's {}", q_pg, q_admm);
+    assert!((obj_pg - obj_admm).abs() <= 1e-9 * (1.0 + obj_admm.abs()), "{} vs {}", obj_pg, obj_admm);
+}
