@@ -57,7 +57,8 @@ fn check_case(r: &mut Lcg, n: usize, n_buckets: u32, n_columns: usize, sorted: b
 #[test]
 fn sums_match_a_plain_loop_within_the_documented_rounding() {
     let mut r = Lcg(0x5eed);
-    // up to 128 buckets the vector path, beyond it the scalar one; 1, 7 and 64 (the most) columns
+    // few and many buckets (the kernel accumulates up to 128 in a cache-resident block, more in place);
+    // 1, 7 and 64 (the most) columns
     for &(n, nb) in &[(0usize, 4u32), (1, 1), (7, 3), (1000, 16), (20011, 128), (20011, 129), (5003, 1000)] {
         for &nc in &[1usize, 7, 64] {
             for &sorted in &[false, true] {
