@@ -123,6 +123,14 @@ impl Capabilities {
     }
 }
 
+/// The union of two sets of capabilities: `Capabilities::QP | Capabilities::L1`.
+impl std::ops::BitOr for Capabilities {
+    type Output = Capabilities;
+    fn bitor(self, other: Capabilities) -> Capabilities {
+        Capabilities(self.0 | other.0)
+    }
+}
+
 /// A backend registered in a context.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackendInfo {

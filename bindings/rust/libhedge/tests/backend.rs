@@ -49,7 +49,7 @@ impl Backend for ProxGradient {
     type State = PgState;
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities(Capabilities::QP.0 | Capabilities::L1.0 | Capabilities::WARM_START.0)
+        Capabilities::QP | Capabilities::L1 | Capabilities::WARM_START
     }
 
     fn setup(&self, qp: &Qp<'_>, options: &SolverOptions) -> Result<PgState> {
@@ -271,6 +271,8 @@ fn a_rust_backend_answers_as_admm_does() {
     let listed = backends(&ctx).unwrap();
     let mine = listed.iter().find(|b| b.name == "rust-pg").expect("registered");
     assert_eq!(mine.capabilities, ProxGradient.capabilities());
+    assert_eq!(mine.capabilities.0, sys::HEDGE_BACKEND_CAP_QP | sys::HEDGE_BACKEND_CAP_L1 | sys::HEDGE_BACKEND_CAP_WARM_START);
+    assert!(mine.capabilities.contains(Capabilities::L1) && !mine.capabilities.contains(Capabilities::MIP));
     assert_eq!(listed[0].name, "admm", "built-ins first");
 
     let mut r = Lcg(42);
