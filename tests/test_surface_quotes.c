@@ -297,12 +297,21 @@ START_TEST(too_few_strikes) {
         add_quote(&fx, sym, "usdvenue", 50, 60, NOW - 1000);
     }
     ck_assert_status(hedge_snapshot_builder_set_spot(fx.b, "ETH", 2900, NOW, 0), HEDGE_OK);
+    /* and SOL with no spot at all: the same status, but nothing to report on */
+    add_option(&fx, "SOL-0-C", "SOL", HEDGE_SETTLE_LINEAR, 1, 150, fx.expiry[1]);
+    add_quote(&fx, "SOL-0-C", "usdvenue", 5, 6, NOW - 1000);
     fixture_finish(&fx);
     hedge_quote_verdict verdicts[4];
     hedge_surface_fit_report rep = HEDGE_SURFACE_FIT_REPORT_INIT;
     rep.verdicts = verdicts;
+    rep.n_expiries = SIZE_MAX; /* volsurface.h: how a caller tells a written report from an untouched one */
     hedge_vol_surface *s;
-    ck_assert_status(hedge_vol_surface_fit_quotes(&s, fx.ctx, fx.snap, fx.opt + fx.n - 4, 4, NULL, &rep),
+    ck_assert_status(hedge_vol_surface_fit_quotes(&s, fx.ctx, fx.snap, fx.opt + fx.n - 1, 1, NULL, &rep),
+                     HEDGE_ERR_NOT_FOUND);
+    ck_assert_ptr_null(s);
+    ck_assert(strstr(hedge_error_message(), "SOL") != NULL);
+    ck_assert(rep.n_expiries == SIZE_MAX);
+    ck_assert_status(hedge_vol_surface_fit_quotes(&s, fx.ctx, fx.snap, fx.opt + fx.n - 5, 4, NULL, &rep),
                      HEDGE_ERR_NOT_FOUND);
     ck_assert_ptr_null(s);
     ck_assert_uint_eq(rep.n_expiries, 1);

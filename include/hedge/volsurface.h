@@ -212,15 +212,19 @@ typedef struct hedge_surface_fit_report {
  * @param n_options at least 1.
  * @param opts settings, or NULL for the defaults.
  * @param[in,out] report receives what was used and why the rest was not; may be NULL. Written
- *        when the call returns ::HEDGE_OK, ::HEDGE_ERR_NOT_FOUND (nothing to fit) or
- *        ::HEDGE_ERR_NOT_CONVERGED; otherwise left as it was, except for the arrays it points to.
+ *        when the call returns ::HEDGE_OK, ::HEDGE_ERR_NOT_CONVERGED, or ::HEDGE_ERR_NOT_FOUND
+ *        because no expiry has 5 usable strikes; otherwise left as it was, including on the
+ *        ::HEDGE_ERR_NOT_FOUND of a snapshot without the underlying's spot, rate or a forward
+ *        (the report is not written then). To tell the two apart, set `n_expiries` to SIZE_MAX
+ *        before the call: a written report holds a real count there.
  * @retval HEDGE_OK fitted; release with hedge_vol_surface_destroy().
  * @retval HEDGE_ERR_INVALID_ARG NULL @p out, @p ctx, @p snapshot or @p options, a NULL entry, no
  *         options, an instrument that is not an option, options of different underlyings, a bad
  *         options or report struct (size, unknown weighting, bad venue name, NULL array with a capacity).
  * @retval HEDGE_ERR_DOMAIN a negative or non-finite `atm_band`.
  * @retval HEDGE_ERR_STALE a stale quote with ::HEDGE_SURFACE_FIT_STALE_IS_ERROR; or no fresh spot.
- * @retval HEDGE_ERR_NOT_FOUND no spot for the underlying, or no expiry with 5 usable distinct strikes.
+ * @retval HEDGE_ERR_NOT_FOUND no spot, rate or forward for the underlying (report untouched), or no
+ *         expiry with 5 usable distinct strikes (report written).
  * @retval HEDGE_ERR_NOT_CONVERGED an expiry's smile could not be fitted.
  * @retval HEDGE_ERR_NOMEM allocation failed.
  * @par Thread safety
