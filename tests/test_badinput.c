@@ -189,6 +189,15 @@ ROW(explain_reversed, hedge_pnl_explain x = HEDGE_PNL_EXPLAIN_INIT; x.actual = S
     f->d[0] = x.actual; return st)
 ROW(aggregate_bad_bucket, uint32_t b[2] = {0, 9}; double c[2] = {1, 2}; const double *cols[1] = {c};
     return hedge_aggregate_columns(2, b, cols, 1, f->d, 4))
+ROW(aggregate_null_sums, uint32_t b[2] = {0, 1}; double c[2] = {1, 2}; const double *cols[1] = {c};
+    return hedge_aggregate_columns(2, b, cols, 1, NULL, 4))
+ROW(aggregate_null_buckets, double c[2] = {1, 2}; const double *cols[1] = {c};
+    return hedge_aggregate_columns(2, NULL, cols, 1, f->d, 4))
+ROW(aggregate_null_column, uint32_t b[2] = {0, 1}; double c[2] = {1, 2}; const double *cols[2] = {c, NULL};
+    return hedge_aggregate_columns(2, b, cols, 2, f->d, 2))
+ROW(aggregate_65_columns, uint32_t b[1] = {0}; double c[1] = {1}; const double *cols[65];
+    for (int k = 0; k < 65; k++) cols[k] = c;
+    return hedge_aggregate_columns(1, b, cols, 65, f->d, 1))
 /* scenario.h */
 ROW(scenarios_spot_crash, hedge_shift sh = {NULL, -1.0, 0, 0}; hedge_scenario sc = {&sh, 1, 0};
     return hedge_scenarios_run(H(hedge_scenario_pnl), f->ctx, f->pf, f->market, &sc, 1, NULL))
@@ -292,6 +301,10 @@ static const row rows[] = {
     R(risk_bad_tenors, HEDGE_ERR_DOMAIN, "tenor edges must be finite, > 0 and increasing (edge 1 is 7)"),
     R(explain_reversed, HEDGE_ERR_INVALID_ARG, "the second market is earlier than the first"),
     R(aggregate_bad_bucket, HEDGE_ERR_INVALID_ARG, "bucket 9 is not below 4"),
+    R(aggregate_null_sums, HEDGE_ERR_INVALID_ARG, "NULL argument"),
+    R(aggregate_null_buckets, HEDGE_ERR_INVALID_ARG, "NULL argument"),
+    R(aggregate_null_column, HEDGE_ERR_INVALID_ARG, "column 1 is NULL"),
+    R(aggregate_65_columns, HEDGE_ERR_INVALID_ARG, "1 to 64 columns, got 65"),
     R(scenarios_spot_crash, HEDGE_ERR_DOMAIN, "the spot move > -1"),
     R(scenarios_none, HEDGE_ERR_INVALID_ARG, "hedge_scenarios_run: no scenarios"),
     R(scenario_grid_bad_range, HEDGE_ERR_DOMAIN, "spot range must be in (0, 1), got 1.5"),
