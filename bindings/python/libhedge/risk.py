@@ -209,8 +209,15 @@ def pnl_explain(portfolio, before, after, underlying=None):
 def aggregate_columns(bucket, columns, n_buckets, sums=None):
     """Sums per-position figures into buckets with the C kernel: sums[b, c] += columns[c][i] for
     every i with bucket[i] == b. Columns are float64 arrays read in place when contiguous; the
-    order of additions is unspecified (results can differ from a plain loop by rounding)."""
-    bucket = np.ascontiguousarray(bucket, np.uint32)
+    order of additions is unspecified (results can differ from a plain loop by rounding). Bucket
+    ids of any integer dtype are accepted when they fit in 32 bits unsigned (else ValueError, not a
+    silent wrap into another bucket); ids of n_buckets or more raise InvalidArgumentError."""
+    ids = np.asarray(bucket)
+    if not (np.issubdtype(ids.dtype, np.integer) or (ids.size == 0 and ids.dtype == np.float64)):
+        raise TypeError("bucket ids must be integers, got %s" % ids.dtype)
+    if ids.dtype != np.uint32 and ids.size and (int(ids.min()) < 0 or int(ids.max()) > 0xFFFFFFFF):
+        raise ValueError("bucket ids must lie in [0, 2**32)")
+    bucket = np.ascontiguousarray(ids, np.uint32)
     cols = [np.ascontiguousarray(c, np.float64) for c in columns]
     if any(c.shape != bucket.shape for c in cols):
         raise ValueError("every column needs one figure per position")

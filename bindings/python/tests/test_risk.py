@@ -113,6 +113,18 @@ def test_aggregate_columns_matches_numpy():
             assert sums[b, c] == pytest.approx(math.fsum(cols[c][bucket == b]), rel=1e-12, abs=1e-12)
     with pytest.raises(lh.InvalidArgumentError):
         lh.aggregate_columns(bucket, cols, 3)
+    # ids of a wider dtype that do not fit 32 bits are refused, not wrapped into bucket 1
+    wide = bucket.astype(np.int64)
+    wide[7] = 2**32 + 1
+    with pytest.raises(ValueError):
+        lh.aggregate_columns(wide, cols, 4)
+    wide[7] = -3
+    with pytest.raises(ValueError):
+        lh.aggregate_columns(wide, cols, 4)
+    with pytest.raises(TypeError):
+        lh.aggregate_columns(bucket.astype(np.float64), cols, 4)
+    # int64 ids in range give the same sums as uint32 ones
+    assert np.array_equal(lh.aggregate_columns(bucket.astype(np.int64), cols, 4), sums)
 
 
 def test_pnl_explain_adds_up(market, book, market_text):
