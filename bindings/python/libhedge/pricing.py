@@ -166,6 +166,10 @@ def _types(type):
     arr = np.asarray(type)
     if arr.dtype.kind in "OU":
         return np.vectorize(lambda t: int(option_type(t)), otypes=[np.int32])(arr)
+    # numbers are passed as int32: anything that would not survive the conversion (2**32 + 1 would
+    # become a call, 1.5 a call too) is refused here rather than priced as something else
+    if arr.dtype != np.int32 and not np.array_equal(arr.astype(np.int32), arr):
+        raise ValueError("option types are +1 (call) or -1 (put), got values that are not 32-bit integers")
     return arr
 
 

@@ -142,6 +142,15 @@ def test_batch_errors_raise_or_flag():
     res = lh.bsm_greeks_batch(t, S, K, T, r, q, v, errors="ignore")
     assert res.status[3] == lh.Status.DOMAIN and math.isnan(res.price[3])
     assert (np.delete(res.status, 3) == 0).all()
+    # types that int32 would wrap or truncate into a call are refused, not priced as calls
+    for bad in (2**32 + 1, 1.5):
+        wide = np.asarray(t, np.int64 if isinstance(bad, int) else np.float64).copy()
+        wide[0] = bad
+        with pytest.raises(ValueError):
+            lh.bsm_greeks_batch(wide, S, K, T, r, q, 0.2)
+    # int64 and float types holding +-1 exactly are fine
+    ok = lh.bsm_greeks_batch(np.asarray(t, np.float64), S, K, T, r, q, 0.2)
+    assert np.array_equal(ok.price, lh.bsm_greeks_batch(t, S, K, T, r, q, 0.2).price)
 
 
 def test_implied_vol_round_trip_scalar_and_batch():
