@@ -71,6 +71,14 @@ cc -std=c99 -Wall -Werror -DHEDGE_STATIC -o "$tmp/consumer-static" tests/consume
   $(pkg-config --cflags libhedge) "$libdir/libhedge.a" $(pkg-config --libs --static libhedge | sed 's/-lhedge//')
 "$tmp/consumer-static" | sed 's/^/deb-test: static /'
 
+# The C example that libhedge-dev ships, built as its header comment tells a user to, against the
+# packaged library; it exits non-zero unless the hedged book, revalued, is inside its limits.
+example=$root/usr/share/doc/libhedge-dev/examples/hedge_book.c
+[ -f "$example" ] || fail "libhedge-dev does not ship examples/hedge_book.c"
+cc -std=c11 -Wall -Werror -o "$tmp/hedge_book" "$example" $flags -lm
+LD_LIBRARY_PATH=$libdir "$tmp/hedge_book" >"$tmp/hedge_book.out" || fail "examples/hedge_book.c failed"
+echo "deb-test: examples/hedge_book.c: $(grep -c '^  ' "$tmp/hedge_book.out") trades, hedged book within its limits"
+
 hedge=$root/usr/bin/hedge
 LD_LIBRARY_PATH=$libdir has "libhedge.so.1 => $libdir/libhedge.so.1" ldd "$hedge" ||
   fail "the packaged hedge does not load the packaged libhedge.so.1"
