@@ -186,8 +186,9 @@ HEDGE_API hedge_status hedge_scenario_grid(hedge_scenario *scenarios, hedge_shif
  * @retval HEDGE_ERR_BUFFER_TOO_SMALL @p capacity is below @p count; nothing written but @p count.
  * @retval HEDGE_ERR_INVALID_ARG NULL argument (arrays may be NULL only with @p capacity 0), no
  *         underlyings, a NULL or repeated name, @p horizon 0 or >= @p n_obs; nothing written.
- * @retval HEDGE_ERR_DOMAIN a price <= 0 or non-finite, a vol < 0 or non-finite, bad @p days; the
- *         message names the observation and underlying; nothing written.
+ * @retval HEDGE_ERR_DOMAIN a price <= 0 or non-finite, a vol < 0 or non-finite, a ratio of prices
+ *         that overflows, bad @p days; the message names the observation and underlying; nothing
+ *         written.
  * @retval HEDGE_ERR_TOO_LARGE the shift count overflows size_t.
  * @par Thread safety
  * Reentrant: reads only its arguments and writes only its outputs.
