@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L /* pthread_rwlock_t in risk_internal.h */
 
 #include "core/internal.h"
+#include "core/rng.h"
 #include "market/market_internal.h"
 #include "market/valuation_internal.h"
 #include "risk/risk_internal.h"
@@ -14,9 +15,12 @@
 #include <hedge/pricing.h>
 #include <hedge/scenario.h>
 
+#include <float.h>
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SYMBOL_BYTES 128
@@ -353,5 +357,285 @@ HEDGE_API hedge_status hedge_scenario_grid(hedge_scenario *scenarios, hedge_shif
             scenarios[at] = (hedge_scenario){&shifts[at], 1, days};
         }
     }
+    return HEDGE_OK;
+}
+
+/* ---- scenario generators and tail measures --------------------------------------------------- */
+
+/* Names become the shifts' underlyings: hedge_scenarios_run() refuses two shifts for one name, so a
+ * repeated name is refused here, where the caller can still tell which. */
+static hedge_status check_names(const char *fn, const char *const *names, size_t n) {
+    for (size_t u = 0; u < n; u++) {
+        if (!names[u])
+            return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: underlying %zu has no name (NULL)", fn, u);
+        for (size_t v = 0; v < u; v++)
+            if (strcmp(names[u], names[v]) == 0)
+                return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: underlyings %zu and %zu are both %s", fn, v, u,
+                                   names[u]);
+    }
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_scenario_historical(hedge_scenario *scenarios, hedge_shift *shifts, size_t capacity,
+                                                 size_t *count, const char *const *underlyings, size_t n_underlyings,
+                                                 const double *prices, const double *vols, size_t n_obs,
+                                                 size_t horizon, double days) {
+    static const char fn[] = "hedge_scenario_historical";
+    if (!count || !underlyings || !prices || ((!scenarios || !shifts) && capacity > 0))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    if (n_underlyings == 0)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: no underlyings", fn);
+    if (horizon == 0 || horizon >= n_obs)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG,
+                           "%s: the horizon must be 1 .. n_obs - 1 observations, got %zu with %zu observations", fn,
+                           horizon, n_obs);
+    if (!(days >= 0.0) || !isfinite(days))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: days must be finite and >= 0, got %g", fn, days);
+    hedge_status st = check_names(fn, underlyings, n_underlyings);
+    if (st)
+        return st;
+    size_t cells, total = n_obs - horizon, n_shifts;
+    if (!hedge__mul_size(n_obs, n_underlyings, &cells) || !hedge__mul_size(total, n_underlyings, &n_shifts))
+        return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: %zu observations x %zu underlyings is too large", fn, n_obs,
+                           n_underlyings);
+    for (size_t i = 0; i < cells; i++) {
+        if (!(prices[i] > 0.0) || !isfinite(prices[i]))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN,
+                               "%s: price of %s at observation %zu must be finite and > 0, got %g", fn,
+                               underlyings[i % n_underlyings], i / n_underlyings, prices[i]);
+        if (vols && (!(vols[i] >= 0.0) || !isfinite(vols[i])))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN,
+                               "%s: vol of %s at observation %zu must be finite and >= 0, got %g", fn,
+                               underlyings[i % n_underlyings], i / n_underlyings, vols[i]);
+    }
+    /* positive finite prices give moves > -1, but a ratio such as 1e300 / 1e-300 overflows, and
+     * hedge_scenarios_run() would refuse the infinite move: refused here, before anything is written */
+    for (size_t i = 0; i < total * n_underlyings; i++)
+        if (!isfinite(prices[i + horizon * n_underlyings] / prices[i]))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: the move of %s from observation %zu overflows", fn,
+                               underlyings[i % n_underlyings], i / n_underlyings);
+    *count = total;
+    if (capacity < total)
+        return hedge__fail(NULL, HEDGE_ERR_BUFFER_TOO_SMALL, "%s: needs %zu scenarios, got %zu", fn, total, capacity);
+    for (size_t t = 0; t < total; t++) {
+        const double *now = prices + t * n_underlyings, *later = now + horizon * n_underlyings;
+        hedge_shift *sh = shifts + t * n_underlyings;
+        for (size_t u = 0; u < n_underlyings; u++) {
+            double dv = vols ? vols[(t + horizon) * n_underlyings + u] - vols[t * n_underlyings + u] : 0.0;
+            sh[u] = (hedge_shift){underlyings[u], later[u] / now[u] - 1.0, 0.0, dv};
+        }
+        scenarios[t] = (hedge_scenario){sh, n_underlyings, days};
+    }
+    return HEDGE_OK;
+}
+
+/* Tolerances of the correlation check, on the scale of its unit diagonal: a pivot this close to zero
+ * is a zero (the matrix is singular, not indefinite), and in a PSD matrix the residuals beside a
+ * zero pivot d are at most sqrt(d * 1), hence the square root for them. */
+#define CORR_SYM_TOL 1e-12
+#define PIVOT_TOL 1e-12
+#define RESIDUAL_TOL 1e-6
+#define MOVE_FLOOR (-1.0 + 0x1p-53) /* the move closest to -1 that is above it */
+
+/* L (n x n, row-major, lower triangle and zeros above) with C = L L', for a PSD C. */
+static hedge_status psd_cholesky(const char *fn, double *L, const double *C, size_t n) {
+    for (size_t i = 0; i < n * n; i++)
+        L[i] = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        double d = C[j * n + j];
+        for (size_t k = 0; k < j; k++)
+            d -= L[j * n + k] * L[j * n + k];
+        if (d < -PIVOT_TOL)
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN,
+                               "%s: the correlation matrix is not positive semi-definite (pivot %zu is %g)", fn, j, d);
+        bool zero = d <= PIVOT_TOL;
+        double ljj = zero ? 0.0 : sqrt(d);
+        L[j * n + j] = ljj;
+        for (size_t i = j + 1; i < n; i++) {
+            double r = C[i * n + j];
+            for (size_t k = 0; k < j; k++)
+                r -= L[i * n + k] * L[j * n + k];
+            if (zero) {
+                if (fabs(r) > RESIDUAL_TOL)
+                    return hedge__fail(NULL, HEDGE_ERR_DOMAIN,
+                                       "%s: the correlation matrix is not positive semi-definite (pivot %zu is 0 "
+                                       "but the residual at (%zu, %zu) is %g)", fn, j, i, j, r);
+            } else {
+                L[i * n + j] = r / ljj;
+            }
+        }
+    }
+    return HEDGE_OK;
+}
+
+static hedge_status check_correlation(const char *fn, const double *C, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double c = C[i * n + j];
+            if (!isfinite(c) || fabs(c) > 1.0 + CORR_SYM_TOL)
+                return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: correlation (%zu, %zu) must be finite and in [-1, 1], "
+                                   "got %g", fn, i, j, c);
+            if (i == j && fabs(c - 1.0) > CORR_SYM_TOL)
+                return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: correlation (%zu, %zu) must be 1, got %.17g", fn, i,
+                                   i, c);
+            if (j < i && fabs(c - C[j * n + i]) > CORR_SYM_TOL)
+                return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: the correlation matrix is not symmetric: (%zu, %zu) "
+                                   "is %.17g, (%zu, %zu) is %.17g", fn, i, j, c, j, i, C[j * n + i]);
+        }
+    return HEDGE_OK;
+}
+
+HEDGE_API hedge_status hedge_scenario_sample(hedge_scenario *scenarios, hedge_shift *shifts, size_t n,
+                                             const char *const *underlyings, size_t n_underlyings,
+                                             const double *vols, const double *correlation, double days,
+                                             uint64_t seed, uint64_t k_begin, double *workspace,
+                                             size_t workspace_len) {
+    static const char fn[] = "hedge_scenario_sample";
+    if (!scenarios || !shifts || !underlyings || !vols || !correlation || !workspace)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    if (n == 0 || n_underlyings == 0)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: needs at least one scenario and one underlying", fn);
+    if (k_begin > UINT64_MAX - (n - 1))
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: scenarios %" PRIu64 " + %zu run past 2^64", fn, k_begin,
+                           n);
+    size_t need, n_shifts;
+    if (!hedge__mul_size(n_underlyings, n_underlyings + 1, &need) || n_underlyings + 1 == 0 ||
+        !hedge__mul_size(n, n_underlyings, &n_shifts))
+        return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: %zu scenarios x %zu underlyings is too large", fn, n,
+                           n_underlyings);
+    if (workspace_len < need)
+        return hedge__fail(NULL, HEDGE_ERR_BUFFER_TOO_SMALL, "%s: the workspace needs %zu doubles, got %zu", fn, need,
+                           workspace_len);
+    if (!(days >= 0.0) || !isfinite(days))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: days must be finite and >= 0, got %g", fn, days);
+    hedge_status st = check_names(fn, underlyings, n_underlyings);
+    if (st)
+        return st;
+    for (size_t u = 0; u < n_underlyings; u++)
+        if (!(vols[u] >= 0.0) || !isfinite(vols[u]))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: vol of %s must be finite and >= 0, got %g", fn,
+                               underlyings[u], vols[u]);
+    double *L = workspace, *z = workspace + n_underlyings * n_underlyings;
+    if ((st = check_correlation(fn, correlation, n_underlyings)) ||
+        (st = psd_cholesky(fn, L, correlation, n_underlyings)))
+        return st;
+    double t = days / 365.0, sqrt_t = sqrt(t);
+    for (size_t k = 0; k < n; k++) {
+        hedge__rng rng;
+        hedge__rng_init(&rng, seed, k_begin + k);
+        for (size_t u = 0; u < n_underlyings; u++)
+            z[u] = hedge__rng_normal(&rng);
+        hedge_shift *sh = shifts + k * n_underlyings;
+        for (size_t u = 0; u < n_underlyings; u++) {
+            double x = 0.0;
+            for (size_t v = 0; v <= u; v++)
+                x += L[u * n_underlyings + v] * z[v];
+            double s = vols[u];
+            /* expm1 keeps small moves accurate: a move of 1e-9 is not 1 + 1e-9 - 1. A huge vol can
+             * round exp() to 0 or infinity; the clamp keeps such a move one that hedge_scenarios_run()
+             * accepts (> -1, finite) */
+            double m = expm1(-0.5 * s * s * t + s * sqrt_t * x);
+            sh[u] = (hedge_shift){underlyings[u], fmin(fmax(m, MOVE_FLOOR), DBL_MAX), 0.0, 0.0};
+        }
+        scenarios[k] = (hedge_scenario){sh, n_underlyings, days};
+    }
+    return HEDGE_OK;
+}
+
+/* Pairs (loss, probability) interleaved in w, ordered by loss and then probability: the order of a
+ * tie is fixed, so the cumulative sums (and so the results) do not depend on the input order. */
+static bool pair_less(const double *w, size_t a, size_t b) {
+    return w[2 * a] < w[2 * b] || (w[2 * a] == w[2 * b] && w[2 * a + 1] < w[2 * b + 1]);
+}
+
+static void pair_swap(double *w, size_t a, size_t b) {
+    double l = w[2 * a], p = w[2 * a + 1];
+    w[2 * a] = w[2 * b];
+    w[2 * a + 1] = w[2 * b + 1];
+    w[2 * b] = l;
+    w[2 * b + 1] = p;
+}
+
+static void sift_down(double *w, size_t root, size_t n) {
+    for (size_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && pair_less(w, child, child + 1))
+            child++;
+        if (!pair_less(w, root, child))
+            return;
+        pair_swap(w, root, child);
+    }
+}
+
+/* Heapsort: O(n log n) in the worst case, in place, no allocation and no recursion. */
+static void pairs_sort(double *w, size_t n) {
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(w, i, n);
+    for (size_t end = n; end-- > 1;) {
+        pair_swap(w, 0, end);
+        sift_down(w, 0, end);
+    }
+}
+
+#define PROB_SUM_TOL 1e-9
+#define LEVEL_TOL 1e-12
+
+HEDGE_API hedge_status hedge_scenario_var(double *var, double *es, const double *pnl, const double *probabilities,
+                                          size_t n, double level, double *workspace, size_t workspace_len) {
+    static const char fn[] = "hedge_scenario_var";
+    if (!var || !es || !pnl || !workspace)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: NULL argument", fn);
+    if (n == 0)
+        return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: no P&L values", fn);
+    if (n > SIZE_MAX / 2)
+        return hedge__fail(NULL, HEDGE_ERR_TOO_LARGE, "%s: %zu values need too large a workspace", fn, n);
+    if (workspace_len < 2 * n)
+        return hedge__fail(NULL, HEDGE_ERR_BUFFER_TOO_SMALL, "%s: the workspace needs %zu doubles, got %zu", fn,
+                           2 * n, workspace_len);
+    if (!(level > 0.0 && level < 1.0))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: the level must be in (0, 1), got %g", fn, level);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(pnl[i]))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: P&L %zu is not finite (%g)", fn, i, pnl[i]);
+    double sum = 0.0;
+    if (probabilities) {
+        for (size_t i = 0; i < n; i++) {
+            if (!(probabilities[i] >= 0.0) || !isfinite(probabilities[i]))
+                return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: probability %zu must be finite and >= 0, got %g", fn,
+                                   i, probabilities[i]);
+            sum += probabilities[i];
+        }
+        if (!(fabs(sum - 1.0) <= PROB_SUM_TOL))
+            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: the probabilities sum to %.17g, not 1 (within %g)", fn, sum,
+                               PROB_SUM_TOL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        workspace[2 * i] = -pnl[i];
+        workspace[2 * i + 1] = probabilities ? probabilities[i] / sum : 1.0;
+    }
+    pairs_sort(workspace, n);
+    /* ES as the integral of the loss quantile over (level, 1): loss i is the quantile on
+     * (c_{i-1}, c_i], so it weighs the length of that interval beyond the level. This one formula
+     * takes the fraction of an atom at the VaR point that lies beyond the level, and nothing else. */
+    double v = 0.0, num = 0.0, den = 0.0, prev = 0.0;
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        double loss = workspace[2 * i];
+        /* equal weights: (i + 1) / n correctly rounded rather than a sum of i + 1 roundings */
+        double cum = probabilities ? prev + workspace[2 * i + 1] : (double)(i + 1) / (double)n;
+        if (!found && cum >= level - LEVEL_TOL) {
+            v = loss;
+            found = true;
+        }
+        double w = cum - fmax(prev, level);
+        if (w > 0.0) {
+            num += w * loss;
+            den += w;
+        }
+        prev = cum;
+    }
+    *var = v;
+    /* den is 1 - level up to rounding (0 only if the sum rounded below a level within an ulp of 1);
+     * every weighted loss is >= VaR, so only rounding could put their mean below it */
+    *es = den > 0.0 ? fmax(num / den, v) : v;
     return HEDGE_OK;
 }

@@ -396,6 +396,16 @@ hedge_status hedge_scenario_pnl_totals(double *totals, size_t n, const hedge_sce
 hedge_status hedge_scenario_grid(hedge_scenario *scenarios, hedge_shift *shifts, size_t capacity, size_t *count,
                                  double spot_range, size_t spot_steps, const double *vol_moves, size_t n_vol_moves,
                                  double days);
+hedge_status hedge_scenario_historical(hedge_scenario *scenarios, hedge_shift *shifts, size_t capacity,
+                                       size_t *count, const char *const *underlyings, size_t n_underlyings,
+                                       const double *prices, const double *vols, size_t n_obs, size_t horizon,
+                                       double days);
+hedge_status hedge_scenario_sample(hedge_scenario *scenarios, hedge_shift *shifts, size_t n,
+                                   const char *const *underlyings, size_t n_underlyings, const double *vols,
+                                   const double *correlation, double days, uint64_t seed, uint64_t k_begin,
+                                   double *workspace, size_t workspace_len);
+hedge_status hedge_scenario_var(double *var, double *es, const double *pnl, const double *probabilities, size_t n,
+                                double level, double *workspace, size_t workspace_len);
 
 /* margin.h */
 typedef struct hedge_margin_options {

@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from ._core import Handle, _cstr, _ctx, _text, check, context_check, settlement
+from ._core import Handle, Status, _cstr, _ctx, _text, check, context_check, error_for, settlement
 from ._ffi import ffi, lib, new
 from .market import Instrument
 
@@ -264,6 +264,118 @@ def scenario_grid(spot_range=0.16, spot_steps=8, vol_moves=(-0.3, 0.0, 0.45), da
     return [Scenario((Shift(None, sh[i].spot, sh[i].vol_rel, sh[i].vol_abs),), sc[i].days) for i in range(count[0])]
 
 
+_SHIFT_DTYPE = np.dtype([("underlying", np.uintp), ("spot", np.float64), ("vol_rel", np.float64),
+                         ("vol_abs", np.float64)])
+
+
+def _doubles(a, name, ndim):
+    """a as a C-contiguous float64 array of ndim dimensions (a copy only when needed)."""
+    arr = np.ascontiguousarray(a, dtype=np.float64)
+    if arr.ndim != ndim:
+        raise error_for(Status.INVALID_ARG, f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
+    return arr
+
+
+def _ptr(arr):
+    return ffi.cast("double *", ffi.from_buffer(arr)) if arr.size else ffi.NULL
+
+
+def _names(underlyings, keep):
+    names = [str(u) for u in underlyings]
+    arr = ffi.new("const char *[]", [_cstr(u, keep) for u in names] or [ffi.NULL])
+    return names, arr
+
+
+def _scenario_output(sh, n, names, days, as_arrays):
+    """The C shifts as Scenario objects, or as (spot, vol_abs) arrays of shape (n, len(names))."""
+    if sh is None or n == 0:
+        raw = np.zeros(0, _SHIFT_DTYPE)
+    else:
+        raw = np.frombuffer(ffi.buffer(sh, n * len(names) * ffi.sizeof("hedge_shift")), _SHIFT_DTYPE)
+    assert _SHIFT_DTYPE.itemsize == ffi.sizeof("hedge_shift")
+    spot = raw["spot"].reshape(n, len(names)).copy()
+    vol_abs = raw["vol_abs"].reshape(n, len(names)).copy()
+    if as_arrays:
+        return spot, vol_abs
+    return [Scenario(tuple(Shift(u, float(spot[k, j]), 0.0, float(vol_abs[k, j])) for j, u in enumerate(names)),
+                     float(days)) for k in range(n)]
+
+
+def historical_scenarios(underlyings, prices, horizon=1, vols=None, days=0.0, *, as_arrays=False):
+    """Joint scenarios from a price history (hedge_scenario_historical).
+
+    prices: array of shape (n_obs, len(underlyings)), oldest row first, > 0. Scenario t moves
+    underlying u by prices[t + horizon, u] / prices[t, u] - 1 (overlapping windows, t = 0 ..
+    n_obs - horizon - 1) and, with vols (ATM vols as fractions, same shape), its vols by the absolute
+    vols[t + horizon, u] - vols[t, u]; each scenario moves time by days (ACT/365).
+    Returns a list of :class:`Scenario` for :func:`run_scenarios`, or with as_arrays=True the
+    arrays (spot, vol_abs), each of shape (n_obs - horizon, len(underlyings))."""
+    keep = []
+    names, c_names = _names(underlyings, keep)
+    S = _doubles(prices, "prices", 2)
+    if S.shape[1] != len(names):
+        raise error_for(Status.INVALID_ARG, f"prices has {S.shape[1]} columns for {len(names)} underlyings")
+    V = None
+    if vols is not None:
+        V = _doubles(vols, "vols", 2)
+        if V.shape != S.shape:
+            raise error_for(Status.INVALID_ARG, f"vols has shape {V.shape}, prices {S.shape}")
+    count = ffi.new("size_t *")
+    args = (c_names, len(names), _ptr(S), ffi.NULL if V is None else _ptr(V), S.shape[0], int(horizon), float(days))
+    st = lib.hedge_scenario_historical(ffi.NULL, ffi.NULL, 0, count, *args)
+    if st != -13:  # HEDGE_ERR_BUFFER_TOO_SMALL is the size query's answer
+        check(st)
+    n = count[0]
+    sc = ffi.new("hedge_scenario[]", max(n, 1))
+    sh = ffi.new("hedge_shift[]", max(n * len(names), 1))
+    check(lib.hedge_scenario_historical(sc, sh, n, count, *args))
+    return _scenario_output(sh, n, names, days, as_arrays)
+
+
+def sample_scenarios(underlyings, vols, correlation, days, n, seed=0, k_begin=0, *, as_arrays=False):
+    """n joint lognormal spot scenarios (hedge_scenario_sample): underlying u moves by
+    exp(-vols[u]^2 t / 2 + vols[u] sqrt(t) Z_u) - 1 with t = days / 365 and Z ~ N(0, correlation),
+    so the expected move is 0; vols annualised fractions; correlation a symmetric PSD matrix with
+    unit diagonal (a singular one is accepted). Scenario number k_begin + k depends only on (seed,
+    its number): chunks made with k_begin concatenate to one call's result exactly.
+    Returns a list of :class:`Scenario`, or with as_arrays=True the arrays (spot, vol_abs) of shape
+    (n, len(underlyings)) (vol_abs is all zeros)."""
+    keep = []
+    names, c_names = _names(underlyings, keep)
+    v = _doubles(vols, "vols", 1)
+    c = _doubles(correlation, "correlation", 2)
+    if v.shape != (len(names),) or c.shape != (len(names), len(names)):
+        raise error_for(Status.INVALID_ARG, f"{len(names)} underlyings need as many vols and a square correlation "
+                                            f"of that size, got {v.shape} and {c.shape}")
+    n = int(n)
+    m = len(names)
+    ws = ffi.new("double[]", max(m * (m + 1), 1))
+    sc = ffi.new("hedge_scenario[]", max(n, 1))
+    sh = ffi.new("hedge_shift[]", max(n * m, 1))
+    check(lib.hedge_scenario_sample(sc, sh, n, c_names, m, _ptr(v), _ptr(c), float(days), int(seed), int(k_begin),
+                                    ws, m * (m + 1)))
+    return _scenario_output(sh, n, names, days, as_arrays)
+
+
+def scenario_var(pnl, level=0.99, probabilities=None):
+    """(VaR, ES) of a P&L sample at the confidence level (hedge_scenario_var), as losses (positive is
+    a loss, in the P&L's unit). VaR is the lower level-quantile of the loss -pnl; ES is Acerbi and
+    Tasche's expected shortfall, 1/(1 - level) times the integral of the loss quantile over
+    (level, 1), which counts only the part of an atom at VaR beyond the level. probabilities: one
+    per value, >= 0, summing to 1 within 1e-9; None for equal weights."""
+    x = _doubles(pnl, "pnl", 1)
+    p = None
+    if probabilities is not None:
+        p = _doubles(probabilities, "probabilities", 1)
+        if p.shape != x.shape:
+            raise error_for(Status.INVALID_ARG, f"{x.size} P&L values but {p.size} probabilities")
+    var, es = ffi.new("double *"), ffi.new("double *")
+    ws = ffi.new("double[]", max(2 * x.size, 1))
+    check(lib.hedge_scenario_var(var, es, _ptr(x), ffi.NULL if p is None else _ptr(p), x.size, float(level), ws,
+                                 2 * x.size))
+    return var[0], es[0]
+
+
 class _MatrixView:
     """Exposes the C matrix to numpy while keeping its owner alive (the array's .base)."""
 
@@ -377,5 +489,6 @@ def cross_liquidation_price(positions, collateral, mark):
 
 
 __all__ = ["Position", "Portfolio", "Breakdown", "Risk", "ROW_DTYPE", "pnl_explain", "aggregate_columns", "Shift",
-           "Scenario", "scenario_grid", "ScenarioPnL", "run_scenarios", "MarginResult", "portfolio_margin",
+           "Scenario", "scenario_grid", "historical_scenarios", "sample_scenarios", "scenario_var", "ScenarioPnL",
+           "run_scenarios", "MarginResult", "portfolio_margin",
            "liquidation_price", "CrossPosition", "cross_liquidation_price"]

@@ -1278,6 +1278,16 @@ extern "C" {
     pub fn hedge_scenario_grid(scenarios: *mut hedge_scenario, shifts: *mut hedge_shift, capacity: usize,
                                count: *mut usize, spot_range: f64, spot_steps: usize, vol_moves: *const f64,
                                n_vol_moves: usize, days: f64) -> hedge_status;
+    pub fn hedge_scenario_historical(scenarios: *mut hedge_scenario, shifts: *mut hedge_shift, capacity: usize,
+                                     count: *mut usize, underlyings: *const *const c_char, n_underlyings: usize,
+                                     prices: *const f64, vols: *const f64, n_obs: usize, horizon: usize,
+                                     days: f64) -> hedge_status;
+    pub fn hedge_scenario_sample(scenarios: *mut hedge_scenario, shifts: *mut hedge_shift, n: usize,
+                                 underlyings: *const *const c_char, n_underlyings: usize, vols: *const f64,
+                                 correlation: *const f64, days: f64, seed: u64, k_begin: u64, workspace: *mut f64,
+                                 workspace_len: usize) -> hedge_status;
+    pub fn hedge_scenario_var(var: *mut f64, es: *mut f64, pnl: *const f64, probabilities: *const f64, n: usize,
+                              level: f64, workspace: *mut f64, workspace_len: usize) -> hedge_status;
 
     // margin.h
     pub fn hedge_portfolio_margin(result: *mut hedge_margin_result, ctx: *mut hedge_context,
