@@ -219,6 +219,57 @@ START_TEST(minimum_variance_hedge_is_the_regression_ratio) {
 }
 END_TEST
 
+/* VaR and CVaR of the summary at 80% over the nine scenarios, worked by hand from the repriced
+ * book: losses sorted L_1 <= ... <= L_9 with 1/9 each, VaR is the first L_i with i/9 >= 0.8 (L_8),
+ * and the expected shortfall averages the loss quantile over (0.8, 1]: (8/9 - 0.8) L_8 + 1/9 L_9,
+ * over 0.2. After the trade the P&L is B_k + x P_k with x the perpetuals bought. */
+static void var_es_by_hand(const double *pnl, double *var, double *es) {
+    double L[NS];
+    for (int k = 0; k < NS; k++)
+        L[k] = -pnl[k];
+    for (int i = 1; i < NS; i++) /* insertion sort, ascending */
+        for (int j = i; j > 0 && L[j - 1] > L[j]; j--) {
+            double t = L[j];
+            L[j] = L[j - 1];
+            L[j - 1] = t;
+        }
+    *var = L[7];
+    *es = ((8.0 / 9.0 - 0.8) * L[7] + L[8] / 9.0) / 0.2;
+}
+
+START_TEST(summary_var_and_es_are_the_loss_quantile_and_its_tail_mean) {
+    static fixture f;
+    fx_make(&f, 0.0, 1e6, 0.0, 1e6);
+    add_cand(&f, "PERP-A", 0.0);
+    hedge_scenario sc[NS];
+    hedge_shift sh[NS];
+    set_variance(&f, 1e-4, sc, sh);
+    hedge_objective o = HEDGE_OBJECTIVE_INIT;
+    o.risk_aversion = 1e-4;
+    o.scenarios = sc;
+    o.n_scenarios = NS;
+    o.var_confidence = 0.8;
+    ck_assert_status(hedge_problem_set_objective(f.problem, &o), HEDGE_OK);
+    hedge_result *r = solve(&f);
+    hedge_hedge_summary s = summary(r);
+    double x = traded(r, "PERP-A"), T = 30.0 / 365.0, base = bsm(HEDGE_CALL, S0, 100000, T, VOL);
+    double before[NS], after[NS], var, es;
+    for (int k = 0; k < NS; k++) {
+        before[k] = -10.0 * (bsm(HEDGE_CALL, S0 * (1 + moves[k]), 100000, T, VOL) - base);
+        after[k] = before[k] + x * S0 * moves[k];
+    }
+    var_es_by_hand(before, &var, &es);
+    ck_assert_close(s.var_before, var, 1e-9, 1e-6);
+    ck_assert_close(s.cvar_before, es, 1e-9, 1e-6);
+    ck_assert(es > var); /* L_9 > L_8 here: the test tells ES from VaR */
+    var_es_by_hand(after, &var, &es);
+    ck_assert_close(s.var_after, var, 1e-9, 1e-6);
+    ck_assert_close(s.cvar_after, es, 1e-9, 1e-6);
+    hedge_result_destroy(r);
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(proportional_costs_soft_threshold_the_hedge) {
     static fixture f;
     fx_make(&f, 0.0, 1e6, 0.0, 1e6);
@@ -1259,6 +1310,7 @@ Suite *hedge_test_suite_hedge(void) {
     TCase *tc = tcase_create("solve");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, minimum_variance_hedge_is_the_regression_ratio);
+    tcase_add_test(tc, summary_var_and_es_are_the_loss_quantile_and_its_tail_mean);
     tcase_add_test(tc, proportional_costs_soft_threshold_the_hedge);
     tcase_add_test(tc, delta_band_is_met_at_its_edge_by_the_cheapest_venue);
     tcase_add_test(tc, shadow_price_matches_a_finite_difference);

@@ -359,9 +359,12 @@ typedef struct hedge_hedge_summary {
     double premium_usd;        /**< Net option premium paid at mid, USD (negative: collected). */
     double std_before;         /**< Standard deviation of the book's P&L over the scenarios (benchmark removed), USD. */
     double std_after;          /**< The same with the trades. */
-    double var_before;         /**< Value at risk at ::hedge_objective.var_confidence, USD of loss. */
+    /** Value at risk at ::hedge_objective.var_confidence over the equally weighted scenarios, USD
+     *  of loss: the lower quantile of the loss, as hedge_scenario_var() defines it. */
+    double var_before;
     double var_after;          /**< The same with the trades. */
-    double cvar_before;        /**< Expected loss beyond the VaR (expected shortfall), USD. */
+    /** Expected shortfall at the same level (Acerbi and Tasche, as hedge_scenario_var()), USD. */
+    double cvar_before;
     double cvar_after;         /**< The same with the trades. */
     double margin_before;      /**< Grid margin of the book (margin.h), USD; computed when a collateral is set, else 0. */
     double margin_after;       /**< The same with the trades. */

@@ -231,21 +231,18 @@ static size_t ulist_find(const ulist *u, const char *name) {
 
 static int cmp_name(const void *a, const void *b) { return strcmp(a, b); }
 
-static int cmp_double(const void *pa, const void *pb) {
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
-
 static const char *symbol_of(const hedge_instrument *inst) {
     hedge_instrument_spec spec = HEDGE_INSTRUMENT_SPEC_INIT;
     hedge_instrument_info(&spec, inst);
     return spec.symbol;
 }
 
-/* Equally weighted figures of a P&L sample: standard deviation, VaR and CVaR at `conf`. The sample is
- * sorted in place. VaR is the loss at the (1 - conf) quantile, interpolated between order
- * statistics; CVaR the mean loss of the worst (1 - conf) share, the boundary sample weighted. */
-static void pnl_stats(double *x, size_t n, double conf, double *sd, double *var, double *cvar) {
+/* Equally weighted figures of a P&L sample: standard deviation, and VaR and CVaR at `conf` by
+ * hedge_scenario_var()'s definitions (lower quantile of the loss, Acerbi-Tasche expected
+ * shortfall), so that the summary agrees with what a caller computes from the same scenarios.
+ * `work` holds 2 n doubles. */
+static hedge_status pnl_stats(const double *x, size_t n, double conf, double *work, double *sd, double *var,
+                              double *cvar) {
     double mean = 0.0, ss = 0.0;
     for (size_t i = 0; i < n; i++)
         mean += x[i];
@@ -253,19 +250,14 @@ static void pnl_stats(double *x, size_t n, double conf, double *sd, double *var,
     for (size_t i = 0; i < n; i++)
         ss += (x[i] - mean) * (x[i] - mean);
     *sd = sqrt(ss / (double)n);
-    qsort(x, n, sizeof *x, cmp_double);
-    double tail = (1.0 - conf) * (double)n; /* samples in the tail */
-    double pos = tail - 0.5;                /* quantile position between order statistics */
-    double q = pos <= 0.0 ? x[0] : pos >= (double)(n - 1) ? x[n - 1] : x[(size_t)pos] + (pos - floor(pos)) *
-                                                                          (x[(size_t)pos + 1] - x[(size_t)pos]);
-    *var = -q;
-    double sum = 0.0, w = 0.0;
-    for (size_t i = 0; i < n && w < tail; i++) {
-        double wi = fmin(1.0, tail - w);
-        sum += wi * x[i];
-        w += wi;
-    }
-    *cvar = w > 0.0 ? -sum / w : -x[0];
+    /* P&L that overflowed (a book of 1e308 contracts) has no VaR: left non-finite, which
+     * hedge__result_finish() refuses with the reason */
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) {
+            *var = *cvar = NAN;
+            return HEDGE_OK;
+        }
+    return hedge_scenario_var(var, cvar, x, NULL, n, conf, work, 2 * n);
 }
 
 hedge_status hedge__atm_vol_30d(double *vol, const hedge_market *market, const char *underlying) {
@@ -861,7 +853,8 @@ static hedge_status map_answer(plan *P, hedge__result_builder *rb) {
         return st;
     double *xc = P->xc;
     double *after = salloc(&P->s, ns, sizeof *after), *before = salloc(&P->s, ns, sizeof *before);
-    if (!after || !before)
+    double *work = salloc(&P->s, 2 * ns, sizeof *work);
+    if (!after || !before || !work)
         return nomem(P);
     bool solved = rb->status == HEDGE_SOLVE_OPTIMAL;
     for (size_t j = 0; j < nc; j++) {
@@ -902,8 +895,9 @@ static hedge_status map_answer(plan *P, hedge__result_builder *rb) {
         after[k] = v;
         before[k] = P->B[k];
     }
-    pnl_stats(before, ns, o->var_confidence, &rb->std_before, &rb->var_before, &rb->cvar_before);
-    pnl_stats(after, ns, o->var_confidence, &rb->std_after, &rb->var_after, &rb->cvar_after);
+    if ((st = pnl_stats(before, ns, o->var_confidence, work, &rb->std_before, &rb->var_before, &rb->cvar_before)) ||
+        (st = pnl_stats(after, ns, o->var_confidence, work, &rb->std_after, &rb->var_after, &rb->cvar_after)))
+        return st;
     rb->objective = 0.5 * o->risk_aversion * rb->std_after * rb->std_after + soft + rb->cost_usd;
     if (P->margin) {
         double worst_b = -HUGE_VAL, worst_a = -HUGE_VAL;

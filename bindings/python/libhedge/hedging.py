@@ -250,7 +250,7 @@ class Summary:
     fixed_usd, all USD (funding negative when received). premium_usd: net option premium paid at
     mid, USD (negative: collected). std_before/after: standard deviation of the book's P&L over
     the scenarios (benchmark removed), USD. var_/cvar_before/after: value at risk and expected
-    shortfall at the objective's confidence, USD of loss. margin_before/after: grid margin, USD
+    shortfall at the objective's confidence, USD of loss (as scenario_var defines them). margin_before/after: grid margin, USD
     (0 unless a collateral limit is set). trades: candidates traded. scenarios: scenarios of the
     variance term. iterations: optimizer iterations. solve_time_s: wall clock of the whole solve.
     nodes: branch-and-bound relaxations solved (lot sizes, minimum sizes, fixed costs); 0 without.

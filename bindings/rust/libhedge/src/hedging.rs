@@ -432,10 +432,11 @@ pub struct Summary {
     /// Standard deviation of the book's P&L over the scenarios (benchmark removed), before and after.
     pub std_before: f64,
     pub std_after: f64,
-    /// Value at risk at the objective's confidence, USD of loss.
+    /// Value at risk at the objective's confidence, USD of loss: the lower quantile of the loss
+    /// (`hedge_scenario_var`'s definition).
     pub var_before: f64,
     pub var_after: f64,
-    /// Expected loss beyond the VaR.
+    /// Expected shortfall at the same level (Acerbi and Tasche), USD of loss.
     pub cvar_before: f64,
     pub cvar_after: f64,
     /// Grid margin (0 unless a collateral limit is set).
