@@ -205,6 +205,29 @@ ROW(scenarios_none, hedge_scenario sc = {NULL, 0, 0};
     return hedge_scenarios_run(H(hedge_scenario_pnl), f->ctx, f->pf, f->market, &sc, 0, NULL))
 ROW(scenario_grid_bad_range, double v[1] = {0}; hedge_scenario sc[3]; hedge_shift sh[3];
     return hedge_scenario_grid(sc, sh, 3, &f->count, 1.5, 1, v, 1, 0))
+ROW(scenario_var_nan, double p[3] = {1, nan_, 2}; double w[6];
+    return hedge_scenario_var(&f->d[0], &f->d[1], p, NULL, 3, 0.9, w, 6))
+ROW(scenario_var_level_one, double p[3] = {1, -4, 2}; double w[6];
+    return hedge_scenario_var(&f->d[0], &f->d[1], p, NULL, 3, 1.0, w, 6))
+ROW(scenario_var_probabilities, double p[3] = {1, -4, 2}, q[3] = {0.5, 0.6, 0.0}; double w[6];
+    return hedge_scenario_var(&f->d[0], &f->d[1], p, q, 3, 0.9, w, 6))
+ROW(scenario_var_workspace, double p[3] = {1, -4, 2}; double w[5];
+    return hedge_scenario_var(&f->d[0], &f->d[1], p, NULL, 3, 0.9, w, 5))
+ROW(scenario_historical_zero_price, const char *u[1] = {"BTC"}; double px[3] = {100, 0, 101};
+    hedge_scenario sc[2]; hedge_shift sh[2]; sh[0].spot = SENTINEL;
+    hedge_status st = hedge_scenario_historical(sc, sh, 2, &f->count, u, 1, px, NULL, 3, 1, 1.0);
+    f->d[0] = sh[0].spot == SENTINEL ? SENTINEL : 0; return st)
+ROW(scenario_historical_horizon, const char *u[1] = {"BTC"}; double px[3] = {100, 99, 101};
+    hedge_scenario sc[2]; hedge_shift sh[2];
+    return hedge_scenario_historical(sc, sh, 2, &f->count, u, 1, px, NULL, 3, 3, 1.0))
+ROW(scenario_sample_not_psd, const char *u[3] = {"BTC", "ETH", "SOL"}; double v[3] = {0.5, 0.6, 0.8};
+    double c[9] = {1, 0.9, -0.9, 0.9, 1, 0.9, -0.9, 0.9, 1}; double w[12];
+    hedge_scenario sc[2]; hedge_shift sh[6]; sh[0].spot = SENTINEL;
+    hedge_status st = hedge_scenario_sample(sc, sh, 2, u, 3, v, c, 1.0, 7, 0, w, 12);
+    f->d[0] = sh[0].spot == SENTINEL ? SENTINEL : 0; return st)
+ROW(scenario_sample_asymmetric, const char *u[2] = {"BTC", "ETH"}; double v[2] = {0.5, 0.6};
+    double c[4] = {1, 0.5, 0.4, 1}; double w[6]; hedge_scenario sc[1]; hedge_shift sh[2];
+    return hedge_scenario_sample(sc, sh, 1, u, 2, v, c, 1.0, 7, 0, w, 6))
 /* margin.h */
 ROW(margin_bad_vol_down, hedge_margin_options o = HEDGE_MARGIN_OPTIONS_INIT; o.vol_down = 1.5;
     hedge_margin_result r = HEDGE_MARGIN_RESULT_INIT; r.margin = SENTINEL;
@@ -301,6 +324,14 @@ static const row rows[] = {
     R(risk_bad_tenors, HEDGE_ERR_DOMAIN, "tenor edges must be finite, > 0 and increasing (edge 1 is 7)"),
     R(explain_reversed, HEDGE_ERR_INVALID_ARG, "the second market is earlier than the first"),
     R(aggregate_bad_bucket, HEDGE_ERR_INVALID_ARG, "bucket 9 is not below 4"),
+    R(scenario_var_nan, HEDGE_ERR_DOMAIN, "P&L 1 is not finite"),
+    R(scenario_var_level_one, HEDGE_ERR_DOMAIN, "level must be in (0, 1)"),
+    R(scenario_var_probabilities, HEDGE_ERR_DOMAIN, "probabilities sum to"),
+    R(scenario_var_workspace, HEDGE_ERR_BUFFER_TOO_SMALL, "workspace needs 6 doubles"),
+    R(scenario_historical_zero_price, HEDGE_ERR_DOMAIN, "price of BTC at observation 1"),
+    R(scenario_historical_horizon, HEDGE_ERR_INVALID_ARG, "horizon must be 1 .. n_obs - 1"),
+    R(scenario_sample_not_psd, HEDGE_ERR_DOMAIN, "not positive semi-definite"),
+    R(scenario_sample_asymmetric, HEDGE_ERR_DOMAIN, "not symmetric"),
     R(aggregate_null_sums, HEDGE_ERR_INVALID_ARG, "NULL argument"),
     R(aggregate_null_buckets, HEDGE_ERR_INVALID_ARG, "NULL argument"),
     R(aggregate_null_column, HEDGE_ERR_INVALID_ARG, "column 1 is NULL"),
