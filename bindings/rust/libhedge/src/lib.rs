@@ -1,6 +1,7 @@
 //! Safe Rust bindings to libhedge: pricing kernels with every Greek, implied volatility, instruments,
 //! market snapshots, volatility surfaces, markets read from JSON, portfolios, aggregated risk,
-//! scenario revaluation, margin, the constraint optimizer ([`Qp`], [`Solver`], and backends written
+//! scenario revaluation with historical and sampled scenario sets and their VaR and expected
+//! shortfall, margin, the constraint optimizer ([`Qp`], [`Solver`], and backends written
 //! in Rust: [`Backend`], [`Context::register_backend`]), the hedge solver
 //! ([`Problem`], [`HedgeResult`]), volatility forecasting ([`realized_vol`], [`ewma_vol`],
 //! [`Garch`]), rebalancing ([`RebalancePolicy`], [`Rebalancer`]) and the hedging simulator
@@ -73,7 +74,8 @@
 //! [`Rebalancer`] keeps the time of its last trade and belongs to one thread at a time (`Send`,
 //! not `Sync`); a [`SimConfig`] is immutable (`Send + Sync`), and simulations only read their
 //! inputs, so one [`Simulation`] may run on several threads at once. The pricing and volatility
-//! functions and [`RebalancePolicy::decide`] are pure and callable from anywhere.
+//! functions, the scenario sets ([`historical_scenarios`], [`sample_scenarios`], [`scenario_var`])
+//! and [`RebalancePolicy::decide`] are pure and callable from anywhere.
 //!
 //! # Errors
 //! A failing call returns [`HedgeError`]: the status code, its symbolic name and the message the
@@ -116,7 +118,8 @@ pub use portfolio::{Portfolio, Position};
 pub use pricing::*;
 pub use rebalance::{Decision, RebalancePolicy, RebalanceRule, RebalanceState, Rebalancer};
 pub use risk::{aggregate_columns, pnl_explain, Breakdown, AGGREGATE_MAX_COLUMNS, PnlExplain, Risk, RiskOptions, RiskRow};
-pub use scenario::{scenario_grid, Scenario, ScenarioPnl, Shift};
+pub use scenario::{historical_scenarios, historical_scenarios_rows, sample_scenarios, scenario_grid, scenario_var, Scenario,
+                   ScenarioPnl, Shift};
 pub use simulate::{SimConfig, SimHedge, SimInstrument, SimOption, SimOptions, SimPaths, SimSetup, SimStats, Simulation};
 pub use snapshot::{DepthLevel, Quote, Snapshot, SnapshotBuilder, SnapshotOptions, SourceReport, SourceVerdict};
 pub use surface::{ArbitrageKind, ArbitrageReport, ExpiryFit, QuoteVerdict, SmileData, SurfaceFit, SurfaceFitError,
