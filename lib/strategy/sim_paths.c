@@ -3,7 +3,9 @@
  * Euler), GARCH(1,1) and replay of a series. Path p draws from streams 2p (the spot's normals) and
  * 2p + 1 (jumps, the variance's own shocks) of the counter-based generator keyed by the seed, so a
  * path is a pure function of (seed, p) and of the model: the thread that computes it, and the
- * other paths, do not matter.
+ * other paths, do not matter. Normals are the generator's inverted uniforms (rng.h), drawn a group
+ * at a time into the path's buffers where a stream holds nothing else; the Merton jumps, whose
+ * number of draws varies, take theirs one by one.
  */
 #include "strategy/sim_internal.h"
 
@@ -121,6 +123,7 @@ void hedge__sim_path_start(hedge__sim_path *p, const hedge__sim_model *m, uint64
     p->S = m->S0;
     p->v = m->kind == HEDGE_SIM_HESTON ? m->v0 : m->kind == HEDGE_SIM_GARCH ? m->h0 : 0.0;
     p->scale = 1.0;
+    p->z_next[0] = p->z_next[1] = HEDGE__SIM_NORMALS;
     if (m->kind == HEDGE_SIM_REPLAY) {
         p->series = m->prices + (m->windows ? index : 0);
         p->scale = m->prices[0] / p->series[0]; /* exactly 1 for the first window */
@@ -128,14 +131,25 @@ void hedge__sim_path_start(hedge__sim_path *p, const hedge__sim_model *m, uint64
     }
 }
 
-double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
+/* The next normal of stream 0 (main) or 1 (aux): the stream's normals by inversion, in order,
+ * drawn HEDGE__SIM_NORMALS at a time. */
+static inline double next_normal(hedge__sim_path *p, int stream) {
+    if (p->z_next[stream] == HEDGE__SIM_NORMALS) {
+        hedge__rng_normals_inv(stream ? &p->aux : &p->main, p->z[stream], HEDGE__SIM_NORMALS);
+        p->z_next[stream] = 0;
+    }
+    return p->z[stream][p->z_next[stream]++];
+}
+
+static inline double step(hedge__sim_path *p, const hedge__sim_model *m) {
     p->k++;
     switch (m->kind) {
     case HEDGE_SIM_GBM:
     case HEDGE_SIM_MERTON: {
-        double x = m->a + m->b * hedge__rng_normal(&p->main);
+        double x = m->a + m->b * next_normal(p, 0);
         if (m->lam_dt > 0.0) {
-            /* Poisson(lambda dt) by inversion, then the sum of that many normal log-jumps */
+            /* Poisson(lambda dt) by inversion, then the sum of that many normal log-jumps, all from
+             * aux one by one (the number of draws varies) */
             double u = hedge__rng_uniform(&p->aux), prob = m->exp_neg_lam_dt, cum = prob;
             unsigned n = 0;
             while (u > cum && n < 1000) {
@@ -144,20 +158,20 @@ double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
                 cum += prob;
             }
             for (unsigned j = 0; j < n; j++)
-                x += m->jump_mean + m->jump_std * hedge__rng_normal(&p->aux);
+                x += m->jump_mean + m->jump_std * hedge__rng_normal_inv(&p->aux);
         }
         p->S *= exp(x);
         break;
     }
     case HEDGE_SIM_HESTON: {
-        double z1 = hedge__rng_normal(&p->main), z2 = hedge__rng_normal(&p->aux);
+        double z1 = next_normal(p, 0), z2 = next_normal(p, 1);
         double vp = fmax(p->v, 0.0), sd = sqrt(vp * m->dt);
         p->S *= exp(m->mu_dt - 0.5 * vp * m->dt + sd * z1);
         p->v += m->kappa_dt * (m->theta - vp) + m->xi * sd * (m->rho * z1 + m->rho_c * z2);
         break;
     }
     case HEDGE_SIM_GARCH: {
-        double z = hedge__rng_normal(&p->main), h = p->v;
+        double z = next_normal(p, 0), h = p->v;
         p->S *= exp(m->mu_dt - 0.5 * h + sqrt(h) * z);
         p->v = m->omega + m->alpha * h * z * z + m->beta * h;
         break;
@@ -167,6 +181,13 @@ double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
         break;
     }
     return p->S;
+}
+
+double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) { return step(p, m); }
+
+void hedge__sim_paths_step(hedge__sim_path *p, size_t n, const hedge__sim_model *m, double *S) {
+    for (size_t j = 0; j < n; j++)
+        S[j] = step(&p[j], m);
 }
 
 HEDGE_API hedge_status hedge_sim_generate(double *prices, size_t capacity, const hedge_sim_paths *paths,

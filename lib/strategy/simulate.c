@@ -1,13 +1,15 @@
 /*
  * The hedging simulator. Paths run in fixed blocks of BLOCK consecutive paths; a block steps all its
  * paths together so that each step prices the block's Greeks in one call of the SIMD batch kernel,
- * then applies the policy (hedge_rebalance_decide) and the orders path by path. Blocks are the unit
+ * then applies the policy (hedge_rebalance_decide's rules, checked once per run) and the orders
+ * path by path, and moves every path to the next step. Blocks are the unit
  * of work of the threads and of progress; every path writes its own slot of the per-path arrays,
  * and the statistics are computed from those arrays in path order after every block is done, so
  * the results do not depend on which thread ran which block.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "strategy/rebalance_internal.h"
 #include "strategy/sim_internal.h"
 
 #include "core/internal.h"
@@ -76,7 +78,7 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
     long last[BLOCK];
     int32_t type1[BLOCK], type2[BLOCK];
     double K1[BLOCK], K2[BLOCK], tau1[BLOCK], tau2[BLOCK], rate[BLOCK], yield[BLOCK], sig[BLOCK];
-    double d1[BLOCK], g1[BLOCK], p2[BLOCK], d2[BLOCK], g2[BLOCK];
+    double d1[BLOCK], g1[BLOCK], p2[BLOCK], d2[BLOCK], g2[BLOCK], next[BLOCK];
     hedge_greeks_arrays out1 = HEDGE_GREEKS_ARRAYS_INIT, out2 = HEDGE_GREEKS_ARRAYS_INIT;
     out1.delta = d1;
     out1.gamma = g1;
@@ -127,12 +129,17 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
                 s.time_left = tau;
                 /* a hair over the days elapsed, so that 7 steps of 1/7 week meet a 1-week interval */
                 s.days_since_last = last[j] < 0 ? HUGE_VAL : (double)(i - (size_t)last[j]) * R->dt_days * (1.0 + 1e-12);
+                /* the policy was checked when the run started: its rule applies directly to a state
+                 * in range; anything else goes through hedge_rebalance_decide() for its error */
                 hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
-                hedge_status st = hedge_rebalance_decide(&d, &R->pol, &s);
-                if (st) {
-                    snprintf(msg, MSG_BYTES, "%s", hedge_error_message());
-                    *bad_path = first + j;
-                    return st;
+                double leland;
+                if (!hedge__rebalance_state_ok(&s) || !hedge__rebalance_apply(&d, &R->pol, &s, &leland)) {
+                    hedge_status st = hedge_rebalance_decide(&d, &R->pol, &s);
+                    if (st) {
+                        snprintf(msg, MSG_BYTES, "%s", hedge_error_message());
+                        *bad_path = first + j;
+                        return st;
+                    }
                 }
                 if (d.trade) {
                     last[j] = (long)i;
@@ -167,15 +174,17 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
                 n2[j] += due[1];
             }
             due[0] = due[1] = 0.0;
-            /* to the next step: interest on the cash, the perpetual's settlement and funding */
-            double next = hedge__sim_path_step(&path[j], &R->m);
+        }
+        /* to the next step: interest on the cash, the perpetual's settlement and funding */
+        hedge__sim_paths_step(path, n, &R->m, next);
+        for (size_t j = 0; j < n; j++) {
             cash[j] *= R->growth;
             if (perp) {
                 double f = -h[j] * S[j] * R->hg.funding_rate * R->dt;
-                cash[j] += h[j] * (next - S[j]) + f;
+                cash[j] += h[j] * (next[j] - S[j]) + f;
                 fund[j] += f * disc_next;
             }
-            S[j] = next;
+            S[j] = next[j];
         }
     }
     /* expiry: the payoff, the hedge closed at S_T, everything discounted to time 0 */
