@@ -10,6 +10,8 @@
 #include "support/testutil.h"
 #include "suites.h"
 
+#include "pricing/simd_math.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -863,6 +865,87 @@ START_TEST(decisions_are_hedge_rebalance_decide) {
 }
 END_TEST
 
+/* hedge_sim_run() hedges hedge_sim_generate()'s paths bit for bit (simulate.h): for every model, the
+ * P&L of each path of a run (two blocks of paths, two threads) is, to the last bit, that of a run
+ * replaying the generated path, on which the hedge does the same arithmetic. */
+START_TEST(run_hedges_the_generated_paths_bit_for_bit) {
+    enum { PATHS = 70, STEPS = 30 };
+    hedge_context *ctx = ctx_new();
+    hedge_sim_paths models[4];
+    for (int k = 0; k < 4; k++) {
+        models[k] = (hedge_sim_paths)HEDGE_SIM_PATHS_INIT;
+        models[k].spot = 100;
+        models[k].drift = 0.05;
+        models[k].vol = 0.4;
+    }
+    models[1].model = HEDGE_SIM_MERTON;
+    models[1].jump_intensity = 30; /* a jump most months */
+    models[1].jump_mean = -0.05;
+    models[1].jump_std = 0.1;
+    models[2].model = HEDGE_SIM_HESTON;
+    models[2].kappa = 3;
+    models[2].theta = models[2].v0 = 0.16;
+    models[2].xi = 0.8;
+    models[2].rho = -0.6;
+    models[3].model = HEDGE_SIM_GARCH;
+    models[3].garch_omega = 2e-5;
+    models[3].garch_alpha = 0.1;
+    models[3].garch_beta = 0.85;
+    hedge_sim_option O = HEDGE_SIM_OPTION_INIT;
+    O.quantity = -2;
+    O.strike = 105;
+    O.expiry = STEPS / 365.0;
+    O.rate = 0.02;
+    O.hedge_vol = 0.4;
+    hedge_sim_hedge H = HEDGE_SIM_HEDGE_INIT;
+    H.cost_rate = 0.001;
+    hedge_rebalance_policy pol = HEDGE_REBALANCE_POLICY_INIT;
+    hedge_sim_options o = HEDGE_SIM_OPTIONS_INIT;
+    o.paths = PATHS;
+    o.steps = STEPS;
+    o.seed = 77;
+    o.threads = 2;
+    static double prices[PATHS * (STEPS + 1)];
+    for (int k = 0; k < 4; k++) {
+        double pnl[PATHS];
+        hedge_sim_stats s = HEDGE_SIM_STATS_INIT;
+        ck_assert_status(hedge_sim_run(&s, pnl, PATHS, ctx, &models[k], &O, &H, &pol, &o), HEDGE_OK);
+        ck_assert_status(hedge_sim_generate(prices, PATHS * (STEPS + 1), &models[k], O.expiry, STEPS, o.seed, 0, PATHS),
+                         HEDGE_OK);
+        for (size_t p = 0; p < PATHS; p++) {
+            hedge_sim_paths replay = HEDGE_SIM_PATHS_INIT;
+            replay.model = HEDGE_SIM_REPLAY;
+            replay.prices = prices + p * (STEPS + 1);
+            replay.n_prices = STEPS + 1;
+            hedge_sim_options one = o;
+            one.paths = 1;
+            double r = 0;
+            ck_assert_status(hedge_sim_run(&s, &r, 1, ctx, &replay, &O, &H, &pol, &one), HEDGE_OK);
+            ck_assert_msg(memcmp(&r, &pnl[p], sizeof r) == 0, "model %d, path %zu: %.17g vs %.17g", k, p, pnl[p], r);
+        }
+    }
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
+/* The exponential of the path steps (the SIMD kernels' bk_exp, pricing/simd_math.h, where
+ * |x| <= 708) is within an ulp of libm's exp over that range. */
+START_TEST(path_exponential_is_libm_exp_to_an_ulp) {
+    uint64_t z = 88172645463325252ull;
+    for (long i = 0; i < 2000000; i++) {
+        z ^= z << 13;
+        z ^= z >> 7;
+        z ^= z << 17;
+        double x = ((double)(z >> 11) * 0x1p-53 * 2 - 1) * 708.0;
+        if (i % 2) /* the steps' own range, small increments */
+            x *= 1e-3 * (double)(i % 7 + 1);
+        double a = bk_exp(x), b = exp(x), ulp = nextafter(b, HUGE_VAL) - b;
+        ck_assert_msg(fabs(a - b) <= ulp, "x %.17g: %.17g vs libm %.17g", x, a, b);
+    }
+    ck_assert(bk_exp(708.0) == exp(708.0) || fabs(bk_exp(708.0) - exp(708.0)) <= 1e-15 * exp(708.0));
+}
+END_TEST
+
 /* ---- threads, progress, cancellation --------------------------------------------------------------- */
 
 typedef struct progress_log {
@@ -1219,6 +1302,8 @@ Suite *hedge_test_suite_simulate(void) {
     tcase_add_test(tc, option_hedge);
     tcase_add_test(tc, every_rule_runs);
     tcase_add_test(tc, decisions_are_hedge_rebalance_decide);
+    tcase_add_test(tc, run_hedges_the_generated_paths_bit_for_bit);
+    tcase_add_test(tc, path_exponential_is_libm_exp_to_an_ulp);
     tcase_add_test(tc, threads_give_identical_results);
     tcase_add_test(tc, progress_and_cancel);
     tcase_add_test(tc, oom_sweep);

@@ -10,6 +10,7 @@
 #include "strategy/sim_internal.h"
 
 #include "core/internal.h"
+#include "pricing/simd_math.h"
 
 #include <math.h>
 #include <string.h>
@@ -141,8 +142,9 @@ static inline double next_normal(hedge__sim_path *p, int stream) {
     return p->z[stream][p->z_next[stream]++];
 }
 
-static inline double step(hedge__sim_path *p, const hedge__sim_model *m) {
-    p->k++;
+/* The log of the next step's growth, ln(S_{k+1} / S_k), of a model other than replay; advances the
+ * variance. */
+static inline double log_step(hedge__sim_path *p, const hedge__sim_model *m) {
     switch (m->kind) {
     case HEDGE_SIM_GBM:
     case HEDGE_SIM_MERTON: {
@@ -160,34 +162,91 @@ static inline double step(hedge__sim_path *p, const hedge__sim_model *m) {
             for (unsigned j = 0; j < n; j++)
                 x += m->jump_mean + m->jump_std * hedge__rng_normal_inv(&p->aux);
         }
-        p->S *= exp(x);
-        break;
+        return x;
     }
     case HEDGE_SIM_HESTON: {
         double z1 = next_normal(p, 0), z2 = next_normal(p, 1);
         double vp = fmax(p->v, 0.0), sd = sqrt(vp * m->dt);
-        p->S *= exp(m->mu_dt - 0.5 * vp * m->dt + sd * z1);
         p->v += m->kappa_dt * (m->theta - vp) + m->xi * sd * (m->rho * z1 + m->rho_c * z2);
-        break;
+        return m->mu_dt - 0.5 * vp * m->dt + sd * z1;
     }
     case HEDGE_SIM_GARCH: {
         double z = next_normal(p, 0), h = p->v;
-        p->S *= exp(m->mu_dt - 0.5 * h + sqrt(h) * z);
         p->v = m->omega + m->alpha * h * z * z + m->beta * h;
-        break;
+        return m->mu_dt - 0.5 * h + sqrt(h) * z;
     }
     case HEDGE_SIM_REPLAY:
-        p->S = p->series[p->k] * p->scale;
         break;
     }
+    return 0.0;
+}
+
+/* e^x by the SIMD kernels' branch-free exponential (pricing/simd_math.h, within an ulp or two of
+ * libm's) where it applies, |x| <= 708, so that the growth of a block of paths vectorises; libm's
+ * beyond (overflow to infinity, underflow to 0, NaN). The loop computes bk_exp for every lane
+ * (integer bit operations only: a meaningless but harmless value out of range) and then redoes
+ * those out of range. */
+static inline bool exp_out_of_range(double x) { return !(fabs(x) <= 708.0); }
+static inline double path_exp(double x) { return exp_out_of_range(x) ? exp(x) : bk_exp(x); }
+
+double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
+    p->k++;
+    if (m->kind == HEDGE_SIM_REPLAY)
+        p->S = p->series[p->k] * p->scale;
+    else
+        p->S *= path_exp(log_step(p, m));
     return p->S;
 }
 
-double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) { return step(p, m); }
+/* g[j] = e^{x[j]} for j < c by bk_exp (the lanes out of its range are redone after): a loop GCC
+ * vectorises, in baseline SSE2 and, where the CPU has it, AVX2. The AVX2 copy is compiled without
+ * FMA, so both round every operation alike and give the same bits. */
+static inline void exp_lanes(double *restrict g, const double *restrict x, size_t c) {
+    for (size_t j = 0; j < c; j++)
+        g[j] = bk_exp(x[j]);
+}
 
+#ifdef HEDGE__RNG_AVX2
+__attribute__((target("avx2"))) static void exp_lanes_avx2(double *restrict g, const double *restrict x, size_t c) {
+    exp_lanes(g, x, c);
+}
+#endif
+
+/* As hedge__sim_path_step on each path, the same operations on the same values, with the
+ * exponentials of a chunk of paths in one loop. */
 void hedge__sim_paths_step(hedge__sim_path *p, size_t n, const hedge__sim_model *m, double *S) {
-    for (size_t j = 0; j < n; j++)
-        S[j] = step(&p[j], m);
+    if (m->kind == HEDGE_SIM_REPLAY) {
+        for (size_t j = 0; j < n; j++)
+            S[j] = hedge__sim_path_step(&p[j], m);
+        return;
+    }
+    enum { CHUNK = 64 };
+#ifdef HEDGE__RNG_AVX2
+    const bool avx2 = hedge__simd_level() >= HEDGE__SIMD_AVX2;
+#endif
+    for (size_t first = 0; first < n; first += CHUNK) {
+        size_t c = n - first < CHUNK ? n - first : CHUNK;
+        hedge__sim_path *q = p + first;
+        double x[CHUNK], s[CHUNK], g[CHUNK];
+        for (size_t j = 0; j < c; j++) {
+            q[j].k++;
+            x[j] = log_step(&q[j], m);
+            s[j] = q[j].S;
+        }
+#ifdef HEDGE__RNG_AVX2
+        if (avx2)
+            exp_lanes_avx2(g, x, c);
+        else
+#endif
+            exp_lanes(g, x, c);
+        for (size_t j = 0; j < c; j++)
+            if (exp_out_of_range(x[j]))
+                g[j] = exp(x[j]);
+        for (size_t j = 0; j < c; j++)
+            s[j] *= g[j];
+        for (size_t j = 0; j < c; j++)
+            S[first + j] = q[j].S = s[j];
+    }
 }
 
 HEDGE_API hedge_status hedge_sim_generate(double *prices, size_t capacity, const hedge_sim_paths *paths,
