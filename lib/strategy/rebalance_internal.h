@@ -19,6 +19,12 @@ static inline bool hedge__rebalance_state_ok(const hedge_rebalance_state *s) {
            s->days_since_last >= 0.0;
 }
 
+/* The calendar rule: it trades when the interval has passed, to net delta 0 with the state's
+ * volatility; nothing else in the state matters to it. */
+static inline bool hedge__rebalance_calendar_due(const hedge_rebalance_policy *p, double days_since_last) {
+    return days_since_last >= p->interval_days;
+}
+
 /*
  * Applies a checked policy (a known rule, every parameter in range) to a state in range: the whole
  * decision, written to *d (its struct_size is left as it is). Returns false only when Leland's
@@ -35,7 +41,7 @@ static inline bool hedge__rebalance_apply(hedge_rebalance_decision *d, const hed
     double D = s->delta, k = p->cost_rate;
     switch (p->rule) {
     case HEDGE_REBALANCE_CALENDAR:
-        d->trade = s->days_since_last >= p->interval_days;
+        d->trade = hedge__rebalance_calendar_due(p, s->days_since_last);
         break;
     case HEDGE_REBALANCE_LELAND: {
         /* Leland: the cost of rebalancing every dt is an extra variance sqrt(2/pi) k sigma / sqrt(dt)

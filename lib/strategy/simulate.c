@@ -18,6 +18,7 @@
 #include <hedge/rebalance.h>
 #include <hedge/simulate.h>
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -66,6 +67,61 @@ static double order_cost(const run *R, double units, double S) {
     return R->hg.cost_rate * fabs(units) * S + R->hg.fixed_cost;
 }
 
+/*
+ * The policy's decision for each of n paths at one step (time left tau): trade[j], target[j] and
+ * hvol[j] are the decision's trade, target_delta and hedge_vol for the state of net delta D[j],
+ * net gamma G[j], spot S[j] and days[j] since the last trade (s carries the volatility and rate).
+ * The policy was checked when the run started, so its rule applies directly to a state in range
+ * (hedge_rebalance_decide's own code, rebalance_internal.h); the calendar rule, which looks at the
+ * days alone once the state is in range, is applied to the whole block in one loop. Anything else
+ * goes through hedge_rebalance_decide() for its error: the message and the path (within the
+ * block) are written and its status returned.
+ */
+static hedge_status decide(const run *R, hedge_rebalance_state *s, size_t n, const double *D, const double *G,
+                           const double *S, const double *days, double tau, bool *trade, double *target, double *hvol,
+                           char *msg, size_t *bad) {
+    s->time_left = tau;
+    if (R->pol.rule == HEDGE_REBALANCE_CALENDAR) {
+        /* the state is in range when its parts common to the block are (a representative) and
+         * every path's own parts are */
+        s->delta = s->gamma = 0.0;
+        s->spot = 1.0;
+        s->days_since_last = 0.0;
+        int out = !hedge__rebalance_state_ok(s);
+        for (size_t j = 0; j < n; j++) /* isfinite(x) as |x| <= DBL_MAX, which vectorises */
+            out |= !(fabs(D[j]) <= DBL_MAX) | !(fabs(G[j]) <= DBL_MAX) | !(S[j] > 0.0) | !(S[j] <= DBL_MAX) |
+                   !(days[j] >= 0.0);
+        if (!out) {
+            for (size_t j = 0; j < n; j++) {
+                trade[j] = hedge__rebalance_calendar_due(&R->pol, days[j]);
+                target[j] = 0.0;
+                hvol[j] = s->vol;
+            }
+            return HEDGE_OK;
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        s->delta = D[j];
+        s->gamma = G[j];
+        s->spot = S[j];
+        s->days_since_last = days[j];
+        hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+        double leland;
+        if (!hedge__rebalance_state_ok(s) || !hedge__rebalance_apply(&d, &R->pol, s, &leland)) {
+            hedge_status st = hedge_rebalance_decide(&d, &R->pol, s);
+            if (st) {
+                snprintf(msg, MSG_BYTES, "%s", hedge_error_message());
+                *bad = j;
+                return st;
+            }
+        }
+        trade[j] = d.trade != 0;
+        target[j] = d.target_delta;
+        hvol[j] = d.hedge_vol;
+    }
+    return HEDGE_OK;
+}
+
 /* Simulates paths first .. first + n - 1 (n <= BLOCK). queue holds BLOCK * slots * 2 doubles: per
  * path a ring of orders in flight (units of spot or perpetual, units of the hedge option), indexed
  * by the step at which they execute. On failure writes the message and the failing path. */
@@ -79,6 +135,8 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
     int32_t type1[BLOCK], type2[BLOCK];
     double K1[BLOCK], K2[BLOCK], tau1[BLOCK], tau2[BLOCK], rate[BLOCK], yield[BLOCK], sig[BLOCK];
     double d1[BLOCK], g1[BLOCK], p2[BLOCK], d2[BLOCK], g2[BLOCK], next[BLOCK];
+    double D[BLOCK], G[BLOCK], days[BLOCK], pend[BLOCK], held2[BLOCK], target[BLOCK], hvol[BLOCK];
+    bool trade[BLOCK];
     hedge_greeks_arrays out1 = HEDGE_GREEKS_ARRAYS_INIT, out2 = HEDGE_GREEKS_ARRAYS_INIT;
     out1.delta = d1;
     out1.gamma = g1;
@@ -114,48 +172,45 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
         (void)hedge_bsm_greeks_batch(n, type1, S, K1, tau1, rate, yield, sig, &out1);
         if (opt2)
             (void)hedge_bsm_greeks_batch(n, type2, S, K2, tau2, rate, yield, sig, &out2);
-        const bool deciding = i + L < N;
-        for (size_t j = 0; j < n; j++) {
-            double *ring = queue + j * slots * 2;
-            if (deciding) {
+        if (i + L < N) { /* a decision now executes before expiry */
+            for (size_t j = 0; j < n; j++) {
+                const double *ring = queue + j * slots * 2;
                 double ph = 0.0, pn2 = 0.0; /* orders in flight */
                 for (size_t k = 0; k < slots; k++) {
                     ph += ring[2 * k];
                     pn2 += ring[2 * k + 1];
                 }
-                s.delta = q * d1[j] + h[j] + ph + (n2[j] + pn2) * d2[j];
-                s.gamma = q * g1[j] + (n2[j] + pn2) * g2[j];
-                s.spot = S[j];
-                s.time_left = tau;
+                pend[j] = ph;
+                held2[j] = n2[j] + pn2;
+                D[j] = q * d1[j] + h[j] + ph + held2[j] * d2[j];
+                G[j] = q * g1[j] + held2[j] * g2[j];
                 /* a hair over the days elapsed, so that 7 steps of 1/7 week meet a 1-week interval */
-                s.days_since_last = last[j] < 0 ? HUGE_VAL : (double)(i - (size_t)last[j]) * R->dt_days * (1.0 + 1e-12);
-                /* the policy was checked when the run started: its rule applies directly to a state
-                 * in range; anything else goes through hedge_rebalance_decide() for its error */
-                hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
-                double leland;
-                if (!hedge__rebalance_state_ok(&s) || !hedge__rebalance_apply(&d, &R->pol, &s, &leland)) {
-                    hedge_status st = hedge_rebalance_decide(&d, &R->pol, &s);
-                    if (st) {
-                        snprintf(msg, MSG_BYTES, "%s", hedge_error_message());
-                        *bad_path = first + j;
-                        return st;
-                    }
-                }
-                if (d.trade) {
-                    last[j] = (long)i;
-                    greeks2 g = {d1[j], g1[j], p2[j], d2[j], g2[j]};
-                    if (d.hedge_vol != vol)
-                        scalar_greeks(&g, R, S[j], tau, tau2[j], d.hedge_vol);
-                    double dn2 = 0.0;
-                    if (opt2 && g.g2 > 0.0 && isfinite(g.g2))
-                        dn2 = -q * g.g1 / g.g2 - (n2[j] + pn2);
-                    double dh = d.target_delta - (q * g.d1 + (n2[j] + pn2 + dn2) * g.d2 + h[j] + ph);
-                    /* what rounding leaves (the hedge option's gamma against an equal one) is no order */
-                    double *slot = ring + 2 * ((i + L) % slots);
-                    slot[0] += fabs(dh) > R->min_order ? dh : 0.0;
-                    slot[1] += fabs(dn2) > R->min_order ? dn2 : 0.0;
-                }
+                days[j] = last[j] < 0 ? HUGE_VAL : (double)(i - (size_t)last[j]) * R->dt_days * (1.0 + 1e-12);
             }
+            hedge_status st = decide(R, &s, n, D, G, S, days, tau, trade, target, hvol, msg, bad_path);
+            if (st) {
+                *bad_path += first;
+                return st;
+            }
+            for (size_t j = 0; j < n; j++) {
+                if (!trade[j])
+                    continue;
+                last[j] = (long)i;
+                greeks2 g = {d1[j], g1[j], p2[j], d2[j], g2[j]};
+                if (hvol[j] != vol)
+                    scalar_greeks(&g, R, S[j], tau, tau2[j], hvol[j]);
+                double dn2 = 0.0;
+                if (opt2 && g.g2 > 0.0 && isfinite(g.g2))
+                    dn2 = -q * g.g1 / g.g2 - held2[j];
+                double dh = target[j] - (q * g.d1 + (held2[j] + dn2) * g.d2 + h[j] + pend[j]);
+                /* what rounding leaves (the hedge option's gamma against an equal one) is no order */
+                double *slot = queue + j * slots * 2 + 2 * ((i + L) % slots);
+                slot[0] += fabs(dh) > R->min_order ? dh : 0.0;
+                slot[1] += fabs(dn2) > R->min_order ? dn2 : 0.0;
+            }
+        }
+        for (size_t j = 0; j < n; j++) {
+            double *ring = queue + j * slots * 2;
             double *due = ring + 2 * (i % slots);
             if (due[0] != 0.0) {
                 double c = order_cost(R, due[0], S[j]);
