@@ -87,11 +87,15 @@ static hedge_status decide(const run *R, hedge_rebalance_state *s, size_t n, con
         s->delta = s->gamma = 0.0;
         s->spot = 1.0;
         s->days_since_last = 0.0;
-        int out = !hedge__rebalance_state_ok(s);
-        for (size_t j = 0; j < n; j++) /* isfinite(x) as |x| <= DBL_MAX, which vectorises */
-            out |= !(fabs(D[j]) <= DBL_MAX) | !(fabs(G[j]) <= DBL_MAX) | !(S[j] > 0.0) | !(S[j] <= DBL_MAX) |
-                   !(days[j] >= 0.0);
-        if (!out) {
+        /* isfinite(x) as |x| <= DBL_MAX, and a count of the failures in a double: selects of
+         * computed values, a loop that vectorises */
+        double out = hedge__rebalance_state_ok(s) ? 0.0 : 1.0;
+        for (size_t j = 0; j < n; j++) {
+            double fd = fabs(D[j]) <= DBL_MAX ? 0.0 : 1.0, fg = fabs(G[j]) <= DBL_MAX ? 0.0 : 1.0;
+            double fs = S[j] > 0.0 ? 0.0 : 1.0, fS = S[j] <= DBL_MAX ? 0.0 : 1.0, ft = days[j] >= 0.0 ? 0.0 : 1.0;
+            out += fd + fg + fs + fS + ft;
+        }
+        if (out == 0.0) {
             for (size_t j = 0; j < n; j++) {
                 trade[j] = hedge__rebalance_calendar_due(&R->pol, days[j]);
                 target[j] = 0.0;
@@ -122,16 +126,18 @@ static hedge_status decide(const run *R, hedge_rebalance_state *s, size_t n, con
     return HEDGE_OK;
 }
 
-/* Simulates paths first .. first + n - 1 (n <= BLOCK). queue holds BLOCK * slots * 2 doubles: per
- * path a ring of orders in flight (units of spot or perpetual, units of the hedge option), indexed
- * by the step at which they execute. On failure writes the message and the failing path. */
+/* Simulates paths first .. first + n - 1 (n <= BLOCK). queue holds BLOCK * slots * 2 doubles: a
+ * ring of slots of orders in flight, indexed by the step at which they execute; slot k holds the
+ * block's units of spot or perpetual at queue[2 k BLOCK + j] and of the hedge option at
+ * queue[(2 k + 1) BLOCK + j], so that every per-step pass over the block is a loop over j. On
+ * failure writes the message and the failing path. */
 static hedge_status run_block(const run *R, size_t first, size_t n, double *queue, char *msg, size_t *bad_path) {
     const size_t N = R->steps, L = R->slots - 1, slots = R->slots;
     const bool perp = R->hg.instrument == HEDGE_SIM_PERPETUAL, opt2 = R->hg.instrument == HEDGE_SIM_OPTION;
     const double q = R->opt.quantity, r = R->opt.rate, T = R->opt.expiry, vol = R->opt.hedge_vol;
     hedge__sim_path path[BLOCK];
     double S[BLOCK], h[BLOCK], n2[BLOCK], cash[BLOCK], cost[BLOCK], fund[BLOCK], trades[BLOCK];
-    long last[BLOCK];
+    double last[BLOCK]; /* step of the last decision to trade, -1 before the first */
     int32_t type1[BLOCK], type2[BLOCK];
     double K1[BLOCK], K2[BLOCK], tau1[BLOCK], tau2[BLOCK], rate[BLOCK], yield[BLOCK], sig[BLOCK];
     double d1[BLOCK], g1[BLOCK], p2[BLOCK], d2[BLOCK], g2[BLOCK], next[BLOCK];
@@ -143,14 +149,14 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
     out2.price = p2;
     out2.delta = d2;
     out2.gamma = g2;
-    memset(queue, 0, n * slots * 2 * sizeof *queue);
+    memset(queue, 0, (size_t)BLOCK * slots * 2 * sizeof *queue);
     for (size_t j = 0; j < n; j++) {
         hedge__sim_path_start(&path[j], &R->m, R->seed, first + j);
         S[j] = path[j].S;
         h[j] = n2[j] = cost[j] = fund[j] = trades[j] = 0.0;
         p2[j] = d2[j] = g2[j] = 0.0;
         cash[j] = -q * R->V0;
-        last[j] = -1;
+        last[j] = -1.0;
         type1[j] = (int32_t)R->opt.type;
         type2[j] = (int32_t)R->hg.option_type;
         K1[j] = R->opt.strike;
@@ -173,29 +179,34 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
         if (opt2)
             (void)hedge_bsm_greeks_batch(n, type2, S, K2, tau2, rate, yield, sig, &out2);
         if (i + L < N) { /* a decision now executes before expiry */
-            for (size_t j = 0; j < n; j++) {
-                const double *ring = queue + j * slots * 2;
-                double ph = 0.0, pn2 = 0.0; /* orders in flight */
-                for (size_t k = 0; k < slots; k++) {
-                    ph += ring[2 * k];
-                    pn2 += ring[2 * k + 1];
+            for (size_t j = 0; j < n; j++)
+                pend[j] = held2[j] = 0.0;
+            for (size_t k = 0; k < slots; k++) { /* orders in flight */
+                const double *o1 = queue + 2 * k * BLOCK, *o2 = o1 + BLOCK;
+                for (size_t j = 0; j < n; j++) {
+                    pend[j] += o1[j];
+                    held2[j] += o2[j];
                 }
-                pend[j] = ph;
-                held2[j] = n2[j] + pn2;
-                D[j] = q * d1[j] + h[j] + ph + held2[j] * d2[j];
+            }
+            const double step = (double)i;
+            for (size_t j = 0; j < n; j++) {
+                held2[j] += n2[j];
+                D[j] = q * d1[j] + h[j] + pend[j] + held2[j] * d2[j];
                 G[j] = q * g1[j] + held2[j] * g2[j];
                 /* a hair over the days elapsed, so that 7 steps of 1/7 week meet a 1-week interval */
-                days[j] = last[j] < 0 ? HUGE_VAL : (double)(i - (size_t)last[j]) * R->dt_days * (1.0 + 1e-12);
+                double elapsed = (step - last[j]) * R->dt_days * (1.0 + 1e-12);
+                days[j] = last[j] < 0.0 ? HUGE_VAL : elapsed;
             }
             hedge_status st = decide(R, &s, n, D, G, S, days, tau, trade, target, hvol, msg, bad_path);
             if (st) {
                 *bad_path += first;
                 return st;
             }
+            double *o1 = queue + 2 * ((i + L) % slots) * BLOCK, *o2 = o1 + BLOCK;
             for (size_t j = 0; j < n; j++) {
                 if (!trade[j])
                     continue;
-                last[j] = (long)i;
+                last[j] = step;
                 greeks2 g = {d1[j], g1[j], p2[j], d2[j], g2[j]};
                 if (hvol[j] != vol)
                     scalar_greeks(&g, R, S[j], tau, tau2[j], hvol[j]);
@@ -204,31 +215,27 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
                     dn2 = -q * g.g1 / g.g2 - held2[j];
                 double dh = target[j] - (q * g.d1 + (held2[j] + dn2) * g.d2 + h[j] + pend[j]);
                 /* what rounding leaves (the hedge option's gamma against an equal one) is no order */
-                double *slot = queue + j * slots * 2 + 2 * ((i + L) % slots);
-                slot[0] += fabs(dh) > R->min_order ? dh : 0.0;
-                slot[1] += fabs(dn2) > R->min_order ? dn2 : 0.0;
+                o1[j] += fabs(dh) > R->min_order ? dh : 0.0;
+                o2[j] += fabs(dn2) > R->min_order ? dn2 : 0.0;
             }
         }
+        /* the orders due now: a pass without branches (an empty slot adds 0 everywhere) */
+        double *due1 = queue + 2 * (i % slots) * BLOCK, *due2 = due1 + BLOCK;
+        const double k_rate = R->hg.cost_rate, k_fixed = R->hg.fixed_cost;
+        const double spot_paid = perp ? 0.0 : 1.0; /* spot pays cash for its units; a perpetual does not */
         for (size_t j = 0; j < n; j++) {
-            double *ring = queue + j * slots * 2;
-            double *due = ring + 2 * (i % slots);
-            if (due[0] != 0.0) {
-                double c = order_cost(R, due[0], S[j]);
-                if (!perp)
-                    cash[j] -= due[0] * S[j];
-                cash[j] -= c;
-                cost[j] += c * disc;
-                trades[j] += 1.0;
-                h[j] += due[0];
-            }
-            if (due[1] != 0.0) {
-                double c = order_cost(R, due[1], S[j]);
-                cash[j] -= due[1] * p2[j] + c;
-                cost[j] += c * disc;
-                trades[j] += 1.0;
-                n2[j] += due[1];
-            }
-            due[0] = due[1] = 0.0;
+            double u = due1[j], v = due2[j];
+            /* every value computed, then selected: a loop that vectorises */
+            double ku = k_rate * fabs(u) * S[j] + k_fixed, kv = k_rate * fabs(v) * S[j] + k_fixed;
+            double pu = spot_paid * u * S[j] + ku, pv = v * p2[j] + kv;
+            double cu = u != 0.0 ? ku : 0.0, cv = v != 0.0 ? kv : 0.0;
+            double paid_u = u != 0.0 ? pu : 0.0, paid_v = v != 0.0 ? pv : 0.0;
+            cash[j] -= paid_u + paid_v;
+            cost[j] += (cu + cv) * disc;
+            trades[j] += (u != 0.0 ? 1.0 : 0.0) + (v != 0.0 ? 1.0 : 0.0);
+            h[j] += u;
+            n2[j] += v;
+            due1[j] = due2[j] = 0.0;
         }
         /* to the next step: interest on the cash, the perpetual's settlement and funding */
         hedge__sim_paths_step(path, n, &R->m, next);
