@@ -181,11 +181,11 @@ static inline double log_step(hedge__sim_path *p, const hedge__sim_model *m) {
     return 0.0;
 }
 
-/* e^x by the SIMD kernels' branch-free exponential (pricing/simd_math.h, within an ulp or two of
- * libm's) where it applies, |x| <= 708, so that the growth of a block of paths vectorises; libm's
- * beyond (overflow to infinity, underflow to 0, NaN). The loop computes bk_exp for every lane
- * (integer bit operations only: a meaningless but harmless value out of range) and then redoes
- * those out of range. */
+/* e^x by the SIMD kernels' branch-free exponential (pricing/simd_math.h, within an ulp of libm's)
+ * where it applies, |x| <= 708, so that the growth of a block of paths vectorises; libm's beyond
+ * (overflow to infinity, underflow to 0, NaN). The loop computes bk_exp for every lane (integer bit
+ * operations only: a meaningless but harmless value out of range) and then redoes those out of
+ * range. */
 static inline bool exp_out_of_range(double x) { return !(fabs(x) <= 708.0); }
 static inline double path_exp(double x) { return exp_out_of_range(x) ? exp(x) : bk_exp(x); }
 
@@ -199,8 +199,9 @@ double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
 }
 
 /* g[j] = e^{x[j]} for j < c by bk_exp (the lanes out of its range are redone after): a loop GCC
- * vectorises, in baseline SSE2 and, where the CPU has it, AVX2. The AVX2 copy is compiled without
- * FMA, so both round every operation alike and give the same bits. */
+ * vectorises, in baseline SSE2 and, where the CPU has it, AVX2 (HEDGE__RNG_AVX2: x86 with GCC's
+ * target attribute, as rng.h's normals). The AVX2 copy is compiled without FMA, so both round every
+ * operation alike and give the same bits. */
 static inline void exp_lanes(double *restrict g, const double *restrict x, size_t c) {
     for (size_t j = 0; j < c; j++)
         g[j] = bk_exp(x[j]);
