@@ -10,6 +10,8 @@
 #include "support/testutil.h"
 #include "suites.h"
 
+#include "pricing/simd_math.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -755,6 +757,195 @@ START_TEST(every_rule_runs) {
 }
 END_TEST
 
+/* One path hedged with spot (no latency) by a plain loop that asks hedge_rebalance_decide() at every
+ * step, as simulate.h describes the experiment, with the scalar BSM Greeks; the discounted P&L, and
+ * the orders placed in *trades. */
+static double plain_hedge(const double *S, size_t steps, const hedge_sim_option *O, const hedge_sim_hedge *H,
+                          const hedge_rebalance_policy *pol, double *trades) {
+    const double q = O->quantity, r = O->rate, T = O->expiry, dt = T / (double)steps, dt_days = 365.0 * dt;
+    const double min_order = 1e-9 * fabs(q);
+    double V0, cash, h = 0;
+    ck_assert_status(hedge_bsm_price(&V0, O->type, S[0], O->strike, T, r, 0, O->hedge_vol), HEDGE_OK);
+    cash = -q * V0;
+    long last = -1;
+    for (size_t i = 0; i < steps; i++) {
+        double tau = T - (double)i * dt;
+        hedge_greeks g = HEDGE_GREEKS_INIT;
+        ck_assert_status(hedge_bsm_greeks(&g, O->type, S[i], O->strike, tau, r, 0, O->hedge_vol), HEDGE_OK);
+        hedge_rebalance_state st = HEDGE_REBALANCE_STATE_INIT;
+        st.delta = q * g.delta + h;
+        st.gamma = q * g.gamma;
+        st.spot = S[i];
+        st.vol = O->hedge_vol;
+        st.rate = r;
+        st.time_left = tau;
+        /* the simulator's days since the last trade, a hair over (7 steps of 1/7 week make a week) */
+        st.days_since_last = last < 0 ? HUGE_VAL : (double)(i - (size_t)last) * dt_days * (1.0 + 1e-12);
+        hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+        ck_assert_status(hedge_rebalance_decide(&d, pol, &st), HEDGE_OK);
+        if (d.trade) {
+            last = (long)i;
+            if (d.hedge_vol != O->hedge_vol)
+                ck_assert_status(hedge_bsm_greeks(&g, O->type, S[i], O->strike, tau, r, 0, d.hedge_vol), HEDGE_OK);
+            double dh = d.target_delta - (q * g.delta + h);
+            if (fabs(dh) > min_order) {
+                cash -= dh * S[i] + H->cost_rate * fabs(dh) * S[i] + H->fixed_cost;
+                h += dh;
+                *trades += 1;
+            }
+        }
+        cash *= exp(r * dt);
+    }
+    cash += q * fmax((double)O->type * (S[steps] - O->strike), 0.0) + h * S[steps];
+    if (fabs(h) > min_order) {
+        cash -= H->cost_rate * fabs(h) * S[steps] + H->fixed_cost;
+        *trades += 1;
+    }
+    return cash * exp(-r * T);
+}
+
+/* The simulator applies each rule as hedge_rebalance_decide() does: on the paths hedge_sim_generate()
+ * gives, every path's P&L and the number of orders are those of the plain loop above, for the five
+ * rules, each of which trades at some steps and not at others, on three blocks of paths and two
+ * threads. */
+START_TEST(decisions_are_hedge_rebalance_decide) {
+    enum { PATHS = 150, STEPS = 40 };
+    hedge_context *ctx = ctx_new();
+    hedge_sim_paths P = HEDGE_SIM_PATHS_INIT;
+    P.spot = 100;
+    P.drift = 0.1;
+    P.vol = 0.5;
+    hedge_sim_option O = HEDGE_SIM_OPTION_INIT;
+    O.quantity = -3;
+    O.strike = 100;
+    O.expiry = STEPS / 365.0;
+    O.rate = 0.03;
+    O.hedge_vol = 0.45;
+    hedge_sim_hedge H = HEDGE_SIM_HEDGE_INIT;
+    H.cost_rate = 0.001;
+    H.fixed_cost = 0.05;
+    hedge_sim_options o = HEDGE_SIM_OPTIONS_INIT;
+    o.paths = PATHS;
+    o.steps = STEPS;
+    o.seed = 2026;
+    o.threads = 2;
+    static double prices[PATHS * (STEPS + 1)];
+    ck_assert_status(hedge_sim_generate(prices, PATHS * (STEPS + 1), &P, O.expiry, STEPS, o.seed, 0, PATHS), HEDGE_OK);
+    hedge_rebalance_policy pol[5];
+    for (int i = 0; i < 5; i++) {
+        pol[i] = (hedge_rebalance_policy)HEDGE_REBALANCE_POLICY_INIT;
+        pol[i].rule = (hedge_rebalance_rule)i;
+        pol[i].cost_rate = 0.001;
+        pol[i].fixed_cost = 0.05;
+    }
+    pol[HEDGE_REBALANCE_CALENDAR].interval_days = 3;
+    pol[HEDGE_REBALANCE_DELTA_BAND].band = 0.1;
+    pol[HEDGE_REBALANCE_DELTA_BAND].to_edge = 1;
+    pol[HEDGE_REBALANCE_WHALLEY_WILMOTT].risk_aversion = 1;
+    pol[HEDGE_REBALANCE_LELAND].interval_days = 2;
+    pol[HEDGE_REBALANCE_COST_RISK].risk_aversion = 1;
+    pol[HEDGE_REBALANCE_COST_RISK].horizon_days = 2;
+    for (int i = 0; i < 5; i++) {
+        double pnl[PATHS], trades = 0;
+        hedge_sim_stats s = HEDGE_SIM_STATS_INIT;
+        ck_assert_status(hedge_sim_run(&s, pnl, PATHS, ctx, &P, &O, &H, &pol[i], &o), HEDGE_OK);
+        for (size_t p = 0; p < PATHS; p++) {
+            double want = plain_hedge(prices + p * (STEPS + 1), STEPS, &O, &H, &pol[i], &trades);
+            ck_assert_msg(fabs(pnl[p] - want) <= 1e-9 * 3 * s.option_price, "rule %d, path %zu: %.12g, want %.12g", i,
+                          p, pnl[p], want);
+        }
+        if (getenv("HEDGE_TEST_VERBOSE"))
+            printf("rule %d: %.2f orders per path\n", i, trades / PATHS);
+        ck_assert_msg(s.mean_trades == trades / PATHS, "rule %d: %g orders per path, want %g", i, s.mean_trades,
+                      trades / PATHS);
+        ck_assert_msg(s.mean_trades > 3 && s.mean_trades < 0.8 * STEPS, "rule %d: %g orders per path", i,
+                      s.mean_trades);
+    }
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
+/* hedge_sim_run() hedges hedge_sim_generate()'s paths bit for bit (simulate.h): for every model, the
+ * P&L of each path of a run (two blocks of paths, two threads) is, to the last bit, that of a run
+ * replaying the generated path, on which the hedge does the same arithmetic. */
+START_TEST(run_hedges_the_generated_paths_bit_for_bit) {
+    enum { PATHS = 70, STEPS = 30 };
+    hedge_context *ctx = ctx_new();
+    hedge_sim_paths models[4];
+    for (int k = 0; k < 4; k++) {
+        models[k] = (hedge_sim_paths)HEDGE_SIM_PATHS_INIT;
+        models[k].spot = 100;
+        models[k].drift = 0.05;
+        models[k].vol = 0.4;
+    }
+    models[1].model = HEDGE_SIM_MERTON;
+    models[1].jump_intensity = 30; /* a jump most months */
+    models[1].jump_mean = -0.05;
+    models[1].jump_std = 0.1;
+    models[2].model = HEDGE_SIM_HESTON;
+    models[2].kappa = 3;
+    models[2].theta = models[2].v0 = 0.16;
+    models[2].xi = 0.8;
+    models[2].rho = -0.6;
+    models[3].model = HEDGE_SIM_GARCH;
+    models[3].garch_omega = 2e-5;
+    models[3].garch_alpha = 0.1;
+    models[3].garch_beta = 0.85;
+    hedge_sim_option O = HEDGE_SIM_OPTION_INIT;
+    O.quantity = -2;
+    O.strike = 105;
+    O.expiry = STEPS / 365.0;
+    O.rate = 0.02;
+    O.hedge_vol = 0.4;
+    hedge_sim_hedge H = HEDGE_SIM_HEDGE_INIT;
+    H.cost_rate = 0.001;
+    hedge_rebalance_policy pol = HEDGE_REBALANCE_POLICY_INIT;
+    hedge_sim_options o = HEDGE_SIM_OPTIONS_INIT;
+    o.paths = PATHS;
+    o.steps = STEPS;
+    o.seed = 77;
+    o.threads = 2;
+    static double prices[PATHS * (STEPS + 1)];
+    for (int k = 0; k < 4; k++) {
+        double pnl[PATHS];
+        hedge_sim_stats s = HEDGE_SIM_STATS_INIT;
+        ck_assert_status(hedge_sim_run(&s, pnl, PATHS, ctx, &models[k], &O, &H, &pol, &o), HEDGE_OK);
+        ck_assert_status(hedge_sim_generate(prices, PATHS * (STEPS + 1), &models[k], O.expiry, STEPS, o.seed, 0, PATHS),
+                         HEDGE_OK);
+        for (size_t p = 0; p < PATHS; p++) {
+            hedge_sim_paths replay = HEDGE_SIM_PATHS_INIT;
+            replay.model = HEDGE_SIM_REPLAY;
+            replay.prices = prices + p * (STEPS + 1);
+            replay.n_prices = STEPS + 1;
+            hedge_sim_options one = o;
+            one.paths = 1;
+            double r = 0;
+            ck_assert_status(hedge_sim_run(&s, &r, 1, ctx, &replay, &O, &H, &pol, &one), HEDGE_OK);
+            ck_assert_msg(memcmp(&r, &pnl[p], sizeof r) == 0, "model %d, path %zu: %.17g vs %.17g", k, p, pnl[p], r);
+        }
+    }
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
+/* The exponential of the path steps (the SIMD kernels' bk_exp, pricing/simd_math.h, where
+ * |x| <= 708) is within an ulp of libm's exp over that range. */
+START_TEST(path_exponential_is_libm_exp_to_an_ulp) {
+    uint64_t z = 88172645463325252ull;
+    for (long i = 0; i < 500000; i++) {
+        z ^= z << 13;
+        z ^= z >> 7;
+        z ^= z << 17;
+        double x = ((double)(z >> 11) * 0x1p-53 * 2 - 1) * 708.0;
+        if (i % 2) /* the steps' own range, small increments */
+            x *= 1e-3 * (double)(i % 7 + 1);
+        double a = bk_exp(x), b = exp(x), ulp = nextafter(b, HUGE_VAL) - b;
+        ck_assert_msg(fabs(a - b) <= ulp, "x %.17g: %.17g vs libm %.17g", x, a, b);
+    }
+    ck_assert(bk_exp(708.0) == exp(708.0) || fabs(bk_exp(708.0) - exp(708.0)) <= 1e-15 * exp(708.0));
+}
+END_TEST
+
 /* ---- threads, progress, cancellation --------------------------------------------------------------- */
 
 typedef struct progress_log {
@@ -1110,6 +1301,9 @@ Suite *hedge_test_suite_simulate(void) {
     tcase_add_test(tc, whalley_wilmott_beats_calendar);
     tcase_add_test(tc, option_hedge);
     tcase_add_test(tc, every_rule_runs);
+    tcase_add_test(tc, decisions_are_hedge_rebalance_decide);
+    tcase_add_test(tc, run_hedges_the_generated_paths_bit_for_bit);
+    tcase_add_test(tc, path_exponential_is_libm_exp_to_an_ulp);
     tcase_add_test(tc, threads_give_identical_results);
     tcase_add_test(tc, progress_and_cancel);
     tcase_add_test(tc, oom_sweep);

@@ -3,6 +3,7 @@
 
 #include "core/internal.h"
 #include "hedge/hedge_internal.h"
+#include "strategy/rebalance_internal.h"
 
 #include <hedge/rebalance.h>
 #include <hedge/risk.h>
@@ -55,55 +56,15 @@ HEDGE_API hedge_status hedge_rebalance_decide(hedge_rebalance_decision *decision
     if ((st = hedge__options_copy(&p, sizeof p, policy, fn)) || (st = hedge__options_copy(&s, sizeof s, state, fn)) ||
         (st = check_policy(fn, &p)))
         return st;
-    if (!isfinite(s.delta) || !isfinite(s.gamma) || !(s.spot > 0.0 && s.spot < HUGE_VAL) ||
-        !(s.vol > 0.0 && s.vol < HUGE_VAL) || !isfinite(s.rate) || !(s.time_left >= 0.0 && s.time_left < HUGE_VAL) ||
-        !(s.days_since_last >= 0.0))
+    if (!hedge__rebalance_state_ok(&s))
         return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: state out of range (delta %g, gamma %g, spot %g, vol %g, "
                            "rate %g, time_left %g, days_since_last %g)", fn, s.delta, s.gamma, s.spot, s.vol, s.rate,
                            s.time_left, s.days_since_last);
     hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
-    d.target_delta = s.delta;
-    d.hedge_vol = s.vol;
-    double D = s.delta, k = p.cost_rate;
-    switch (p.rule) {
-    case HEDGE_REBALANCE_CALENDAR:
-        d.trade = s.days_since_last >= p.interval_days;
-        break;
-    case HEDGE_REBALANCE_LELAND: {
-        /* Leland: the cost of rebalancing every dt is an extra variance sqrt(2/pi) k sigma / sqrt(dt)
-         * that a short option (negative gamma) pays and a long one earns */
-        double dt = p.interval_days / 365.0, sign = s.gamma <= 0.0 ? 1.0 : -1.0;
-        double le = sqrt(2.0 / 3.14159265358979323846) * k / (s.vol * sqrt(dt));
-        double v2 = s.vol * s.vol * (1.0 + sign * le);
-        if (!(v2 > 0.0))
-            return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: Leland number %g makes a long option's adjusted variance "
-                               "negative: rebalance less often or at lower cost", fn, le);
-        d.hedge_vol = sqrt(v2);
-        d.trade = s.days_since_last >= p.interval_days;
-        break;
-    }
-    case HEDGE_REBALANCE_DELTA_BAND:
-        d.band = p.band;
-        d.trade = fabs(D) > p.band;
-        break;
-    case HEDGE_REBALANCE_WHALLEY_WILMOTT: {
-        double H = cbrt(1.5 * exp(-s.rate * s.time_left) * k * s.spot * s.gamma * s.gamma / p.risk_aversion);
-        d.band = H;
-        d.trade = fabs(D) > H;
-        break;
-    }
-    case HEDGE_REBALANCE_COST_RISK: {
-        double h = p.horizon_days / 365.0, x = D * s.spot * s.vol;
-        d.benefit_usd = 0.5 * p.risk_aversion * x * x * h;
-        d.cost_usd = k * fabs(D) * s.spot + p.fixed_cost;
-        d.trade = D != 0.0 && d.benefit_usd > d.cost_usd;
-        break;
-    }
-    }
-    if (d.trade) {
-        bool edge = p.rule == HEDGE_REBALANCE_WHALLEY_WILMOTT || (p.rule == HEDGE_REBALANCE_DELTA_BAND && p.to_edge);
-        d.target_delta = edge ? copysign(d.band, D) : 0.0;
-    }
+    double le;
+    if (!hedge__rebalance_apply(&d, &p, &s, &le))
+        return hedge__fail(NULL, HEDGE_ERR_DOMAIN, "%s: Leland number %g makes a long option's adjusted variance "
+                           "negative: rebalance less often or at lower cost", fn, le);
     hedge__output_copy(decision, &d, sizeof d);
     return HEDGE_OK;
 }

@@ -25,6 +25,10 @@ typedef struct hedge__sim_model {
     bool windows;
 } hedge__sim_model;
 
+/* Normals are drawn from a path's streams this many at a time (a group of Philox blocks side by
+ * side, hedge__rng_normals_inv) into the path's buffers; the values are those of one-by-one draws. */
+enum { HEDGE__SIM_NORMALS = 16 };
+
 /* One path being generated: its two streams (normals of the spot; jumps and the variance's own
  * shocks), the spot and the variance state. */
 typedef struct hedge__sim_path {
@@ -33,6 +37,9 @@ typedef struct hedge__sim_path {
     const double *series; /* replay: the window's first price */
     double scale;         /* replay: prices[0] / series[0], so every window starts at prices[0] */
     size_t k;             /* steps taken */
+    /* the next normals of main and (Heston) aux; z_next[s] == HEDGE__SIM_NORMALS: none left */
+    unsigned z_next[2];
+    double z[2][HEDGE__SIM_NORMALS];
 } hedge__sim_path;
 
 /* A simulation config read from JSON (simulate.h); every buffer allocated through ctx. */
@@ -64,5 +71,8 @@ void hedge__sim_path_start(hedge__sim_path *p, const hedge__sim_model *m, uint64
 
 /* Advances the path one step and returns the new spot. */
 double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m);
+
+/* Advances n paths one step each, as hedge__sim_path_step() on each, and writes their new spots. */
+void hedge__sim_paths_step(hedge__sim_path *p, size_t n, const hedge__sim_model *m, double *S);
 
 #endif

@@ -3,11 +3,14 @@
  * Euler), GARCH(1,1) and replay of a series. Path p draws from streams 2p (the spot's normals) and
  * 2p + 1 (jumps, the variance's own shocks) of the counter-based generator keyed by the seed, so a
  * path is a pure function of (seed, p) and of the model: the thread that computes it, and the
- * other paths, do not matter.
+ * other paths, do not matter. Normals are the generator's inverted uniforms (rng.h), drawn a group
+ * at a time into the path's buffers where a stream holds nothing else; the Merton jumps, whose
+ * number of draws varies, take theirs one by one.
  */
 #include "strategy/sim_internal.h"
 
 #include "core/internal.h"
+#include "pricing/simd_math.h"
 
 #include <math.h>
 #include <string.h>
@@ -121,6 +124,7 @@ void hedge__sim_path_start(hedge__sim_path *p, const hedge__sim_model *m, uint64
     p->S = m->S0;
     p->v = m->kind == HEDGE_SIM_HESTON ? m->v0 : m->kind == HEDGE_SIM_GARCH ? m->h0 : 0.0;
     p->scale = 1.0;
+    p->z_next[0] = p->z_next[1] = HEDGE__SIM_NORMALS;
     if (m->kind == HEDGE_SIM_REPLAY) {
         p->series = m->prices + (m->windows ? index : 0);
         p->scale = m->prices[0] / p->series[0]; /* exactly 1 for the first window */
@@ -128,14 +132,26 @@ void hedge__sim_path_start(hedge__sim_path *p, const hedge__sim_model *m, uint64
     }
 }
 
-double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
-    p->k++;
+/* The next normal of stream 0 (main) or 1 (aux): the stream's normals by inversion, in order,
+ * drawn HEDGE__SIM_NORMALS at a time. */
+static inline double next_normal(hedge__sim_path *p, int stream) {
+    if (p->z_next[stream] == HEDGE__SIM_NORMALS) {
+        hedge__rng_normals_inv(stream ? &p->aux : &p->main, p->z[stream], HEDGE__SIM_NORMALS);
+        p->z_next[stream] = 0;
+    }
+    return p->z[stream][p->z_next[stream]++];
+}
+
+/* The log of the next step's growth, ln(S_{k+1} / S_k), of a model other than replay; advances the
+ * variance. */
+static inline double log_step(hedge__sim_path *p, const hedge__sim_model *m) {
     switch (m->kind) {
     case HEDGE_SIM_GBM:
     case HEDGE_SIM_MERTON: {
-        double x = m->a + m->b * hedge__rng_normal(&p->main);
+        double x = m->a + m->b * next_normal(p, 0);
         if (m->lam_dt > 0.0) {
-            /* Poisson(lambda dt) by inversion, then the sum of that many normal log-jumps */
+            /* Poisson(lambda dt) by inversion, then the sum of that many normal log-jumps, all from
+             * aux one by one (the number of draws varies) */
             double u = hedge__rng_uniform(&p->aux), prob = m->exp_neg_lam_dt, cum = prob;
             unsigned n = 0;
             while (u > cum && n < 1000) {
@@ -144,29 +160,94 @@ double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
                 cum += prob;
             }
             for (unsigned j = 0; j < n; j++)
-                x += m->jump_mean + m->jump_std * hedge__rng_normal(&p->aux);
+                x += m->jump_mean + m->jump_std * hedge__rng_normal_inv(&p->aux);
         }
-        p->S *= exp(x);
-        break;
+        return x;
     }
     case HEDGE_SIM_HESTON: {
-        double z1 = hedge__rng_normal(&p->main), z2 = hedge__rng_normal(&p->aux);
+        double z1 = next_normal(p, 0), z2 = next_normal(p, 1);
         double vp = fmax(p->v, 0.0), sd = sqrt(vp * m->dt);
-        p->S *= exp(m->mu_dt - 0.5 * vp * m->dt + sd * z1);
         p->v += m->kappa_dt * (m->theta - vp) + m->xi * sd * (m->rho * z1 + m->rho_c * z2);
-        break;
+        return m->mu_dt - 0.5 * vp * m->dt + sd * z1;
     }
     case HEDGE_SIM_GARCH: {
-        double z = hedge__rng_normal(&p->main), h = p->v;
-        p->S *= exp(m->mu_dt - 0.5 * h + sqrt(h) * z);
+        double z = next_normal(p, 0), h = p->v;
         p->v = m->omega + m->alpha * h * z * z + m->beta * h;
-        break;
+        return m->mu_dt - 0.5 * h + sqrt(h) * z;
     }
     case HEDGE_SIM_REPLAY:
-        p->S = p->series[p->k] * p->scale;
         break;
     }
+    return 0.0;
+}
+
+/* e^x by the SIMD kernels' branch-free exponential (pricing/simd_math.h, within an ulp of libm's)
+ * where it applies, |x| <= 708, so that the growth of a block of paths vectorises; libm's beyond
+ * (overflow to infinity, underflow to 0, NaN). The loop computes bk_exp for every lane (integer bit
+ * operations only: a meaningless but harmless value out of range) and then redoes those out of
+ * range. */
+static inline bool exp_out_of_range(double x) { return !(fabs(x) <= 708.0); }
+static inline double path_exp(double x) { return exp_out_of_range(x) ? exp(x) : bk_exp(x); }
+
+double hedge__sim_path_step(hedge__sim_path *p, const hedge__sim_model *m) {
+    p->k++;
+    if (m->kind == HEDGE_SIM_REPLAY)
+        p->S = p->series[p->k] * p->scale;
+    else
+        p->S *= path_exp(log_step(p, m));
     return p->S;
+}
+
+/* g[j] = e^{x[j]} for j < c by bk_exp (the lanes out of its range are redone after): a loop GCC
+ * vectorises, in baseline SSE2 and, where the CPU has it, AVX2 (HEDGE__RNG_AVX2: x86 with GCC's
+ * target attribute, as rng.h's normals). The AVX2 copy is compiled without FMA, so both round every
+ * operation alike and give the same bits. */
+static inline void exp_lanes(double *restrict g, const double *restrict x, size_t c) {
+    for (size_t j = 0; j < c; j++)
+        g[j] = bk_exp(x[j]);
+}
+
+#ifdef HEDGE__RNG_AVX2
+__attribute__((target("avx2"))) static void exp_lanes_avx2(double *restrict g, const double *restrict x, size_t c) {
+    exp_lanes(g, x, c);
+}
+#endif
+
+/* As hedge__sim_path_step on each path, the same operations on the same values, with the
+ * exponentials of a chunk of paths in one loop. */
+void hedge__sim_paths_step(hedge__sim_path *p, size_t n, const hedge__sim_model *m, double *S) {
+    if (m->kind == HEDGE_SIM_REPLAY) {
+        for (size_t j = 0; j < n; j++)
+            S[j] = hedge__sim_path_step(&p[j], m);
+        return;
+    }
+    enum { CHUNK = 64 };
+#ifdef HEDGE__RNG_AVX2
+    const bool avx2 = hedge__simd_level() >= HEDGE__SIMD_AVX2;
+#endif
+    for (size_t first = 0; first < n; first += CHUNK) {
+        size_t c = n - first < CHUNK ? n - first : CHUNK;
+        hedge__sim_path *q = p + first;
+        double x[CHUNK], s[CHUNK], g[CHUNK];
+        for (size_t j = 0; j < c; j++) {
+            q[j].k++;
+            x[j] = log_step(&q[j], m);
+            s[j] = q[j].S;
+        }
+#ifdef HEDGE__RNG_AVX2
+        if (avx2)
+            exp_lanes_avx2(g, x, c);
+        else
+#endif
+            exp_lanes(g, x, c);
+        for (size_t j = 0; j < c; j++)
+            if (exp_out_of_range(x[j]))
+                g[j] = exp(x[j]);
+        for (size_t j = 0; j < c; j++)
+            s[j] *= g[j];
+        for (size_t j = 0; j < c; j++)
+            S[first + j] = q[j].S = s[j];
+    }
 }
 
 HEDGE_API hedge_status hedge_sim_generate(double *prices, size_t capacity, const hedge_sim_paths *paths,

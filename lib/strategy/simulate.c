@@ -1,13 +1,15 @@
 /*
  * The hedging simulator. Paths run in fixed blocks of BLOCK consecutive paths; a block steps all its
  * paths together so that each step prices the block's Greeks in one call of the SIMD batch kernel,
- * then applies the policy (hedge_rebalance_decide) and the orders path by path. Blocks are the unit
+ * then applies the policy (hedge_rebalance_decide's rules, checked once per run) and the orders
+ * path by path, and moves every path to the next step. Blocks are the unit
  * of work of the threads and of progress; every path writes its own slot of the per-path arrays,
  * and the statistics are computed from those arrays in path order after every block is done, so
  * the results do not depend on which thread ran which block.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "strategy/rebalance_internal.h"
 #include "strategy/sim_internal.h"
 
 #include "core/internal.h"
@@ -16,6 +18,7 @@
 #include <hedge/rebalance.h>
 #include <hedge/simulate.h>
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -64,33 +67,96 @@ static double order_cost(const run *R, double units, double S) {
     return R->hg.cost_rate * fabs(units) * S + R->hg.fixed_cost;
 }
 
-/* Simulates paths first .. first + n - 1 (n <= BLOCK). queue holds BLOCK * slots * 2 doubles: per
- * path a ring of orders in flight (units of spot or perpetual, units of the hedge option), indexed
- * by the step at which they execute. On failure writes the message and the failing path. */
+/*
+ * The policy's decision for each of n paths at one step (time left tau): trade[j], target[j] and
+ * hvol[j] are the decision's trade, target_delta and hedge_vol for the state of net delta D[j],
+ * net gamma G[j], spot S[j] and days[j] since the last trade (s carries the volatility and rate).
+ * The policy was checked when the run started, so its rule applies directly to a state in range
+ * (hedge_rebalance_decide's own code, rebalance_internal.h); the calendar rule, which looks at the
+ * days alone once the state is in range, is applied to the whole block in one loop. Anything else
+ * goes through hedge_rebalance_decide() for its error: the message and the path (within the
+ * block) are written and its status returned.
+ */
+static hedge_status decide(const run *R, hedge_rebalance_state *s, size_t n, const double *D, const double *G,
+                           const double *S, const double *days, double tau, bool *trade, double *target, double *hvol,
+                           char *msg, size_t *bad) {
+    s->time_left = tau;
+    if (R->pol.rule == HEDGE_REBALANCE_CALENDAR) {
+        /* the state is in range when its parts common to the block are (a representative) and
+         * every path's own parts are */
+        s->delta = s->gamma = 0.0;
+        s->spot = 1.0;
+        s->days_since_last = 0.0;
+        /* isfinite(x) as |x| <= DBL_MAX, and a count of the failures in a double: selects of
+         * computed values, a loop that vectorises */
+        double out = hedge__rebalance_state_ok(s) ? 0.0 : 1.0;
+        for (size_t j = 0; j < n; j++) {
+            double fd = fabs(D[j]) <= DBL_MAX ? 0.0 : 1.0, fg = fabs(G[j]) <= DBL_MAX ? 0.0 : 1.0;
+            double fs = S[j] > 0.0 ? 0.0 : 1.0, fS = S[j] <= DBL_MAX ? 0.0 : 1.0, ft = days[j] >= 0.0 ? 0.0 : 1.0;
+            out += fd + fg + fs + fS + ft;
+        }
+        if (out == 0.0) {
+            for (size_t j = 0; j < n; j++) {
+                trade[j] = hedge__rebalance_calendar_due(&R->pol, days[j]);
+                target[j] = 0.0;
+                hvol[j] = s->vol;
+            }
+            return HEDGE_OK;
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        s->delta = D[j];
+        s->gamma = G[j];
+        s->spot = S[j];
+        s->days_since_last = days[j];
+        hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
+        double leland;
+        if (!hedge__rebalance_state_ok(s) || !hedge__rebalance_apply(&d, &R->pol, s, &leland)) {
+            hedge_status st = hedge_rebalance_decide(&d, &R->pol, s);
+            if (st) {
+                snprintf(msg, MSG_BYTES, "%s", hedge_error_message());
+                *bad = j;
+                return st;
+            }
+        }
+        trade[j] = d.trade != 0;
+        target[j] = d.target_delta;
+        hvol[j] = d.hedge_vol;
+    }
+    return HEDGE_OK;
+}
+
+/* Simulates paths first .. first + n - 1 (n <= BLOCK). queue holds BLOCK * slots * 2 doubles: a
+ * ring of slots of orders in flight, indexed by the step at which they execute; slot k holds the
+ * block's units of spot or perpetual at queue[2 k BLOCK + j] and of the hedge option at
+ * queue[(2 k + 1) BLOCK + j], so that every per-step pass over the block is a loop over j. On
+ * failure writes the message and the failing path. */
 static hedge_status run_block(const run *R, size_t first, size_t n, double *queue, char *msg, size_t *bad_path) {
     const size_t N = R->steps, L = R->slots - 1, slots = R->slots;
     const bool perp = R->hg.instrument == HEDGE_SIM_PERPETUAL, opt2 = R->hg.instrument == HEDGE_SIM_OPTION;
     const double q = R->opt.quantity, r = R->opt.rate, T = R->opt.expiry, vol = R->opt.hedge_vol;
     hedge__sim_path path[BLOCK];
     double S[BLOCK], h[BLOCK], n2[BLOCK], cash[BLOCK], cost[BLOCK], fund[BLOCK], trades[BLOCK];
-    long last[BLOCK];
+    double last[BLOCK]; /* step of the last decision to trade, -1 before the first */
     int32_t type1[BLOCK], type2[BLOCK];
     double K1[BLOCK], K2[BLOCK], tau1[BLOCK], tau2[BLOCK], rate[BLOCK], yield[BLOCK], sig[BLOCK];
-    double d1[BLOCK], g1[BLOCK], p2[BLOCK], d2[BLOCK], g2[BLOCK];
+    double d1[BLOCK], g1[BLOCK], p2[BLOCK], d2[BLOCK], g2[BLOCK], next[BLOCK];
+    double D[BLOCK], G[BLOCK], days[BLOCK], pend[BLOCK], held2[BLOCK], target[BLOCK], hvol[BLOCK];
+    bool trade[BLOCK];
     hedge_greeks_arrays out1 = HEDGE_GREEKS_ARRAYS_INIT, out2 = HEDGE_GREEKS_ARRAYS_INIT;
     out1.delta = d1;
     out1.gamma = g1;
     out2.price = p2;
     out2.delta = d2;
     out2.gamma = g2;
-    memset(queue, 0, n * slots * 2 * sizeof *queue);
+    memset(queue, 0, (size_t)BLOCK * slots * 2 * sizeof *queue);
     for (size_t j = 0; j < n; j++) {
         hedge__sim_path_start(&path[j], &R->m, R->seed, first + j);
         S[j] = path[j].S;
         h[j] = n2[j] = cost[j] = fund[j] = trades[j] = 0.0;
         p2[j] = d2[j] = g2[j] = 0.0;
         cash[j] = -q * R->V0;
-        last[j] = -1;
+        last[j] = -1.0;
         type1[j] = (int32_t)R->opt.type;
         type2[j] = (int32_t)R->hg.option_type;
         K1[j] = R->opt.strike;
@@ -112,70 +178,75 @@ static hedge_status run_block(const run *R, size_t first, size_t n, double *queu
         (void)hedge_bsm_greeks_batch(n, type1, S, K1, tau1, rate, yield, sig, &out1);
         if (opt2)
             (void)hedge_bsm_greeks_batch(n, type2, S, K2, tau2, rate, yield, sig, &out2);
-        const bool deciding = i + L < N;
-        for (size_t j = 0; j < n; j++) {
-            double *ring = queue + j * slots * 2;
-            if (deciding) {
-                double ph = 0.0, pn2 = 0.0; /* orders in flight */
-                for (size_t k = 0; k < slots; k++) {
-                    ph += ring[2 * k];
-                    pn2 += ring[2 * k + 1];
+        if (i + L < N) { /* a decision now executes before expiry */
+            for (size_t j = 0; j < n; j++)
+                pend[j] = held2[j] = 0.0;
+            for (size_t k = 0; k < slots; k++) { /* orders in flight */
+                const double *o1 = queue + 2 * k * BLOCK, *o2 = o1 + BLOCK;
+                for (size_t j = 0; j < n; j++) {
+                    pend[j] += o1[j];
+                    held2[j] += o2[j];
                 }
-                s.delta = q * d1[j] + h[j] + ph + (n2[j] + pn2) * d2[j];
-                s.gamma = q * g1[j] + (n2[j] + pn2) * g2[j];
-                s.spot = S[j];
-                s.time_left = tau;
+            }
+            const double step = (double)i;
+            for (size_t j = 0; j < n; j++) {
+                held2[j] += n2[j];
+                D[j] = q * d1[j] + h[j] + pend[j] + held2[j] * d2[j];
+                G[j] = q * g1[j] + held2[j] * g2[j];
                 /* a hair over the days elapsed, so that 7 steps of 1/7 week meet a 1-week interval */
-                s.days_since_last = last[j] < 0 ? HUGE_VAL : (double)(i - (size_t)last[j]) * R->dt_days * (1.0 + 1e-12);
-                hedge_rebalance_decision d = HEDGE_REBALANCE_DECISION_INIT;
-                hedge_status st = hedge_rebalance_decide(&d, &R->pol, &s);
-                if (st) {
-                    snprintf(msg, MSG_BYTES, "%s", hedge_error_message());
-                    *bad_path = first + j;
-                    return st;
-                }
-                if (d.trade) {
-                    last[j] = (long)i;
-                    greeks2 g = {d1[j], g1[j], p2[j], d2[j], g2[j]};
-                    if (d.hedge_vol != vol)
-                        scalar_greeks(&g, R, S[j], tau, tau2[j], d.hedge_vol);
-                    double dn2 = 0.0;
-                    if (opt2 && g.g2 > 0.0 && isfinite(g.g2))
-                        dn2 = -q * g.g1 / g.g2 - (n2[j] + pn2);
-                    double dh = d.target_delta - (q * g.d1 + (n2[j] + pn2 + dn2) * g.d2 + h[j] + ph);
-                    /* what rounding leaves (the hedge option's gamma against an equal one) is no order */
-                    double *slot = ring + 2 * ((i + L) % slots);
-                    slot[0] += fabs(dh) > R->min_order ? dh : 0.0;
-                    slot[1] += fabs(dn2) > R->min_order ? dn2 : 0.0;
-                }
+                double elapsed = (step - last[j]) * R->dt_days * (1.0 + 1e-12);
+                days[j] = last[j] < 0.0 ? HUGE_VAL : elapsed;
             }
-            double *due = ring + 2 * (i % slots);
-            if (due[0] != 0.0) {
-                double c = order_cost(R, due[0], S[j]);
-                if (!perp)
-                    cash[j] -= due[0] * S[j];
-                cash[j] -= c;
-                cost[j] += c * disc;
-                trades[j] += 1.0;
-                h[j] += due[0];
+            hedge_status st = decide(R, &s, n, D, G, S, days, tau, trade, target, hvol, msg, bad_path);
+            if (st) {
+                *bad_path += first;
+                return st;
             }
-            if (due[1] != 0.0) {
-                double c = order_cost(R, due[1], S[j]);
-                cash[j] -= due[1] * p2[j] + c;
-                cost[j] += c * disc;
-                trades[j] += 1.0;
-                n2[j] += due[1];
+            double *o1 = queue + 2 * ((i + L) % slots) * BLOCK, *o2 = o1 + BLOCK;
+            for (size_t j = 0; j < n; j++) {
+                if (!trade[j])
+                    continue;
+                last[j] = step;
+                greeks2 g = {d1[j], g1[j], p2[j], d2[j], g2[j]};
+                if (hvol[j] != vol)
+                    scalar_greeks(&g, R, S[j], tau, tau2[j], hvol[j]);
+                double dn2 = 0.0;
+                if (opt2 && g.g2 > 0.0 && isfinite(g.g2))
+                    dn2 = -q * g.g1 / g.g2 - held2[j];
+                double dh = target[j] - (q * g.d1 + (held2[j] + dn2) * g.d2 + h[j] + pend[j]);
+                /* what rounding leaves (the hedge option's gamma against an equal one) is no order */
+                o1[j] += fabs(dh) > R->min_order ? dh : 0.0;
+                o2[j] += fabs(dn2) > R->min_order ? dn2 : 0.0;
             }
-            due[0] = due[1] = 0.0;
-            /* to the next step: interest on the cash, the perpetual's settlement and funding */
-            double next = hedge__sim_path_step(&path[j], &R->m);
+        }
+        /* the orders due now: a pass without branches (an empty slot adds 0 everywhere) */
+        double *due1 = queue + 2 * (i % slots) * BLOCK, *due2 = due1 + BLOCK;
+        const double k_rate = R->hg.cost_rate, k_fixed = R->hg.fixed_cost;
+        const double spot_paid = perp ? 0.0 : 1.0; /* spot pays cash for its units; a perpetual does not */
+        for (size_t j = 0; j < n; j++) {
+            double u = due1[j], v = due2[j];
+            /* every value computed, then selected: a loop that vectorises */
+            double ku = k_rate * fabs(u) * S[j] + k_fixed, kv = k_rate * fabs(v) * S[j] + k_fixed;
+            double pu = spot_paid * u * S[j] + ku, pv = v * p2[j] + kv;
+            double cu = u != 0.0 ? ku : 0.0, cv = v != 0.0 ? kv : 0.0;
+            double paid_u = u != 0.0 ? pu : 0.0, paid_v = v != 0.0 ? pv : 0.0;
+            cash[j] -= paid_u + paid_v;
+            cost[j] += (cu + cv) * disc;
+            trades[j] += (u != 0.0 ? 1.0 : 0.0) + (v != 0.0 ? 1.0 : 0.0);
+            h[j] += u;
+            n2[j] += v;
+            due1[j] = due2[j] = 0.0;
+        }
+        /* to the next step: interest on the cash, the perpetual's settlement and funding */
+        hedge__sim_paths_step(path, n, &R->m, next);
+        for (size_t j = 0; j < n; j++) {
             cash[j] *= R->growth;
             if (perp) {
                 double f = -h[j] * S[j] * R->hg.funding_rate * R->dt;
-                cash[j] += h[j] * (next - S[j]) + f;
+                cash[j] += h[j] * (next[j] - S[j]) + f;
                 fund[j] += f * disc_next;
             }
-            S[j] = next;
+            S[j] = next[j];
         }
     }
     /* expiry: the payoff, the hedge closed at S_T, everything discounted to time 0 */
