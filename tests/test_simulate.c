@@ -694,6 +694,56 @@ START_TEST(option_hedge) {
 }
 END_TEST
 
+/* The statistics' VaR and CVaR from the run's own per-path P&L, by hand, over 1000 paths ((1 - c) n
+ * whole: the old "m-th worst" VaR was one order statistic off there) and 1003 ((1 - c) n not whole:
+ * the expected shortfall takes a fraction of the loss at the VaR). Losses L_1 <= ... <= L_n: VaR is
+ * L_k for the first k with k >= c n; CVaR is ((k / n - c) L_k + sum over j > k of L_j / n) / (1 - c). */
+START_TEST(var_and_cvar_are_the_loss_quantile_and_its_tail_mean) {
+    enum { MAX_N = 1003 };
+    hedge_context *ctx = ctx_new();
+    hedge_sim_paths P = HEDGE_SIM_PATHS_INIT;
+    P.spot = 100;
+    P.vol = 0.3;
+    hedge_sim_option O = HEDGE_SIM_OPTION_INIT;
+    O.quantity = -1;
+    O.strike = 100;
+    O.expiry = 0.25;
+    O.hedge_vol = 0.3;
+    hedge_sim_hedge H = HEDGE_SIM_HEDGE_INIT;
+    hedge_rebalance_policy pol = HEDGE_REBALANCE_POLICY_INIT;
+    static double pnl[MAX_N], L[MAX_N];
+    const int sizes[2] = {1000, 1003};
+    for (int z = 0; z < 2; z++) {
+        int n = sizes[z];
+        hedge_sim_options o = HEDGE_SIM_OPTIONS_INIT;
+        o.paths = (size_t)n;
+        o.steps = 20;
+        hedge_sim_stats s = HEDGE_SIM_STATS_INIT;
+        ck_assert_status(hedge_sim_run(&s, pnl, (size_t)n, ctx, &P, &O, &H, &pol, &o), HEDGE_OK);
+        for (int i = 0; i < n; i++)
+            L[i] = -pnl[i];
+        for (int i = 1; i < n; i++) /* insertion sort, ascending */
+            for (int j = i; j > 0 && L[j - 1] > L[j]; j--) {
+                double t = L[j];
+                L[j] = L[j - 1];
+                L[j - 1] = t;
+            }
+        const double conf[2] = {0.95, 0.99}, var[2] = {s.var95, s.var99}, cvar[2] = {s.cvar95, s.cvar99};
+        for (int c = 0; c < 2; c++) {
+            /* the first k with k / n >= c: c n is 950 and 990 (whole, up to rounding), 952.85, 992.97 */
+            int k = (int)ceil(conf[c] * n - 1e-9);
+            double tail = ((double)k / n - conf[c]) * L[k - 1];
+            for (int j = k; j < n; j++)
+                tail += L[j] / n;
+            ck_assert_msg(var[c] == L[k - 1], "n %d, c %g: VaR %.17g, want %.17g", n, conf[c], var[c], L[k - 1]);
+            ck_assert_close(cvar[c], tail / (1 - conf[c]), 1e-12, 1e-12);
+            ck_assert(cvar[c] > var[c]);
+        }
+    }
+    hedge_context_destroy(ctx);
+}
+END_TEST
+
 /* Every rule runs on a BTC perpetual hedge with funding, fees and gas; the statistics are ordered as
  * they must be (CVaR >= VaR, the worst loss beyond both); the band and cost-risk rules behave as
  * their definitions say. */
@@ -1292,6 +1342,7 @@ Suite *hedge_test_suite_simulate(void) {
     TCase *tc = tcase_create("simulate");
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, hull_table);
+    tcase_add_test(tc, var_and_cvar_are_the_loss_quantile_and_its_tail_mean);
     tcase_add_test(tc, replay_by_hand);
     tcase_add_test(tc, closing_remainder_of_rounding_size);
     tcase_add_test(tc, continuous_limit);

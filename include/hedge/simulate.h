@@ -205,9 +205,11 @@ typedef struct hedge_sim_options {
 /**
  * @brief Statistics of the hedged P&L over the paths. Initialise with ::HEDGE_SIM_STATS_INIT.
  *
- * P&L in USD discounted to time 0. VaR and CVaR are losses (positive when the P&L is negative):
- * with the P&L sorted ascending and m = ceil((1 - c) n) for confidence c, VaR is minus the m-th
- * smallest P&L and CVaR minus the mean of the m smallest.
+ * P&L in USD discounted to time 0. VaR and CVaR are losses (positive when the P&L is negative) over
+ * the equally weighted paths, as hedge_scenario_var() defines them: VaR at confidence c is the lower
+ * c quantile of the loss (with the losses sorted ascending, the k-th for the first k with k/n >= c),
+ * CVaR the Acerbi-Tasche expected shortfall, the mean of the loss quantile over (c, 1] (the mean of
+ * the (1 - c) n largest losses when that is a whole number, with a fraction of the next otherwise).
  */
 typedef struct hedge_sim_stats {
     size_t struct_size;    /**< sizeof(hedge_sim_stats) as the caller knows it. */

@@ -16,6 +16,7 @@
 
 #include <hedge/pricing.h>
 #include <hedge/rebalance.h>
+#include <hedge/scenario.h>
 #include <hedge/simulate.h>
 
 #include <float.h>
@@ -426,11 +427,6 @@ static hedge_status run_all(const run *R, const hedge_sim_options *o, unsigned t
 
 /* ---- statistics ------------------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double mean_of(const double *x, size_t n) {
     double s = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -438,30 +434,35 @@ static double mean_of(const double *x, size_t n) {
     return s / (double)n;
 }
 
-/* VaR and CVaR at confidence c of ascending sorted P&L: m = ceil((1 - c) n) worst outcomes. */
-static void tail(double *var, double *cvar, const double *sorted, size_t n, double c) {
-    size_t m = (size_t)ceil((1.0 - c) * (double)n - 1e-9);
-    if (m < 1)
-        m = 1;
-    *var = -sorted[m - 1];
-    *cvar = -mean_of(sorted, m);
+/* VaR and CVaR by hedge_scenario_var()'s definitions (lower quantile of the loss, Acerbi-Tasche
+ * expected shortfall), as the hedge solver's summary reports them: the library has one VaR. `work`
+ * holds 2 n doubles. A non-finite P&L leaves them NaN, which the caller refuses with its reason. */
+static void tails(hedge_sim_stats *st, const double *pnl, size_t n, double *work) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(pnl[i])) {
+            st->var95 = st->cvar95 = st->var99 = st->cvar99 = NAN;
+            return;
+        }
+    if (hedge_scenario_var(&st->var95, &st->cvar95, pnl, NULL, n, 0.95, work, 2 * n) ||
+        hedge_scenario_var(&st->var99, &st->cvar99, pnl, NULL, n, 0.99, work, 2 * n))
+        st->var95 = st->cvar95 = st->var99 = st->cvar99 = NAN; /* unreachable: n >= 1, finite P&L */
 }
 
-static void statistics(hedge_sim_stats *st, const run *R, double *sorted) {
+static void statistics(hedge_sim_stats *st, const run *R, double *work) {
     size_t n = R->n_paths;
     st->paths = n;
     st->option_price = R->V0;
     st->mean = mean_of(R->pnl, n);
-    double ss = 0.0;
-    for (size_t i = 0; i < n; i++)
+    double ss = 0.0, worst = HUGE_VAL, best = -HUGE_VAL;
+    for (size_t i = 0; i < n; i++) {
         ss += (R->pnl[i] - st->mean) * (R->pnl[i] - st->mean);
+        worst = fmin(worst, R->pnl[i]);
+        best = fmax(best, R->pnl[i]);
+    }
     st->std = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
-    memcpy(sorted, R->pnl, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_double);
-    tail(&st->var95, &st->cvar95, sorted, n, 0.95);
-    tail(&st->var99, &st->cvar99, sorted, n, 0.99);
-    st->worst = sorted[0];
-    st->best = sorted[n - 1];
+    tails(st, R->pnl, n, work);
+    st->worst = worst;
+    st->best = best;
     st->mean_cost = mean_of(R->cost, n);
     st->mean_funding = mean_of(R->funding, n);
     st->mean_trades = mean_of(R->trades, n);
@@ -570,7 +571,7 @@ HEDGE_API hedge_status hedge_sim_run(hedge_sim_stats *stats, double *pnl, size_t
     if (threads > n_blocks)
         threads = (unsigned)n_blocks;
     size_t arrays, queue_len, queue_bytes;
-    if (!hedge__mul_size(n_paths, 5 * sizeof(double), &arrays) ||
+    if (!hedge__mul_size(n_paths, 6 * sizeof(double), &arrays) ||
         !hedge__mul_size((size_t)BLOCK * 2 * sizeof(double), R.slots, &queue_len) ||
         !hedge__mul_size(queue_len, threads, &queue_bytes))
         return hedge__fail(ctx, HEDGE_ERR_TOO_LARGE, "%s: %zu paths (latency %zu) are too many", fn, n_paths,
@@ -586,11 +587,11 @@ HEDGE_API hedge_status hedge_sim_run(hedge_sim_stats *stats, double *pnl, size_t
     R.cost = buf + n_paths;
     R.funding = buf + 2 * n_paths;
     R.trades = buf + 3 * n_paths;
-    double *sorted = buf + 4 * n_paths;
+    double *work = buf + 4 * n_paths; /* 2 n_paths: the statistics' VaR */
     st = run_all(&R, &o, threads, queues, queue_len);
     hedge_sim_stats out = HEDGE_SIM_STATS_INIT;
     if (st == HEDGE_OK) {
-        statistics(&out, &R, sorted);
+        statistics(&out, &R, work);
         const double all[] = {out.mean, out.std, out.var95, out.cvar95, out.var99, out.cvar99, out.worst, out.best,
                               out.mean_cost, out.mean_funding, out.mean_trades, out.std_over_price};
         for (size_t i = 0; i < sizeof all / sizeof all[0] && st == HEDGE_OK; i++)

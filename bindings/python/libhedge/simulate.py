@@ -241,8 +241,8 @@ class SimStats:
 
     paths: paths simulated. option_price: V_0, the BSM value of one unit with the hedge vol. mean,
     std (n - 1 denominator), worst, best: of the P&L. var95, cvar95, var99, cvar99: value at risk
-    and expected shortfall as losses (with m = ceil((1 - c) n), minus the m-th smallest P&L and
-    minus the mean of the m smallest). mean_cost: mean costs paid. mean_funding: mean funding
+    and expected shortfall as losses, as scenario_var defines them (the lower c quantile of the
+    loss, and the Acerbi-Tasche mean of the loss quantile over (c, 1]). mean_cost: mean costs paid. mean_funding: mean funding
     received (negative: paid). mean_trades: executed orders per path, closing trades included.
     std_over_price: std / (|quantity| V_0), Hull's performance measure. pnl: the P&L of each path
     in path order (a numpy array), or None when not asked for.

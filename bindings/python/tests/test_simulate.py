@@ -90,11 +90,15 @@ def test_statistics_are_those_of_the_per_path_pnl():
     assert stats.mean == pytest.approx(p.mean(), rel=1e-12, abs=1e-12)
     assert stats.std == pytest.approx(p.std(ddof=1), rel=1e-12)
     assert (stats.worst, stats.best) == (p.min(), p.max())
-    s = np.sort(p)
+    losses = np.sort(-p)
     for c, var, cvar in ((0.95, stats.var95, stats.cvar95), (0.99, stats.var99, stats.cvar99)):
-        m = math.ceil((1 - c) * p.size - 1e-9)
-        assert var == pytest.approx(-s[m - 1], rel=1e-12)
-        assert cvar == pytest.approx(-s[:m].mean(), rel=1e-12)
+        # simulate.h: the lower c quantile of the loss (numpy's inverted_cdf), and the Acerbi-Tasche
+        # expected shortfall: the mean of the loss quantile over (c, 1]; (1 - c) n is not whole here
+        assert var == np.quantile(losses, c, method="inverted_cdf")
+        k = math.ceil(c * p.size - 1e-9)
+        es = ((k / p.size - c) * losses[k - 1] + losses[k:].sum() / p.size) / (1 - c)
+        assert cvar == pytest.approx(es, rel=1e-12)
+        assert cvar != pytest.approx(losses[k - 1:].mean(), rel=1e-9)  # not the mean of whole samples
     assert stats.std_over_price == pytest.approx(stats.std / (5.0 * stats.option_price), rel=1e-12)
     # without pnl, the same statistics
     again = lh.run_simulation(lh.Paths.gbm(100.0, 0.3), lh.SimOption("put", -5.0, 95.0, 0.5, 0.25, rate=0.02),

@@ -228,8 +228,8 @@ fn too_large(what: &str, a: usize, b: usize) -> HedgeError {
 /// `underlyings` (n = `underlyings.len()`).
 ///
 /// Scenario t (t = 0 .. n_obs - horizon - 1, overlapping windows) moves underlying u by
-/// spot = S[t + horizon][u] / S[t][u] - 1 and, with `vols` (an ATM vol history of the same shape,
-/// fractions: 0.55 is 55%), its vols by the absolute vol_abs = v[t + horizon][u] - v[t][u]
+/// `spot = S[t + horizon][u] / S[t][u] - 1` and, with `vols` (an ATM vol history of the same shape,
+/// fractions: 0.55 is 55%), its vols by the absolute `vol_abs = v[t + horizon][u] - v[t][u]`
 /// (vol_rel 0). Every scenario has one [`Shift`] per underlying, named, in the order of
 /// `underlyings`, and moves time by `days` (calendar days, ACT/365; usually the horizon in days,
 /// 0 for an instantaneous shock). Prices are in any unit (only ratios are used), finite and > 0;

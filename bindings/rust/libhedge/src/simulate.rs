@@ -47,7 +47,7 @@ pub enum SimPaths<'a> {
     /// Geometric Brownian motion, exact log-normal steps.
     Gbm { spot: f64, drift: f64, vol: f64 },
     /// GBM plus compound Poisson jumps in ln S, each N(jump_mean, jump_std^2), `jump_intensity`
-    /// expected per year; the drift is compensated so that E[S_T] = S_0 e^{drift T}.
+    /// expected per year; the drift is compensated so that `E[S_T] = S_0 e^(drift T)`.
     Merton { spot: f64, drift: f64, vol: f64, jump_intensity: f64, jump_mean: f64, jump_std: f64 },
     /// Heston stochastic volatility by full-truncation Euler (variances per year, `rho` the
     /// correlation of the spot's and the variance's shocks).
@@ -307,8 +307,9 @@ impl SimOptions {
 }
 
 /// Statistics of the hedged P&L over the paths (`hedge_sim_stats`), USD discounted to time 0.
-/// VaR and CVaR are losses (positive when the P&L is negative): with the P&L sorted ascending and
-/// m = ceil((1 - c) n), VaR is minus the m-th smallest and CVaR minus the mean of the m smallest.
+/// VaR and CVaR are losses (positive when the P&L is negative), as [`scenario_var`](crate::scenario_var)
+/// defines them: the lower c quantile of the loss, and the Acerbi-Tasche expected shortfall (the
+/// mean of the loss quantile over (c, 1]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SimStats {
     /// Paths simulated.

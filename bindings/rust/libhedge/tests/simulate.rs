@@ -91,6 +91,19 @@ fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
 
+/// simulate.h's VaR and CVaR of equally likely outcomes: with the losses sorted ascending, the
+/// first L_k with k / n >= c, and the mean of the loss quantile over (c, 1] (Acerbi-Tasche).
+fn var_es(sorted_pnl: &[f64], c: f64) -> (f64, f64) {
+    let n = sorted_pnl.len();
+    let losses: Vec<f64> = sorted_pnl.iter().rev().map(|x| -x).collect();
+    let k = (1..=n).find(|&k| k as f64 / n as f64 >= c - 1e-12).unwrap();
+    let mut tail = (k as f64 / n as f64 - c) * losses[k - 1];
+    for loss in &losses[k..] {
+        tail += loss / n as f64;
+    }
+    (losses[k - 1], tail / (1.0 - c))
+}
+
 #[test]
 fn per_path_pnl_is_the_replicated_hedge_on_the_same_paths() {
     let ctx = Context::new().unwrap();
@@ -130,10 +143,11 @@ fn per_path_pnl_is_the_replicated_hedge_on_the_same_paths() {
         // order statistics of the P&L, from simulate.h's definitions
         let mut sorted = pnl.clone();
         sorted.sort_by(|x, y| x.partial_cmp(y).unwrap());
-        // m = ceil((1 - c) n) in integers: (1 - 0.95) * 40 is 2.0000000000000018 in doubles
-        let m95 = (pnl.len() * 5 + 99) / 100;
-        assert_eq!(stats.var95, -sorted[m95 - 1]);
-        assert!(close(stats.cvar95, -mean(&sorted[..m95]), 1e-12, 1e-9));
+        for &(c, var, cvar) in &[(0.95, stats.var95, stats.cvar95), (0.99, stats.var99, stats.cvar99)] {
+            let (want_var, want_es) = var_es(&sorted, c);
+            assert_eq!(var, want_var, "VaR at {}", c);
+            assert!(close(cvar, want_es, 1e-12, 1e-9), "CVaR at {}: {} against {}", c, cvar, want_es);
+        }
         assert_eq!((stats.worst, stats.best), (sorted[0], sorted[pnl.len() - 1]));
         let var = pnl.iter().map(|x| (x - stats.mean).powi(2)).sum::<f64>() / (pnl.len() - 1) as f64;
         assert!(close(stats.std, var.sqrt(), 1e-9, 0.0));
