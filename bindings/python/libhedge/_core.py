@@ -225,7 +225,11 @@ class TrackingAllocator(Allocator):
 
     def __init__(self, fail_after=None):
         self._blocks = {}
-        self._lock = threading.Lock()
+        # Reentrant: the garbage collector can run inside alloc() (any Python allocation may start a
+        # collection) and finalise an object whose context uses this allocator, which calls free()
+        # on the same thread while alloc() holds the lock; a plain Lock deadlocked there (seen as a
+        # hang of pytest -k simul).
+        self._lock = threading.RLock()
         self.allocations = 0
         self.frees = 0
         self.failures = 0
@@ -296,9 +300,14 @@ class Context:
         check(lib.hedge_context_create(out, opts))
         # The callbacks must live as long as the C context: the destructor closure holds them.
         callbacks = self._callbacks
+        # Looked up now, not in the finalizer: the first lookup of a lib attribute takes cffi's lock,
+        # and a collection can run the finalizer while this thread holds that lock inside ffi.new()
+        # (parsing a type allocates): the finalizer then waits for itself (seen as a hang of
+        # pytest -k simul). Handle does the same for its destroy function.
+        destroy_context = lib.hedge_context_destroy
 
         def destroy(ptr, _keep=callbacks):
-            lib.hedge_context_destroy(ptr)
+            destroy_context(ptr)
         self._ptr = ffi.gc(out[0], destroy)
         self.allocator = allocator
 
