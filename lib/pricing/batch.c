@@ -62,7 +62,7 @@ static hedge_status batch(const char *fn, size_t n, const int32_t *type, const d
     if (!type || !S || !K || !T || !r || (!black76 && !q) || !sigma)
         return hedge__fail(NULL, HEDGE_ERR_INVALID_ARG, "%s: an input array is NULL", fn);
     hedge__batch_kernel_fn kernel = pick_kernel();
-    hedge__batch_args args = {type, S, K, T, r, q, sigma, black76};
+    hedge__batch_args args = {type, S, K, T, r, q, sigma, black76, out->price || out->theta || out->rho};
     hedge__batch_chunk buf;
     hedge_status first = HEDGE_OK;
     size_t first_index = 0;

@@ -13,6 +13,9 @@ typedef struct hedge__batch_args {
     const int32_t *type;
     const double *S, *K, *T, *r, *q, *sigma; /* q unused (taken as r) for Black-76 */
     bool black76;
+    /* The price, theta or rho is asked for. When none is, the kernel keeps the lanes whose price
+     * alone would lose bits to cancellation: delta, gamma and vega do not use the price. */
+    bool price_used;
 } hedge__batch_args;
 
 typedef struct hedge__batch_chunk {
@@ -24,7 +27,7 @@ typedef void (*hedge__batch_kernel_fn)(const hedge__batch_args *in, size_t begin
                                        hedge__batch_chunk *out);
 
 /* Elements [begin, begin + count) with count <= HEDGE__BATCH_CHUNK; price is NaN where the scalar
- * kernel must redo the element. */
+ * kernel must redo the element (the price itself is not meaningful without in->price_used). */
 void hedge__batch_kernel_portable(const hedge__batch_args *in, size_t begin, size_t count, hedge__batch_chunk *out);
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HEDGE__BATCH_X86 1

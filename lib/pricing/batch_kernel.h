@@ -9,7 +9,8 @@
  * (invalid input, sigma sqrt(T) == 0, inputs outside the box where none of its outputs can overflow,
  * a tail beyond |d| = 37, or, when d1 and d2
  * straddle 0, a price that is the difference of two terms 8 times larger than itself, which
- * would cost more than 3 bits) gets NaN in the price buffer, and
+ * would cost more than 3 bits, when the price, theta or rho is asked for) gets NaN in the price
+ * buffer, and
  * batch.c recomputes it with the scalar kernel, which has exact limits and the cancellation-free
  * series. Everything here agrees with the scalar kernel to a few ulp.
  */
@@ -33,6 +34,7 @@ void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge
     double *restrict o_price = out->price, *restrict o_delta = out->delta, *restrict o_gamma = out->gamma;
     double *restrict o_vega = out->vega, *restrict o_theta = out->theta, *restrict o_rho = out->rho;
     const double black76 = in->black76 ? 1.0 : 0.0;
+    const int price_unused = !in->price_used;
     for (size_t i = 0; i < count; i++) {
         double th = (double)type[i];
         double s = Sp[i], k = Kp[i], t = Tp[i], r = rp[i], q = qp[i], sig = sp[i];
@@ -85,7 +87,7 @@ void BATCH_KERNEL(const hedge__batch_args *in, size_t begin, size_t count, hedge
         double price_split = BK_FMA(g, r_diff, intrinsic);
         double price_plain = th * (A - B);
         double price = same_side ? price_split : price_plain;
-        ok &= same_side | (A <= 8.0 * price);
+        ok &= same_side | (A <= 8.0 * price) | price_unused;
         o_price[i] = ok ? price : NAN;
         o_delta[i] = th * dfq * N1;
         o_gamma[i] = dfq * nd1 * iv / s;
