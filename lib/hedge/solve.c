@@ -241,8 +241,7 @@ static const char *symbol_of(const hedge_instrument *inst) {
  * hedge_scenario_var()'s definitions (lower quantile of the loss, Acerbi-Tasche expected
  * shortfall), so that the summary agrees with what a caller computes from the same scenarios.
  * `work` holds 2 n doubles. */
-static hedge_status pnl_stats(const double *x, size_t n, double conf, double *work, double *sd, double *var,
-                              double *cvar) {
+static void pnl_stats(const double *x, size_t n, double conf, double *work, double *sd, double *var, double *cvar) {
     double mean = 0.0, ss = 0.0;
     for (size_t i = 0; i < n; i++)
         mean += x[i];
@@ -252,12 +251,8 @@ static hedge_status pnl_stats(const double *x, size_t n, double conf, double *wo
     *sd = sqrt(ss / (double)n);
     /* P&L that overflowed (a book of 1e308 contracts) has no VaR: left non-finite, which
      * hedge__result_finish() refuses with the reason */
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i])) {
-            *var = *cvar = NAN;
-            return HEDGE_OK;
-        }
-    return hedge_scenario_var(var, cvar, x, NULL, n, conf, work, 2 * n);
+    if (!hedge__var_es_equal(x, n, &conf, 1, var, cvar, work))
+        *var = *cvar = NAN;
 }
 
 hedge_status hedge__atm_vol_30d(double *vol, const hedge_market *market, const char *underlying) {
@@ -895,9 +890,8 @@ static hedge_status map_answer(plan *P, hedge__result_builder *rb) {
         after[k] = v;
         before[k] = P->B[k];
     }
-    if ((st = pnl_stats(before, ns, o->var_confidence, work, &rb->std_before, &rb->var_before, &rb->cvar_before)) ||
-        (st = pnl_stats(after, ns, o->var_confidence, work, &rb->std_after, &rb->var_after, &rb->cvar_after)))
-        return st;
+    pnl_stats(before, ns, o->var_confidence, work, &rb->std_before, &rb->var_before, &rb->cvar_before);
+    pnl_stats(after, ns, o->var_confidence, work, &rb->std_after, &rb->var_after, &rb->cvar_after);
     rb->objective = 0.5 * o->risk_aversion * rb->std_after * rb->std_after + soft + rb->cost_usd;
     if (P->margin) {
         double worst_b = -HUGE_VAL, worst_a = -HUGE_VAL;

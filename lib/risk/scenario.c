@@ -579,6 +579,49 @@ static void pairs_sort(double *w, size_t n) {
 #define PROB_SUM_TOL 1e-9
 #define LEVEL_TOL 1e-12
 
+/* VaR and ES at `level` from the (loss, probability) pairs sorted by pairs_sort(); equal weights
+ * when !weighted. */
+static void tail_measures(const double *w, size_t n, bool weighted, double level, double *var, double *es) {
+    /* ES as the integral of the loss quantile over (level, 1): loss i is the quantile on
+     * (c_{i-1}, c_i], so it weighs the length of that interval beyond the level. This one formula
+     * takes the fraction of an atom at the VaR point that lies beyond the level, and nothing else. */
+    double v = 0.0, num = 0.0, den = 0.0, prev = 0.0;
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        double loss = w[2 * i];
+        /* equal weights: (i + 1) / n correctly rounded rather than a sum of i + 1 roundings */
+        double cum = weighted ? prev + w[2 * i + 1] : (double)(i + 1) / (double)n;
+        if (!found && cum >= level - LEVEL_TOL) {
+            v = loss;
+            found = true;
+        }
+        double wt = cum - fmax(prev, level);
+        if (wt > 0.0) {
+            num += wt * loss;
+            den += wt;
+        }
+        prev = cum;
+    }
+    *var = v;
+    /* den is 1 - level up to rounding (0 only if the sum rounded below a level within an ulp of 1);
+     * every weighted loss is >= VaR, so only rounding could put their mean below it */
+    *es = den > 0.0 ? fmax(num / den, v) : v;
+}
+
+bool hedge__var_es_equal(const double *pnl, size_t n, const double *levels, size_t n_levels, double *var, double *es,
+                         double *work) {
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(pnl[i]))
+            return false;
+        work[2 * i] = -pnl[i];
+        work[2 * i + 1] = 1.0;
+    }
+    pairs_sort(work, n);
+    for (size_t k = 0; k < n_levels; k++)
+        tail_measures(work, n, false, levels[k], &var[k], &es[k]);
+    return true;
+}
+
 HEDGE_API hedge_status hedge_scenario_var(double *var, double *es, const double *pnl, const double *probabilities,
                                           size_t n, double level, double *workspace, size_t workspace_len) {
     static const char fn[] = "hedge_scenario_var";
@@ -613,29 +656,6 @@ HEDGE_API hedge_status hedge_scenario_var(double *var, double *es, const double 
         workspace[2 * i + 1] = probabilities ? probabilities[i] / sum : 1.0;
     }
     pairs_sort(workspace, n);
-    /* ES as the integral of the loss quantile over (level, 1): loss i is the quantile on
-     * (c_{i-1}, c_i], so it weighs the length of that interval beyond the level. This one formula
-     * takes the fraction of an atom at the VaR point that lies beyond the level, and nothing else. */
-    double v = 0.0, num = 0.0, den = 0.0, prev = 0.0;
-    bool found = false;
-    for (size_t i = 0; i < n; i++) {
-        double loss = workspace[2 * i];
-        /* equal weights: (i + 1) / n correctly rounded rather than a sum of i + 1 roundings */
-        double cum = probabilities ? prev + workspace[2 * i + 1] : (double)(i + 1) / (double)n;
-        if (!found && cum >= level - LEVEL_TOL) {
-            v = loss;
-            found = true;
-        }
-        double w = cum - fmax(prev, level);
-        if (w > 0.0) {
-            num += w * loss;
-            den += w;
-        }
-        prev = cum;
-    }
-    *var = v;
-    /* den is 1 - level up to rounding (0 only if the sum rounded below a level within an ulp of 1);
-     * every weighted loss is >= VaR, so only rounding could put their mean below it */
-    *es = den > 0.0 ? fmax(num / den, v) : v;
+    tail_measures(workspace, n, probabilities != NULL, level, var, es);
     return HEDGE_OK;
 }

@@ -13,10 +13,10 @@
 #include "strategy/sim_internal.h"
 
 #include "core/internal.h"
+#include "risk/risk_internal.h"
 
 #include <hedge/pricing.h>
 #include <hedge/rebalance.h>
-#include <hedge/scenario.h>
 #include <hedge/simulate.h>
 
 #include <float.h>
@@ -435,17 +435,15 @@ static double mean_of(const double *x, size_t n) {
 }
 
 /* VaR and CVaR by hedge_scenario_var()'s definitions (lower quantile of the loss, Acerbi-Tasche
- * expected shortfall), as the hedge solver's summary reports them: the library has one VaR. `work`
- * holds 2 n doubles. A non-finite P&L leaves them NaN, which the caller refuses with its reason. */
+ * expected shortfall), as the hedge solver's summary reports them: the library has one VaR. Both
+ * levels from one sort; `work` holds 2 n doubles. A non-finite P&L leaves them NaN, which the
+ * caller refuses with its reason. */
 static void tails(hedge_sim_stats *st, const double *pnl, size_t n, double *work) {
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(pnl[i])) {
-            st->var95 = st->cvar95 = st->var99 = st->cvar99 = NAN;
-            return;
-        }
-    if (hedge_scenario_var(&st->var95, &st->cvar95, pnl, NULL, n, 0.95, work, 2 * n) ||
-        hedge_scenario_var(&st->var99, &st->cvar99, pnl, NULL, n, 0.99, work, 2 * n))
-        st->var95 = st->cvar95 = st->var99 = st->cvar99 = NAN; /* unreachable: n >= 1, finite P&L */
+    static const double levels[2] = {0.95, 0.99};
+    double var[2], es[2];
+    if (!hedge__var_es_equal(pnl, n, levels, 2, var, es, work))
+        var[0] = var[1] = es[0] = es[1] = NAN;
+    st->var95 = var[0], st->cvar95 = es[0], st->var99 = var[1], st->cvar99 = es[1];
 }
 
 static void statistics(hedge_sim_stats *st, const run *R, double *work) {
